@@ -1,0 +1,90 @@
+# capintra — everyday commands. Every target is idempotent: a second run installs nothing.
+#   make run     demo server on http://127.0.0.1:5000 (CAPINTRA_DEMO=1)
+#   make test    test suite (PYTEST_ARGS="-k foo -x" to pass options)
+#   make lint    ruff check + format check
+# See `make help`.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON      ?= python3
+VENV        ?= .venv
+BIN         := $(VENV)/bin
+PYTEST_ARGS ?=
+BENCH_ARGS  ?=
+NPM         ?= npm
+
+# Debian packages: Chromium for the browser tests, Pango for WeasyPrint (PDF orders),
+# and fonts (apt-ensure skips Recommends, which is where Chromium gets them).
+SYSTEM_PACKAGES ?= chromium libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation
+BENCH_PACKAGES  ?= wrk
+
+FLASK := $(BIN)/flask --app capintra
+
+VENDOR_FILES := static/vendor/htmx.min.js \
+                static/vendor/bootstrap.min.css \
+                static/vendor/bootstrap.min.css.map
+
+.PHONY: help venv assets system-deps db run test bench lint clean
+
+help:
+	@echo "Cibles : venv assets system-deps db run test bench lint clean"
+	@echo "  make run                 serveur de démonstration sur http://127.0.0.1:5000"
+	@echo "  make test PYTEST_ARGS=…  tests (options pytest dans PYTEST_ARGS)"
+	@echo "  make lint                ruff check + ruff format --check"
+
+# --- Python -----------------------------------------------------------------------------
+venv: $(VENV)/.installed
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstalled whenever pyproject.toml is newer than the stamp.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --disable-pip-version-check -q -e '.[dev]'
+	touch $@
+
+# --- Front-end files (htmx, Bootstrap CSS) -------------------------------------------
+assets: $(VENDOR_FILES)
+
+# npm ci from the lock; npm install only when there is no lock yet.
+node_modules/.installed: package.json $(wildcard package-lock.json)
+	if [ -f package-lock.json ]; then $(NPM) ci --no-audit --no-fund; \
+	else $(NPM) install --no-audit --no-fund; fi
+	touch $@
+
+$(VENDOR_FILES) &: node_modules/.installed scripts/vendor.sh
+	sh scripts/vendor.sh
+	touch $(VENDOR_FILES)
+
+# --- System packages (apt) ----------------------------------------------------------------
+system-deps:
+	@sh scripts/apt-ensure.sh $(SYSTEM_PACKAGES)
+
+# --- Demo database ------------------------------------------------------------------------
+# seed-demo writes instance/demo-accounts.txt; its presence means the demo data is there.
+db: venv
+	CAPINTRA_DEMO=1 $(FLASK) init-db
+	if [ ! -f instance/demo-accounts.txt ]; then CAPINTRA_DEMO=1 $(FLASK) seed-demo; fi
+	CAPINTRA_DEMO=1 $(FLASK) demo-accounts
+
+# --- Serve --------------------------------------------------------------------------------
+# Bind address and workers: CAPINTRA_BIND (127.0.0.1:5000), CAPINTRA_WORKERS (2).
+run: venv assets system-deps db
+	export CAPINTRA_DEMO=1; exec $(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
+
+# --- Checks -------------------------------------------------------------------------------
+test: venv assets system-deps
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+bench: venv assets
+	@sh scripts/apt-ensure.sh $(BENCH_PACKAGES)
+	$(BIN)/python -m capintra.bench $(BENCH_ARGS)
+
+lint: venv
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+# Never touches instance/ (database, secret key, uploads).
+clean:
+	rm -rf $(VENV) node_modules static/vendor .pytest_cache .ruff_cache .hypothesis *.egg-info

@@ -1,0 +1,148 @@
+"""capintra: the intranet of the social-missions team."""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from capintra.config import Config, _instance_secret
+from capintra.extensions import babel, csrf, db, htmx, login_manager, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _sqlite_url(instance_path: Path) -> str:
+    return f"sqlite:///{instance_path / 'capintra.db'}"
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_on_connect(dbapi_connection, connection_record):
+    """SQLite: foreign keys, WAL, a busy timeout, and transactions SQLAlchemy controls.
+
+    pysqlite's own transaction handling breaks SAVEPOINT; with isolation_level None and
+    an explicit BEGIN (below) nested transactions work, as the tests need.
+    """
+    module = type(dbapi_connection).__module__
+    if not module.startswith("sqlite3"):
+        return
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_on_begin(conn):
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("BEGIN")
+
+
+def create_app(config: type[Config] | dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=os.environ.get("CAPINTRA_INSTANCE_PATH") or str(ROOT / "instance"),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    app.config.from_object(Config)
+    if isinstance(config, dict):
+        app.config.update(config)
+    elif config is not None:
+        app.config.from_object(config)
+
+    instance = Path(app.instance_path)
+    instance.mkdir(parents=True, exist_ok=True)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = _sqlite_url(instance)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret(instance)
+    if not app.config.get("UPLOAD_DIR"):
+        app.config["UPLOAD_DIR"] = str(instance / "uploads")
+
+    _configure_logging(app)
+    _init_extensions(app)
+    _register_blueprints(app)
+    return app
+
+
+def _configure_logging(app: Flask) -> None:
+    # SQL errors are logged without their parameters (hide_parameters on the engine).
+    logging.getLogger("sqlalchemy.engine").setLevel(logging.WARNING)
+    if not app.debug and not app.testing:
+        app.logger.setLevel(logging.INFO)
+
+
+def _init_extensions(app: Flask) -> None:
+    from capintra import models_registry  # noqa: F401  (every model, for Alembic)
+    from capintra.audit.service import install_listeners
+    from capintra.auth.models import User
+    from capintra.auth.sessions import DatabaseSessionInterface
+    from capintra.security import can, enforce_access
+    from capintra.web import NAVIGATION
+    from capintra.web.errors import register_error_handlers
+    from capintra.web.formatting import register_filters
+    from capintra.web.headers import register_headers
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    app.session_interface = DatabaseSessionInterface()
+
+    login_manager.init_app(app)
+    login_manager.session_protection = None  # sessions are server-side and rotated at login
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        try:
+            user = db.session.get(User, int(user_id))
+        except (TypeError, ValueError):
+            return None
+        return user if user is not None and user.active else None
+
+    # Access is checked before CSRF so an anonymous POST is sent to the login page.
+    app.before_request(enforce_access)
+    csrf.init_app(app)
+    htmx.init_app(app)
+    babel.init_app(app, locale_selector=lambda: "fr", timezone_selector=lambda: "Europe/Paris")
+
+    install_listeners()
+    register_error_handlers(app)
+    register_headers(app)
+    register_filters(app)
+
+    from flask import url_for
+    from werkzeug.routing import BuildError
+
+    def nav_items():
+        items = []
+        for endpoint, label, capability in NAVIGATION:
+            if not can(capability):
+                continue
+            try:
+                items.append((endpoint, url_for(endpoint), label))
+            except BuildError:
+                continue  # feature not built yet
+        return items
+
+    app.jinja_env.globals.update(can=can, nav_items=nav_items)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from capintra.admin.views import bp as admin_bp
+    from capintra.audit.views import bp as audit_bp
+    from capintra.auth.views import bp as auth_bp
+    from capintra.cli import register_commands
+    from capintra.web import bp as web_bp
+
+    app.register_blueprint(web_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(audit_bp, url_prefix="/audit")
+    register_commands(app)

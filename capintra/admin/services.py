@@ -1,0 +1,54 @@
+"""Account administration rules: the last admin stays; deactivation ends sessions."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from capintra.audit.service import record_event
+from capintra.auth.models import User
+from capintra.auth.services import set_password
+from capintra.auth.sessions import end_user_sessions
+from capintra.extensions import db
+from capintra.security import Role
+from capintra.web.errors import DomainError
+
+
+def _other_active_admins(user: User) -> int:
+    return db.session.scalar(
+        select(func.count())
+        .select_from(User)
+        .where(User.is_admin.is_(True), User.active.is_(True), User.id != user.id)
+    )
+
+
+def update_user(user: User, *, full_name: str, email: str, role: str, is_admin: bool) -> None:
+    if user.is_admin and not is_admin and _other_active_admins(user) == 0:
+        raise DomainError(_("Impossible de retirer le dernier administrateur."), user)
+    user.full_name = full_name
+    user.email = email
+    user.role = Role(role)
+    user.is_admin = is_admin
+
+
+def deactivate_user(user: User) -> None:
+    if user.is_admin and _other_active_admins(user) == 0:
+        raise DomainError(_("Impossible de désactiver le dernier administrateur."), user)
+    user.active = False
+    end_user_sessions(user.id)
+
+
+def reactivate_user(user: User) -> None:
+    user.active = True
+
+
+def unlock_user(user: User) -> None:
+    user.locked_until = None
+    user.failed_logins = 0
+    record_event("account_unlocked", user)
+
+
+def reset_password(user: User, password: str) -> None:
+    """Set a temporary password: the user must change it at next login."""
+    set_password(user, password, must_change=True)
+    record_event("password_reset", user)

@@ -1,0 +1,173 @@
+"""Writing audit events: automatically for every flush, explicitly for the rest.
+
+Inserts, updates and soft deletes of any model are recorded by a SQLAlchemy
+after_flush listener, in the same transaction as the change, so a view cannot
+forget them. Logins, exports, openings of a file and reads of confidential content
+are recorded by record_event().
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import enum
+from typing import Any
+
+from flask import has_request_context, request
+from flask_login import current_user
+from sqlalchemy import event, insert, inspect
+from sqlalchemy.orm import Session
+
+from capintra.audit.classification import NOT_AUDITED, Kind, is_silent, kind_of
+from capintra.audit.models import AuditEvent
+from capintra.models import utcnow
+
+
+def _actor() -> tuple[int | None, str | None]:
+    if not has_request_context():
+        return None, None
+    user_id = None
+    try:
+        if current_user and current_user.is_authenticated:
+            user_id = current_user.id
+    except Exception:  # noqa: BLE001 - no user loaded (e.g. during login_manager setup)
+        user_id = None
+    return user_id, request.remote_addr
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)
+
+
+def _household_id(obj: Any) -> int | None:
+    """The household file an object belongs to, for the file's history tab."""
+    if obj.__tablename__ == "household":
+        return obj.id
+    return getattr(obj, "household_id", None)
+
+
+def _row(obj: Any, action: str, changes: dict | None) -> dict:
+    user_id, ip = _actor()
+    return {
+        "at": utcnow(),
+        "user_id": user_id,
+        "ip": ip,
+        "action": action,
+        "entity_type": obj.__tablename__,
+        "entity_id": getattr(obj, "id", None),
+        "household_id": _household_id(obj),
+        "changes": changes,
+        "confidential": bool(getattr(obj, "is_confidential_content", False)),
+    }
+
+
+def _changes(obj: Any, creating: bool) -> dict[str, Any]:
+    table = obj.__tablename__
+    state = inspect(obj)
+    changes: dict[str, Any] = {}
+    for attr in state.mapper.column_attrs:
+        column = attr.columns[0]
+        if column.table.name != table:
+            continue
+        name = column.name
+        if is_silent(table, name):
+            continue
+        history = state.attrs[attr.key].history
+        if creating:
+            value = getattr(obj, attr.key)
+            if value is None:
+                continue
+            old, new = None, value
+        else:
+            if not history.has_changes():
+                continue
+            old = history.deleted[0] if history.deleted else None
+            new = history.added[0] if history.added else None
+            if old == new:
+                continue
+        if kind_of(table, name) is Kind.ORDINARY:
+            changes[name] = [_jsonable(old), _jsonable(new)]
+        else:
+            changes[name] = None
+    return changes
+
+
+def _after_flush(session: Session, flush_context) -> None:
+    rows = []
+    for obj in session.new:
+        if getattr(obj, "__tablename__", None) in NOT_AUDITED or not hasattr(obj, "__table__"):
+            continue
+        rows.append(_row(obj, "create", _changes(obj, creating=True)))
+    for obj in session.dirty:
+        table = getattr(obj, "__tablename__", None)
+        if table in NOT_AUDITED or not hasattr(obj, "__table__"):
+            continue
+        if not session.is_modified(obj, include_collections=False):
+            continue
+        changes = _changes(obj, creating=False)
+        if not changes:
+            continue
+        action = "update"
+        if "deleted_at" in changes:
+            old, new = changes["deleted_at"]
+            action = "delete" if old is None and new is not None else "restore"
+        rows.append(_row(obj, action, changes))
+    for obj in session.deleted:
+        if getattr(obj, "__tablename__", None) in NOT_AUDITED or not hasattr(obj, "__table__"):
+            continue
+        rows.append(_row(obj, "purge", None))
+    if rows:
+        session.connection().execute(insert(AuditEvent), rows)
+
+
+def install_listeners() -> None:
+    if not event.contains(Session, "after_flush", _after_flush):
+        event.listen(Session, "after_flush", _after_flush)
+
+
+def record_event(
+    action: str,
+    entity: Any = None,
+    *,
+    entity_type: str | None = None,
+    entity_id: int | None = None,
+    user_id: int | None = None,
+    changes: dict | None = None,
+    confidential: bool = False,
+    household_id: int | None = None,
+) -> None:
+    """Add an explicit event (login, export, opening of a file…) to the session."""
+    from capintra.extensions import db
+
+    actor_id, ip = _actor()
+    if entity is not None:
+        entity_type = entity.__tablename__
+        entity_id = entity.id
+        if household_id is None:
+            household_id = _household_id(entity)
+        confidential = confidential or bool(getattr(entity, "is_confidential_content", False))
+    db.session.add(
+        AuditEvent(
+            at=utcnow(),
+            user_id=user_id if user_id is not None else actor_id,
+            ip=ip,
+            action=action,
+            entity_type=entity_type,
+            entity_id=entity_id,
+            household_id=household_id,
+            changes=changes,
+            confidential=confidential,
+        )
+    )

@@ -1,0 +1,108 @@
+"""Domain errors and the error pages, for plain and htmx requests alike (DESIGN §4)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from capintra.extensions import db
+
+
+class DomainError(Exception):
+    """A business rule refuses the action: 409 with the reason and the current state."""
+
+    status = 409
+
+    def __init__(self, message: str, obj: Any = None):
+        super().__init__(message)
+        self.message = message
+        self.obj = obj
+
+
+class IllegalTransition(DomainError):
+    pass
+
+
+class StaleVersion(DomainError):
+    """The record changed since the form was shown."""
+
+    def __init__(self, obj: Any):
+        super().__init__(
+            _(
+                "Ce dossier a été modifié par quelqu'un d'autre pendant que vous le lisiez. "
+                "Vos saisies sont affichées à côté des valeurs actuelles : reprenez-les puis "
+                "enregistrez à nouveau."
+            ),
+            obj,
+        )
+
+
+def check_version(obj: Any, submitted: Any) -> None:
+    """Compare the version the form carried with the record's (raises StaleVersion)."""
+    try:
+        shown = int(submitted)
+    except (TypeError, ValueError):
+        raise StaleVersion(obj) from None
+    if shown != obj.version:
+        raise StaleVersion(obj)
+
+
+ERROR_TITLES = {
+    400: _("Requête invalide"),
+    403: _("Accès refusé"),
+    404: _("Page introuvable"),
+    405: _("Méthode non autorisée"),
+    409: _("Action refusée"),
+    413: _("Fichier trop volumineux"),
+    500: _("Erreur interne"),
+}
+
+
+def _messages() -> dict[int, str]:
+    return {
+        400: _("La requête n'a pas pu être traitée. Rechargez la page puis réessayez."),
+        403: _("Votre rôle ne permet pas cette action. Adressez-vous à votre responsable."),
+        404: _("Cette page n'existe pas ou n'est pas accessible."),
+        405: _("Cette action n'est pas possible de cette façon."),
+        413: _("Le fichier dépasse la taille maximale de 10 Mo. Réduisez-le puis réessayez."),
+        500: _(
+            "Une erreur inattendue s'est produite. Rien n'a été enregistré ; réessayez, "
+            "puis signalez-le si cela recommence."
+        ),
+    }
+
+
+def error_response(status: int, message: str | None = None, **ctx):
+    db.session.rollback()
+    title = str(ERROR_TITLES.get(status, ERROR_TITLES[500]))
+    message = message or _messages().get(status, _messages()[500])
+    template = "web/_error.html" if request.headers.get("HX-Request") else "web/error.html"
+    return render_template(template, status=status, title=title, message=message, **ctx), status
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return error_response(
+            400, _("Le formulaire a expiré ou n'est pas valide. Rechargez la page puis réessayez.")
+        )
+
+    @app.errorhandler(DomainError)
+    def domain_error(error: DomainError):
+        return error_response(409, error.message, obj=error.obj)
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        status = error.code or 500
+        if status in (401,):
+            return error
+        return error_response(status if status in ERROR_TITLES else 400)
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception):
+        app.logger.exception("unhandled error on %s %s", request.method, request.path)
+        return error_response(500)

@@ -1,0 +1,183 @@
+"""Test harness: the schema is migrated once per run; each test runs inside a transaction
+rolled back at its end (SAVEPOINTs for the app's commits), on SQLite by default or on
+PostgreSQL when CAPINTRA_TEST_DATABASE_URL is set.
+
+Requests made with the `client` fixture get their own application context (fresh `g`,
+fresh session on the same connection), exactly as in production, so a test can create
+data with the factories and then act through real routes.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+import pytest
+from flask.testing import FlaskClient
+from flask_sqlalchemy.session import Session as FlaskSQLAlchemySession
+from sqlalchemy import inspect, text
+
+from capintra import create_app
+from capintra.config import TestConfig
+from capintra.extensions import db
+from tests import factories
+
+CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|"X-CSRFToken": "([^"]+)"')
+
+
+def _database_url(tmp_path_factory) -> str:
+    url = os.environ.get("CAPINTRA_TEST_DATABASE_URL")
+    if url:
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+def _reset_postgresql(engine) -> None:
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+
+
+class BoundSession(FlaskSQLAlchemySession):
+    """A session that honours an explicit bind (the test's connection)."""
+
+    def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):
+        if self.bind is not None:
+            return self.bind
+        return super().get_bind(mapper=mapper, clause=clause, bind=bind, **kwargs)
+
+
+class IsolatedClient(FlaskClient):
+    """Each request in its own app context, as a real server would run it."""
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
+def make_test_app(database_url: str, tmp_dir, **overrides):
+    class Config(TestConfig):
+        SQLALCHEMY_DATABASE_URI = database_url
+        UPLOAD_DIR = str(tmp_dir / "uploads")
+
+    for key, value in overrides.items():
+        setattr(Config, key, value)
+    app = create_app(Config)
+    app.test_client_class = IsolatedClient
+    return app
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    return _database_url(tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def app(database_url, tmp_path_factory):
+    from flask_migrate import upgrade
+
+    os.environ.setdefault("CAPINTRA_INSTANCE_PATH", str(tmp_path_factory.mktemp("instance")))
+    app = make_test_app(database_url, tmp_path_factory.mktemp("files"))
+    with app.app_context():
+        if db.engine.dialect.name == "postgresql":
+            _reset_postgresql(db.engine)
+        upgrade()
+        db.session.remove()
+    return app
+
+
+@pytest.fixture
+def app_ctx(app):
+    """An app context whose session works inside a transaction rolled back at the end."""
+    with app.app_context():
+        connection = db.engine.connect()
+        outer = connection.begin()
+        original = db.session
+        db.session = db._make_scoped_session(
+            {
+                "class_": BoundSession,
+                "bind": connection,
+                "join_transaction_mode": "create_savepoint",
+            }
+        )
+        try:
+            yield app
+        finally:
+            db.session.remove()
+            db.session = original
+            if outer.is_active:
+                outer.rollback()
+            connection.close()
+
+
+@pytest.fixture
+def client(app_ctx) -> FlaskClient:
+    return app_ctx.test_client()
+
+
+@pytest.fixture
+def make(app_ctx):
+    """Factories: make.user(role=…), make.operation(…)."""
+    return factories
+
+
+def csrf_token_from(html: str) -> str:
+    match = CSRF_RE.search(html)
+    assert match, "no CSRF token on the page"
+    return match.group(1) or match.group(2)
+
+
+class Browser:
+    """A signed-in test client that knows its CSRF token."""
+
+    def __init__(self, client: FlaskClient, user=None):
+        self.client = client
+        self.user = user
+        self.token: str | None = None
+
+    def refresh_token(self, path: str = "/account/password") -> str:
+        response = self.client.get(path)
+        self.token = csrf_token_from(response.get_data(as_text=True))
+        return self.token
+
+    def get(self, path, **kwargs):
+        return self.client.get(path, **kwargs)
+
+    def post(self, path, data=None, *, csrf: bool = True, headers=None, **kwargs):
+        data = dict(data or {})
+        headers = dict(headers or {})
+        if csrf:
+            headers.setdefault("X-CSRFToken", self.token or self.refresh_token())
+        return self.client.post(path, data=data, headers=headers, **kwargs)
+
+    def htmx(self, method: str, path: str, target: str | None = None, data=None, **kwargs):
+        headers = {"HX-Request": "true", **({"HX-Target": target} if target else {})}
+        if method.upper() == "GET":
+            return self.client.get(path, headers=headers, **kwargs)
+        return self.post(path, data=data, headers=headers, **kwargs)
+
+
+def login(client: FlaskClient, user, password: str = factories.PASSWORD) -> Browser:
+    page = client.get("/login")
+    token = csrf_token_from(page.get_data(as_text=True))
+    response = client.post(
+        "/login", data={"username": user.username, "password": password, "csrf_token": token}
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    return Browser(client, user)
+
+
+@pytest.fixture
+def login_as(client, make):
+    """login_as("officer") or login_as(user): a signed-in Browser."""
+
+    def _login(who="officer", **kwargs):
+        user = make.user(role=who, **kwargs) if isinstance(who, str) else who
+        return login(client, user)
+
+    return _login
+
+
+def table_names(app) -> set[str]:
+    with app.app_context():
+        return set(inspect(db.engine).get_table_names())
