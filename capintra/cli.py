@@ -98,7 +98,7 @@ def seed_demo(households: int) -> None:
             "Définissez CAPINTRA_DEMO=1 si c'est bien le cas."
         )
     from capintra.auth.models import User
-    from capintra.seed import seed_reference_data, seed_households
+    from capintra.seed import seed_households, seed_reference_data
 
     if db.session.scalar(select(User).limit(1)) is not None:
         fail(

@@ -39,31 +39,31 @@ ROLE_LABELS = {
 #: The admin flag sits on top of a role and adds the capabilities listed for ADMIN.
 ADMIN = "admin"
 
-A, O, M = Role.ASSISTANT, Role.OFFICER, Role.MANAGER
+ASST, OFFR, MGR = Role.ASSISTANT, Role.OFFICER, Role.MANAGER
 
 #: capability → the roles (and ADMIN) that hold it. DESIGN §1.
 CAPABILITIES: dict[str, frozenset[str]] = {
     # every signed-in person
-    "dashboard.view": frozenset({A, O, M}),
-    "account.manage": frozenset({A, O, M}),
+    "dashboard.view": frozenset({ASST, OFFR, MGR}),
+    "account.manage": frozenset({ASST, OFFR, MGR}),
     # households
-    "household.view": frozenset({A, O, M}),
-    "household.edit": frozenset({A, O}),
-    "household.confidential": frozenset({O}),
-    "household.social": frozenset({O}),
-    "document.view": frozenset({A, O, M}),
+    "household.view": frozenset({ASST, OFFR, MGR}),
+    "household.edit": frozenset({ASST, OFFR}),
+    "household.confidential": frozenset({OFFR}),
+    "household.social": frozenset({OFFR}),
+    "document.view": frozenset({ASST, OFFR, MGR}),
     # buildings and occupancy
-    "building.view": frozenset({A, O, M}),
-    "building.edit": frozenset({A, O}),
+    "building.view": frozenset({ASST, OFFR, MGR}),
+    "building.edit": frozenset({ASST, OFFR}),
     # orders
-    "order.view": frozenset({A, O, M}),
-    "order.draft": frozenset({A, O, M}),
-    "order.approve": frozenset({M}),
-    "order.record": frozenset({A, M}),
-    "order.attest": frozenset({O, M}),
+    "order.view": frozenset({ASST, OFFR, MGR}),
+    "order.draft": frozenset({ASST, OFFR, MGR}),
+    "order.approve": frozenset({MGR}),
+    "order.record": frozenset({ASST, MGR}),
+    "order.attest": frozenset({OFFR, MGR}),
     # reports, audit, administration
-    "report.view": frozenset({O, M}),
-    "audit.view": frozenset({M, ADMIN}),
+    "report.view": frozenset({OFFR, MGR}),
+    "audit.view": frozenset({MGR, ADMIN}),
     "audit.confidential": frozenset({ADMIN}),
     "retention.run": frozenset({ADMIN}),
     "admin.manage": frozenset({ADMIN}),

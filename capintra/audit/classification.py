@@ -16,10 +16,10 @@ class Kind(enum.StrEnum):
     SENSITIVE = "sensitive"
 
 
-O, P, S = Kind.ORDINARY, Kind.PERSONAL, Kind.SENSITIVE
+ORD, PER, SEN = Kind.ORDINARY, Kind.PERSONAL, Kind.SENSITIVE
 
-_COMMON = {"id": O, "version": O, "created_at": O, "updated_at": O}
-_SOFT = {"deleted_at": O}
+_COMMON = {"id": ORD, "version": ORD, "created_at": ORD, "updated_at": ORD}
+_SOFT = {"deleted_at": ORD}
 
 #: Tables that are not audited themselves: the trail, and the session store.
 NOT_AUDITED = frozenset({"audit_event", "web_session", "alembic_version"})
@@ -40,29 +40,29 @@ SILENT = frozenset(
 COLUMNS: dict[str, dict[str, Kind]] = {
     "user_account": {
         **_COMMON,
-        "username": P,
-        "full_name": P,
-        "email": P,
-        "role": O,
-        "is_admin": O,
-        "active": O,
-        "password_hash": S,
-        "must_change_password": O,
-        "last_login_at": O,
-        "failed_logins": O,
-        "locked_until": O,
+        "username": PER,
+        "full_name": PER,
+        "email": PER,
+        "role": ORD,
+        "is_admin": ORD,
+        "active": ORD,
+        "password_hash": SEN,
+        "must_change_password": ORD,
+        "last_login_at": ORD,
+        "failed_logins": ORD,
+        "locked_until": ORD,
     },
     "operation": {
         **_COMMON,
-        "name": O,
-        "communes": O,
-        "procedures": O,
-        "concession_ref": O,
-        "funders": O,
-        "priority_area": O,
-        "start_date": O,
-        "end_date": O,
-        "active": O,
+        "name": ORD,
+        "communes": ORD,
+        "procedures": ORD,
+        "concession_ref": ORD,
+        "funders": ORD,
+        "priority_area": ORD,
+        "start_date": ORD,
+        "end_date": ORD,
+        "active": ORD,
     },
 }
 
