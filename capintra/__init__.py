@@ -85,6 +85,7 @@ def _init_extensions(app: Flask) -> None:
     from capintra.audit.service import install_listeners
     from capintra.auth.models import User
     from capintra.auth.sessions import DatabaseSessionInterface
+    from capintra.households.search import install_search_listeners
     from capintra.security import can, enforce_access
     from capintra.web import NAVIGATION
     from capintra.web.errors import register_error_handlers
@@ -113,6 +114,7 @@ def _init_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=lambda: "fr", timezone_selector=lambda: "Europe/Paris")
 
     install_listeners()
+    install_search_listeners()
     register_error_handlers(app)
     register_headers(app)
     register_filters(app)
@@ -139,10 +141,14 @@ def _register_blueprints(app: Flask) -> None:
     from capintra.audit.views import bp as audit_bp
     from capintra.auth.views import bp as auth_bp
     from capintra.cli import register_commands
+    from capintra.documents.views import bp as documents_bp
+    from capintra.households.views import bp as households_bp
     from capintra.web import bp as web_bp
 
     app.register_blueprint(web_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(audit_bp, url_prefix="/audit")
+    app.register_blueprint(households_bp, url_prefix="/households")
+    app.register_blueprint(documents_bp)
     register_commands(app)

@@ -6,10 +6,14 @@ mistakes are soft-deleted (hidden, kept, audited), never erased.
 
 from __future__ import annotations
 
+import enum
 from datetime import UTC, datetime
 
 from sqlalchemy import DateTime, Integer, MetaData, TypeDecorator
+from sqlalchemy import Enum as SAEnum
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, registry
+
+from capintra import clock
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -21,7 +25,8 @@ NAMING_CONVENTION = {
 
 
 def utcnow() -> datetime:
-    return datetime.now(UTC)
+    """Now, in UTC, from the application's one clock (capintra.clock, moved by tests)."""
+    return clock.now()
 
 
 class UTCDateTime(TypeDecorator):
@@ -78,3 +83,38 @@ class SoftDeleteMixin:
 
     def soft_delete(self) -> None:
         self.deleted_at = utcnow()
+
+
+class LabelledEnum(str, enum.Enum):  # noqa: UP042 (custom __new__ with a label)
+    """An enumeration stored by its code and shown by its French label.
+
+    Members are declared as `CODE = "code", _l("Libellé")`.
+    """
+
+    def __new__(cls, value: str, label: object = None):
+        obj = str.__new__(cls, value)
+        obj._value_ = value
+        obj._label = label if label is not None else value
+        return obj
+
+    @property
+    def label(self) -> str:
+        return str(self._label)
+
+    def __str__(self) -> str:
+        return self.value
+
+    @classmethod
+    def choices(cls) -> list[tuple[str, str]]:
+        return [(m.value, m.label) for m in cls]
+
+
+def enum_column(enum_cls: type[enum.Enum], length: int = 30) -> SAEnum:
+    """A portable enum column (VARCHAR) storing the members' codes."""
+    return SAEnum(
+        enum_cls,
+        native_enum=False,
+        length=length,
+        values_callable=lambda members: [m.value for m in members],
+        validate_strings=True,
+    )

@@ -1,0 +1,209 @@
+"""Household forms. Officer-only fields are removed for other roles."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
+
+from capintra.documents.models import DocumentKind
+from capintra.households.models import (
+    Employment,
+    LetterChannel,
+    LetterDirection,
+    NoteKind,
+    Outcome,
+    Phase,
+    RehousingBasis,
+    RehousingRight,
+    Relation,
+)
+from capintra.households.services import OFFICER_ONLY_FIELDS, SOCIAL_FIELDS
+from capintra.web.forms import MoneyField, VersionedForm, no_control_characters
+
+TEXT = [no_control_characters]
+
+
+def _enum_or_none(enum_cls):
+    return lambda value: enum_cls(value) if value else None
+
+
+def _int_or_none(value):
+    return int(value) if value not in (None, "", "None") else None
+
+
+class HouseholdForm(VersionedForm):
+    name = StringField(
+        _l("Nom du ménage"),
+        validators=[DataRequired(), Length(max=200), *TEXT],
+        description=_l("NOM Prénom du titulaire du bail, par exemple KACI Aïcha."),
+    )
+    operation_id = SelectField(_l("Opération"), coerce=_int_or_none, validators=[DataRequired()])
+    officer_id = SelectField(_l("Référent(e) social(e)"), coerce=_int_or_none)
+    address = StringField(_l("Adresse"), validators=[Length(max=300), *TEXT])
+    commune = StringField(_l("Commune"), validators=[Length(max=100), *TEXT])
+    phone = StringField(_l("Téléphone"), validators=[Length(max=40), *TEXT])
+    email = EmailField(_l("Courriel"), validators=[Optional(), Email(), Length(max=254)])
+    preferred_language = StringField(_l("Langue préférée"), validators=[Length(max=60), *TEXT])
+    years_in_home = IntegerField(
+        _l("Années dans le logement"), validators=[Optional(), NumberRange(min=0, max=120)]
+    )
+    privacy_notice_date = DateField(
+        _l("Notice d'information (RGPD) remise le"), validators=[Optional()]
+    )
+    rehousing_right = SelectField(
+        _l("Droit au relogement"),
+        choices=RehousingRight.choices(),
+        coerce=_enum_or_none(RehousingRight),
+    )
+    rehousing_basis = SelectField(
+        _l("Fondement du droit"),
+        choices=[("", "—"), *RehousingBasis.choices()],
+        coerce=_enum_or_none(RehousingBasis),
+        validators=[Optional()],
+    )
+    rehousing_bearer = StringField(
+        _l("Qui porte l'obligation de relogement"), validators=[Length(max=200), *TEXT]
+    )
+    monthly_resources_cents = MoneyField(_l("Ressources mensuelles (€)"))
+    tax_reference_income_cents = MoneyField(_l("Revenu fiscal de référence (€)"))
+    rent_cents = MoneyField(_l("Loyer mensuel (€)"))
+    charges_cents = MoneyField(_l("Charges mensuelles (€)"))
+    apl_cents = MoneyField(_l("APL mensuelle (€)"))
+    caf_number = StringField(_l("Numéro d'allocataire CAF"), validators=[Length(max=30), *TEXT])
+    other_benefits = StringField(_l("Autres prestations"), validators=[Length(max=300), *TEXT])
+    arrears_cents = MoneyField(_l("Dette locative (€)"))
+    repayment_plan = BooleanField(_l("Plan d'apurement"))
+    fsl = BooleanField(_l("Aide du FSL"))
+    ccapex_referral = BooleanField(_l("Saisine de la CCAPEX"))
+    numero_unique = StringField(
+        _l("Numéro unique (demande de logement social)"), validators=[Length(max=40), *TEXT]
+    )
+    numero_unique_renewal = DateField(
+        _l("Renouvellement du numéro unique le"), validators=[Optional()]
+    )
+    partners = StringField(_l("Partenaires intervenant"), validators=[Length(max=500), *TEXT])
+    needs_ground_floor = BooleanField(_l("Besoin : rez-de-chaussée"))
+    needs_lift = BooleanField(_l("Besoin : ascenseur"))
+    needs_adapted = BooleanField(_l("Besoin : logement adapté"))
+    health_details = TextAreaField(_l("Santé (confidentiel)"), validators=[Length(max=5000), *TEXT])
+    vulnerability_details = TextAreaField(
+        _l("Vulnérabilités (confidentiel)"), validators=[Length(max=5000), *TEXT]
+    )
+    committee_flag = BooleanField(_l("À examiner en comité de suivi"))
+    committee_blocking_point = StringField(
+        _l("Point de blocage"), validators=[Length(max=500), *TEXT]
+    )
+    committee_decision = TextAreaField(
+        _l("Décision du comité"), validators=[Length(max=5000), *TEXT]
+    )
+
+    #: Fields that are not columns to copy.
+    NOT_DATA = frozenset({"csrf_token", "version"})
+
+    def restrict_to(self, officer: bool) -> None:
+        """Remove the fields the user may not read or write."""
+        if not officer:
+            for name in OFFICER_ONLY_FIELDS | SOCIAL_FIELDS:
+                if name in self._fields:
+                    delattr(self, name)
+
+    def data_for_model(self) -> dict:
+        data = {}
+        for name, field in self._fields.items():
+            if name in self.NOT_DATA:
+                continue
+            value = field.data
+            if isinstance(value, str):
+                value = value.strip()
+            data[name] = value
+        if data.get("email") is None:
+            data["email"] = ""
+        return data
+
+
+class MemberForm(VersionedForm):
+    last_name = StringField(_l("Nom"), validators=[DataRequired(), Length(max=100), *TEXT])
+    first_name = StringField(_l("Prénom"), validators=[Length(max=100), *TEXT])
+    birth_date = DateField(_l("Date de naissance"), validators=[Optional()])
+    relation = SelectField(
+        _l("Lien avec le chef de ménage"), choices=Relation.choices(), coerce=Relation
+    )
+    lease_holder = BooleanField(_l("Titulaire du bail"))
+    in_home_since = DateField(_l("Dans le logement depuis"), validators=[Optional()])
+    employment = SelectField(
+        _l("Situation professionnelle"),
+        choices=[("", "—"), *Employment.choices()],
+        coerce=_enum_or_none(Employment),
+        validators=[Optional()],
+    )
+    disability_need = TextAreaField(
+        _l("Besoin lié au handicap (confidentiel)"), validators=[Length(max=2000), *TEXT]
+    )
+
+
+class NoteForm(VersionedForm):
+    kind = SelectField(_l("Type"), choices=NoteKind.choices(), coerce=NoteKind)
+    note_date = DateField(_l("Date"), validators=[DataRequired()])
+    body = TextAreaField(_l("Note"), validators=[DataRequired(), Length(max=20000), *TEXT])
+    shared = BooleanField(
+        _l("Partagée avec l'équipe projet"),
+        description=_l("Sans cette case, la note reste confidentielle (travailleur social)."),
+    )
+
+
+class LetterForm(VersionedForm):
+    letter_date = DateField(_l("Date"), validators=[DataRequired()])
+    direction = SelectField(_l("Sens"), choices=LetterDirection.choices(), coerce=LetterDirection)
+    channel = SelectField(_l("Mode d'envoi"), choices=LetterChannel.choices(), coerce=LetterChannel)
+    acknowledged_on = DateField(_l("Accusé de réception le"), validators=[Optional()])
+    subject = StringField(_l("Objet"), validators=[DataRequired(), Length(max=300), *TEXT])
+
+
+class TaskForm(VersionedForm):
+    title = StringField(_l("Tâche"), validators=[DataRequired(), Length(max=200), *TEXT])
+    due_date = DateField(_l("Échéance"), validators=[DataRequired()])
+    assignee_id = SelectField(_l("Attribuée à"), coerce=_int_or_none)
+    done = BooleanField(_l("Faite"))
+
+
+class PhaseForm(VersionedForm):
+    to_phase = SelectField(_l("Nouvelle étape"), choices=Phase.choices(), coerce=Phase)
+    outcome = SelectField(
+        _l("Issue (pour clore)"),
+        choices=[("", "—"), *Outcome.choices()],
+        coerce=_enum_or_none(Outcome),
+        validators=[Optional()],
+    )
+    reason = TextAreaField(
+        _l("Motif"),
+        validators=[Length(max=2000), *TEXT],
+        description=_l("Obligatoire pour revenir à une étape précédente."),
+    )
+
+
+class SplitForm(VersionedForm):
+    member_id = HiddenField(validators=[DataRequired()])
+
+
+class DocumentForm(FlaskForm):
+    file = FileField(_l("Fichier"), validators=[FileRequired(_l("Choisissez un fichier."))])
+    kind = SelectField(_l("Type de pièce"), choices=DocumentKind.choices(), coerce=DocumentKind)
+    title = StringField(_l("Intitulé"), validators=[Length(max=200), *TEXT])
+    confidential = BooleanField(_l("Confidentiel (travailleur social)"))
+    delete_after_use = BooleanField(_l("Justificatif à supprimer après instruction"))
+
+
+class DeleteForm(VersionedForm):
+    """A button that soft-deletes the record whose version it shows."""

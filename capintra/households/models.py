@@ -1,0 +1,331 @@
+"""Household files: the household, its members, journal, letters, documents and tasks."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from capintra.extensions import db
+from capintra.models import LabelledEnum, SoftDeleteMixin, VersionedMixin, enum_column, utcnow
+
+
+class Phase(LabelledEnum):
+    """Étape du dossier, in order: forward moves are free, backward ones need a reason."""
+
+    A_RENCONTRER = "a_rencontrer", _l("À rencontrer")
+    DIAGNOSTIC = "diagnostic", _l("Diagnostic")
+    RECHERCHE = "recherche", _l("Recherche")
+    RELOGEMENT_TEMPORAIRE = "relogement_temporaire", _l("Relogement temporaire")
+    RELOGE = "reloge", _l("Relogé")
+    SUIVI = "suivi", _l("Suivi")
+    CLOS = "clos", _l("Clos")
+
+    @property
+    def rank(self) -> int:
+        return list(Phase).index(self)
+
+
+class Outcome(LabelledEnum):
+    """Issue du dossier, set on closing."""
+
+    RELOGE_DEFINITIVEMENT = "reloge_definitivement", _l("Relogé définitivement")
+    PARTI = "parti", _l("Parti par ses propres moyens")
+    NON_ELIGIBLE = "non_eligible", _l("Non éligible")
+    DECES = "deces", _l("Décès")
+    PROCEDURE = "procedure", _l("Procédure")
+
+
+class RehousingRight(LabelledEnum):
+    OUI = "oui", _l("Oui")
+    NON = "non", _l("Non")
+    A_INSTRUIRE = "a_instruire", _l("À instruire")
+
+
+class RehousingBasis(LabelledEnum):
+    L314_1 = "l314_1", _l("Art. L314-1 du code de l'urbanisme")
+    ARRETE = "arrete", _l("Arrêté")
+    CHARTE = "charte", _l("Charte de relogement")
+
+
+class Relation(LabelledEnum):
+    CHEF = "chef", _l("Chef de ménage")
+    CONJOINT = "conjoint", _l("Conjoint(e)")
+    ENFANT = "enfant", _l("Enfant")
+    ASCENDANT = "ascendant", _l("Ascendant")
+    AUTRE = "autre", _l("Autre")
+
+
+class Employment(LabelledEnum):
+    SALARIE = "salarie", _l("Salarié(e)")
+    DEMANDEUR = "demandeur", _l("Demandeur d'emploi")
+    RETRAITE = "retraite", _l("Retraité(e)")
+    ETUDIANT = "etudiant", _l("Étudiant(e) / scolarisé(e)")
+    INACTIF = "inactif", _l("Sans activité")
+    AUTRE = "autre", _l("Autre")
+
+
+class NoteKind(LabelledEnum):
+    ENTRETIEN = "entretien", _l("Entretien")
+    VISITE = "visite", _l("Visite à domicile")
+    APPEL = "appel", _l("Appel")
+    REUNION = "reunion", _l("Réunion partenaire")
+    AUTRE = "autre", _l("Autre")
+
+
+class LetterDirection(LabelledEnum):
+    SENT = "sent", _l("Envoyé")
+    RECEIVED = "received", _l("Reçu")
+
+
+class LetterChannel(LabelledEnum):
+    LRAR = "lrar", _l("LRAR")
+    MAIN_PROPRE = "main_propre", _l("Remise en main propre")
+    SIMPLE = "simple", _l("Courrier simple")
+    EMAIL = "email", _l("Courriel")
+
+
+class TaskKind(LabelledEnum):
+    GENERAL = "general", _l("Tâche")
+    NUMERO_UNIQUE = "numero_unique", _l("Renouvellement du numéro unique")
+    FOLLOW_UP = "follow_up", _l("Suivi à 6 mois")
+    AFTER_DEPARTURE = "after_departure", _l("Après départ")
+
+
+def _cents_ratio(numerator: int, denominator: int) -> Decimal:
+    return (Decimal(numerator) / Decimal(denominator)).quantize(
+        Decimal("0.0001"), rounding=ROUND_HALF_UP
+    )
+
+
+class Household(VersionedMixin, SoftDeleteMixin, db.Model):
+    """Ménage: a household and its case file."""
+
+    __tablename__ = "household"
+    __table_args__ = (
+        UniqueConstraint("ref_year", "ref_number"),
+        Index("ix_household_sort_name_id", "sort_name", "id"),
+        Index("ix_household_reference_id", "reference", "id"),
+        Index("ix_household_updated_at_id", "updated_at", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(20), unique=True)
+    ref_year: Mapped[int] = mapped_column(Integer)
+    ref_number: Mapped[int] = mapped_column(Integer)
+    operation_id: Mapped[int] = mapped_column(ForeignKey("operation.id"), index=True)
+    officer_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
+    split_from_id: Mapped[int | None] = mapped_column(ForeignKey("household.id"), index=True)
+
+    # Who and where
+    name: Mapped[str] = mapped_column(String(200))
+    #: Lower-case, unaccented name: the list's sort key (kept by the model).
+    sort_name: Mapped[str] = mapped_column(String(200), default="")
+    address: Mapped[str] = mapped_column(String(300), default="")
+    commune: Mapped[str] = mapped_column(String(100), default="")
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    email: Mapped[str] = mapped_column(String(254), default="")
+    preferred_language: Mapped[str] = mapped_column(String(60), default="")
+    years_in_home: Mapped[int | None] = mapped_column(Integer)
+    privacy_notice_date: Mapped[date | None] = mapped_column(Date)
+
+    # File
+    phase: Mapped[Phase] = mapped_column(enum_column(Phase), default=Phase.A_RENCONTRER, index=True)
+    outcome: Mapped[Outcome | None] = mapped_column(enum_column(Outcome))
+    closed_at: Mapped[date | None] = mapped_column(Date)
+    rehousing_right: Mapped[RehousingRight] = mapped_column(
+        enum_column(RehousingRight), default=RehousingRight.A_INSTRUIRE
+    )
+    rehousing_basis: Mapped[RehousingBasis | None] = mapped_column(enum_column(RehousingBasis))
+    rehousing_bearer: Mapped[str] = mapped_column(String(200), default="")
+
+    # Money, in integer cents (monthly unless said otherwise)
+    monthly_resources_cents: Mapped[int | None] = mapped_column(BigInteger)
+    tax_reference_income_cents: Mapped[int | None] = mapped_column(BigInteger)
+    rent_cents: Mapped[int | None] = mapped_column(BigInteger)
+    charges_cents: Mapped[int | None] = mapped_column(BigInteger)
+    apl_cents: Mapped[int | None] = mapped_column(BigInteger)
+    caf_number: Mapped[str] = mapped_column(String(30), default="")
+    other_benefits: Mapped[str] = mapped_column(String(300), default="")
+    arrears_cents: Mapped[int | None] = mapped_column(BigInteger)
+    repayment_plan: Mapped[bool] = mapped_column(Boolean, default=False)
+    fsl: Mapped[bool] = mapped_column(Boolean, default=False)
+    ccapex_referral: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    # Social housing application
+    numero_unique: Mapped[str] = mapped_column(String(40), default="")
+    numero_unique_renewal: Mapped[date | None] = mapped_column(Date)
+
+    # Partners (the directory of organisations comes later: free text meanwhile)
+    partners: Mapped[str] = mapped_column(String(500), default="")
+
+    # Housing needs (everyone sees them) and the health data behind them (officers only)
+    needs_ground_floor: Mapped[bool] = mapped_column(Boolean, default=False)
+    needs_lift: Mapped[bool] = mapped_column(Boolean, default=False)
+    needs_adapted: Mapped[bool] = mapped_column(Boolean, default=False)
+    health_details: Mapped[str] = mapped_column(Text, default="")
+    vulnerability_details: Mapped[str] = mapped_column(Text, default="")
+
+    # Follow-up committee
+    committee_flag: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    committee_blocking_point: Mapped[str] = mapped_column(String(500), default="")
+    committee_decision: Mapped[str] = mapped_column(Text, default="")
+
+    operation = relationship("Operation", lazy="raise")
+    officer = relationship("User", lazy="raise", foreign_keys=[officer_id])
+    split_from = relationship(
+        "Household", lazy="raise", remote_side=[id], foreign_keys=[split_from_id]
+    )
+
+    @property
+    def remaining_charge_cents(self) -> int | None:
+        """Reste à charge = loyer + charges − APL (computed, never typed)."""
+        if self.rent_cents is None:
+            return None
+        return self.rent_cents + (self.charges_cents or 0) - (self.apl_cents or 0)
+
+    @property
+    def effort_rate(self) -> Decimal | None:
+        """Taux d'effort = reste à charge / ressources."""
+        remaining = self.remaining_charge_cents
+        if remaining is None or not self.monthly_resources_cents:
+            return None
+        return _cents_ratio(remaining, self.monthly_resources_cents)
+
+    @property
+    def is_closed(self) -> bool:
+        return self.phase is Phase.CLOS
+
+    def __repr__(self) -> str:
+        return f"<Household {self.id} {self.reference}>"
+
+
+class HouseholdSearchTerm(db.Model):
+    """The household's normalised search key, one word a row: an indexed prefix search
+    (`helene` finds `Hélène`) that behaves the same on SQLite and PostgreSQL."""
+
+    __tablename__ = "household_search_term"
+
+    term: Mapped[str] = mapped_column(String(60), primary_key=True)
+    household_id: Mapped[int] = mapped_column(
+        ForeignKey("household.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class Member(VersionedMixin, SoftDeleteMixin, db.Model):
+    """Membre du ménage."""
+
+    __tablename__ = "member"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("household.id"), index=True)
+    last_name: Mapped[str] = mapped_column(String(100))
+    first_name: Mapped[str] = mapped_column(String(100), default="")
+    birth_date: Mapped[date | None] = mapped_column(Date)
+    relation: Mapped[Relation] = mapped_column(enum_column(Relation), default=Relation.AUTRE)
+    lease_holder: Mapped[bool] = mapped_column(Boolean, default=False)
+    in_home_since: Mapped[date | None] = mapped_column(Date)
+    employment: Mapped[Employment | None] = mapped_column(enum_column(Employment))
+    #: Disability-related need: health data, officers only.
+    disability_need: Mapped[str] = mapped_column(Text, default="")
+    #: Set when the member left in a split (décohabitation).
+    left_at: Mapped[date | None] = mapped_column(Date)
+    split_to_id: Mapped[int | None] = mapped_column(ForeignKey("household.id"))
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.last_name.upper()} {self.first_name}".strip()
+
+
+class Note(VersionedMixin, SoftDeleteMixin, db.Model):
+    """Note de suivi: a dated journal entry, confidential or shared with the team."""
+
+    __tablename__ = "note"
+    __table_args__ = (Index("ix_note_household_date", "household_id", "note_date"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("household.id"))
+    kind: Mapped[NoteKind] = mapped_column(enum_column(NoteKind), default=NoteKind.ENTRETIEN)
+    note_date: Mapped[date] = mapped_column(Date)
+    body: Mapped[str] = mapped_column(Text)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    confidential: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    author = relationship("User", lazy="raise")
+
+    @property
+    def is_confidential_content(self) -> bool:
+        return bool(self.confidential)
+
+
+class Letter(VersionedMixin, SoftDeleteMixin, db.Model):
+    """Courrier sent or received: the evidence before an expropriation judge."""
+
+    __tablename__ = "letter"
+    __table_args__ = (Index("ix_letter_household_date", "household_id", "letter_date"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("household.id"))
+    letter_date: Mapped[date] = mapped_column(Date)
+    direction: Mapped[LetterDirection] = mapped_column(
+        enum_column(LetterDirection), default=LetterDirection.SENT
+    )
+    channel: Mapped[LetterChannel] = mapped_column(
+        enum_column(LetterChannel), default=LetterChannel.LRAR, index=True
+    )
+    acknowledged_on: Mapped[date | None] = mapped_column(Date)
+    subject: Mapped[str] = mapped_column(String(300))
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("document.id"))
+
+
+class Task(VersionedMixin, SoftDeleteMixin, db.Model):
+    """Tâche / échéance: a dated reminder on a household (units later)."""
+
+    __tablename__ = "task"
+    __table_args__ = (Index("ix_task_open_due", "done", "due_date"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int | None] = mapped_column(ForeignKey("household.id"), index=True)
+    kind: Mapped[TaskKind] = mapped_column(enum_column(TaskKind), default=TaskKind.GENERAL)
+    title: Mapped[str] = mapped_column(String(200))
+    due_date: Mapped[date] = mapped_column(Date)
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
+    done: Mapped[bool] = mapped_column(Boolean, default=False)
+    done_at: Mapped[datetime | None]
+
+    assignee = relationship("User", lazy="raise")
+    household = relationship("Household", lazy="raise")
+
+    def mark_done(self, done: bool = True) -> None:
+        self.done = done
+        self.done_at = utcnow() if done else None
+
+
+class PhaseChange(db.Model):
+    """A move of the file's phase, with the reason required for a backward move."""
+
+    __tablename__ = "phase_change"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("household.id"), index=True)
+    from_phase: Mapped[Phase] = mapped_column(enum_column(Phase))
+    to_phase: Mapped[Phase] = mapped_column(enum_column(Phase))
+    outcome: Mapped[Outcome | None] = mapped_column(enum_column(Outcome))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+    by = relationship("User", lazy="raise")

@@ -1,0 +1,111 @@
+"""The household search key: normalised words, kept up to date by the model.
+
+`normalise("Hélène ÇELIK")` → "helene celik". Each word of the reference, name,
+address and members' names is stored in household_search_term; a search word
+matches by prefix with an indexed range (term >= 'hel' AND term < 'hem'), so
+the search costs the same on SQLite and PostgreSQL and stays fast at 50,000 files.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+from sqlalchemy import delete, event, insert, select
+from sqlalchemy.orm import Session
+
+from capintra.households.models import Household, HouseholdSearchTerm, Member
+
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+MAX_TERM = 60
+MAX_QUERY_WORDS = 5
+
+
+def normalise(text: str | None) -> str:
+    """Lower case, accents and ligatures removed, punctuation turned into spaces."""
+    if not text:
+        return ""
+    text = text.replace("œ", "oe").replace("Œ", "oe").replace("æ", "ae").replace("Æ", "ae")
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    return _NON_WORD.sub(" ", stripped).strip()
+
+
+def words(text: str | None) -> list[str]:
+    return [w[:MAX_TERM] for w in normalise(text).split()]
+
+
+def household_terms(reference: str, name: str, address: str, member_names: Iterable[str]):
+    terms = set(words(reference)) | set(words(name)) | set(words(address))
+    for member_name in member_names:
+        terms |= set(words(member_name))
+    return terms
+
+
+def query_words(q: str | None) -> list[str]:
+    return words(q)[:MAX_QUERY_WORDS]
+
+
+def prefix_upper_bound(prefix: str) -> str:
+    """The smallest string greater than every string starting with prefix."""
+    return prefix[:-1] + chr(ord(prefix[-1]) + 1)
+
+
+def matching_household_ids(word: str):
+    """A subquery of households having a term starting with word."""
+    return select(HouseholdSearchTerm.household_id).where(
+        HouseholdSearchTerm.term >= word, HouseholdSearchTerm.term < prefix_upper_bound(word)
+    )
+
+
+# --- keeping the key up to date ---------------------------------------------------------
+
+_PENDING = "capintra_search_pending"
+
+
+def _before_flush(session: Session, flush_context, instances) -> None:
+    pending = session.info.setdefault(_PENDING, set())
+    for obj in list(session.new) + list(session.dirty):
+        if isinstance(obj, Household):
+            obj.sort_name = normalise(obj.name)[:200]
+            pending.add(obj)
+        elif isinstance(obj, Member):
+            pending.add(obj.household_id)
+
+
+def _after_flush(session: Session, flush_context) -> None:
+    pending = session.info.pop(_PENDING, set())
+    if not pending:
+        return
+    ids = {p.id if isinstance(p, Household) else p for p in pending}
+    ids.discard(None)
+    if not ids:
+        return
+    conn = session.connection()
+    households = conn.execute(
+        select(Household.id, Household.reference, Household.name, Household.address).where(
+            Household.id.in_(ids)
+        )
+    ).all()
+    members: dict[int, list[str]] = {}
+    for household_id, last, first in conn.execute(
+        select(Member.household_id, Member.last_name, Member.first_name).where(
+            Member.household_id.in_(ids), Member.deleted_at.is_(None), Member.left_at.is_(None)
+        )
+    ):
+        members.setdefault(household_id, []).append(f"{last} {first}")
+    conn.execute(delete(HouseholdSearchTerm).where(HouseholdSearchTerm.household_id.in_(ids)))
+    rows = [
+        {"household_id": h.id, "term": term}
+        for h in households
+        for term in household_terms(h.reference, h.name, h.address, members.get(h.id, []))
+    ]
+    if rows:
+        conn.execute(insert(HouseholdSearchTerm), rows)
+
+
+def install_search_listeners() -> None:
+    if not event.contains(Session, "before_flush", _before_flush):
+        event.listen(Session, "before_flush", _before_flush)
+        event.listen(Session, "after_flush", _after_flush)

@@ -1,0 +1,250 @@
+"""Household rules: references, phases, confidentiality, splits, renewal tasks.
+
+Plain functions that take objects, flush, and raise a DomainError when a rule
+refuses; the view commits.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from capintra.audit.service import record_event
+from capintra.auth.models import User
+from capintra.extensions import db
+from capintra.households.models import (
+    Household,
+    Member,
+    Note,
+    Outcome,
+    Phase,
+    PhaseChange,
+    Relation,
+    Task,
+    TaskKind,
+)
+from capintra.models import utcnow
+from capintra.security import Role, user_can
+from capintra.web.errors import DomainError
+
+#: Fields only officers read and write (health and vulnerability details).
+OFFICER_ONLY_FIELDS = frozenset({"health_details", "vulnerability_details"})
+OFFICER_ONLY_MEMBER_FIELDS = frozenset({"disability_need"})
+#: Fields that follow the social follow-up: officers only (DESIGN §1).
+SOCIAL_FIELDS = frozenset(
+    {"rehousing_right", "rehousing_basis", "rehousing_bearer", "officer_id", "committee_flag",
+     "committee_blocking_point", "committee_decision"}
+)  # fmt: skip
+
+NUMERO_UNIQUE_NOTICE = timedelta(days=30)
+
+
+def today() -> date:
+    return utcnow().date()
+
+
+# --- references -------------------------------------------------------------------------
+
+
+def format_reference(year: int, number: int) -> str:
+    return f"MEN-{year}-{number:04d}"
+
+
+def next_reference_number(year: int) -> int:
+    current = db.session.scalar(
+        select(func.max(Household.ref_number)).where(Household.ref_year == year)
+    )
+    return (current or 0) + 1
+
+
+def assign_reference(household: Household, year: int | None = None, attempts: int = 5) -> None:
+    """Give a new household the next MEN-YYYY-NNNN (unique, not necessarily gapless).
+
+    Two simultaneous creations may pick the same number: the unique constraint
+    refuses the second, which retries with the next number inside a savepoint.
+    """
+    year = year or today().year
+    for _attempt in range(attempts):
+        number = next_reference_number(year)
+        household.ref_year, household.ref_number = year, number
+        household.reference = format_reference(year, number)
+        try:
+            with db.session.begin_nested():
+                db.session.add(household)
+                db.session.flush()
+            return
+        except IntegrityError:
+            continue
+    raise DomainError(_("Impossible d'attribuer une référence : réessayez."))
+
+
+# --- creation and edition ----------------------------------------------------------------
+
+
+def create_household(data: dict, author: User) -> Household:
+    household = Household(phase=Phase.A_RENCONTRER)
+    apply_household_data(household, data, author)
+    if household.officer_id is None and author.role is Role.OFFICER:
+        household.officer_id = author.id
+    assign_reference(household)
+    sync_numero_unique_task(household)
+    return household
+
+
+def apply_household_data(household: Household, data: dict, author: User) -> None:
+    """Copy the form's fields the author may write onto the household."""
+    officer = user_can(author, "household.social")
+    for field, value in data.items():
+        if field in OFFICER_ONLY_FIELDS | SOCIAL_FIELDS and not officer:
+            continue
+        if field == "officer_id" and value is not None:
+            assignee = db.session.get(User, value)
+            if assignee is None or assignee.role is not Role.OFFICER or not assignee.active:
+                raise DomainError(_("Le référent choisi n'est pas un(e) chargé(e) actif(ve)."))
+        setattr(household, field, value)
+
+
+def update_household(household: Household, data: dict, author: User) -> None:
+    renewal_before = household.numero_unique_renewal
+    officer_before = household.officer_id
+    apply_household_data(household, data, author)
+    if household.numero_unique_renewal != renewal_before or household.officer_id != officer_before:
+        sync_numero_unique_task(household)
+
+
+def sync_numero_unique_task(household: Household) -> None:
+    """Keep one open renewal task, due a month before the numéro unique's renewal date."""
+    db.session.flush()
+    task = db.session.scalar(
+        select(Task).where(
+            Task.household_id == household.id,
+            Task.kind == TaskKind.NUMERO_UNIQUE,
+            Task.done.is_(False),
+            Task.deleted_at.is_(None),
+        )
+    )
+    renewal = household.numero_unique_renewal
+    if renewal is None:
+        if task is not None:
+            task.soft_delete()
+        return
+    due = renewal - NUMERO_UNIQUE_NOTICE
+    if task is None:
+        task = Task(household_id=household.id, kind=TaskKind.NUMERO_UNIQUE, done=False)
+        db.session.add(task)
+    task.title = _(
+        "Renouveler le numéro unique (échéance le %(d)s)", d=renewal.strftime("%d/%m/%Y")
+    )
+    task.due_date = due
+    task.assignee_id = household.officer_id
+    db.session.flush()
+
+
+# --- phase ----------------------------------------------------------------------------
+
+
+def change_phase(
+    household: Household,
+    to_phase: Phase,
+    author: User,
+    *,
+    reason: str = "",
+    outcome: Outcome | None = None,
+) -> PhaseChange:
+    """Forward moves are free; a backward move needs a reason; closing needs an outcome.
+
+    Reopening a closed file is a backward move: the outcome is cleared.
+    """
+    from_phase = household.phase
+    reason = (reason or "").strip()
+    if to_phase == from_phase:
+        raise DomainError(
+            _("Le dossier est déjà à l'étape « %(p)s ».", p=to_phase.label), household
+        )
+    backward = to_phase.rank < from_phase.rank
+    if backward and not reason:
+        raise DomainError(
+            _("Un retour à une étape précédente demande un motif : indiquez-le."), household
+        )
+    if to_phase is Phase.CLOS and outcome is None:
+        raise DomainError(_("Pour clore le dossier, indiquez son issue."), household)
+    household.phase = to_phase
+    if to_phase is Phase.CLOS:
+        household.outcome = outcome
+        household.closed_at = today()
+    elif from_phase is Phase.CLOS:
+        household.outcome = None
+        household.closed_at = None
+    change = PhaseChange(
+        household_id=household.id,
+        from_phase=from_phase,
+        to_phase=to_phase,
+        outcome=household.outcome,
+        reason=reason,
+        by_id=author.id,
+        at=utcnow(),
+    )
+    db.session.add(change)
+    db.session.flush()
+    return change
+
+
+# --- notes ----------------------------------------------------------------------------
+
+
+def note_confidential_for(author: User, requested: bool | None) -> bool:
+    """Officers' notes are confidential unless shared; others cannot write confidential."""
+    if not user_can(author, "household.confidential"):
+        return False
+    return True if requested is None else bool(requested)
+
+
+def can_edit_note(user: User, note: Note) -> bool:
+    if note.confidential and not user_can(user, "household.confidential"):
+        return False
+    return user_can(user, "household.edit")
+
+
+# --- split (décohabitation) --------------------------------------------------------------
+
+
+def split_member(household: Household, member: Member, author: User) -> Household:
+    """A member leaves to form their own household, linked to the original file."""
+    if member.household_id != household.id or member.left_at is not None or member.is_deleted:
+        raise DomainError(_("Ce membre ne fait plus partie du ménage."), household)
+    if member.relation is Relation.CHEF:
+        raise DomainError(
+            _("Le chef de ménage ne peut pas décohabiter : désignez d'abord un autre chef."),
+            household,
+        )
+    new = Household(
+        phase=Phase.A_RENCONTRER,
+        operation_id=household.operation_id,
+        officer_id=household.officer_id,
+        split_from_id=household.id,
+        name=member.full_name,
+        address=household.address,
+        commune=household.commune,
+    )
+    assign_reference(new)
+    db.session.add(
+        Member(
+            household_id=new.id,
+            last_name=member.last_name,
+            first_name=member.first_name,
+            birth_date=member.birth_date,
+            relation=Relation.CHEF,
+            lease_holder=False,
+            in_home_since=member.in_home_since,
+            employment=member.employment,
+            disability_need=member.disability_need,
+        )
+    )
+    member.left_at = today()
+    member.split_to_id = new.id
+    db.session.flush()
+    record_event("split", household, changes={"new_household_id": [None, new.id]})
+    return new

@@ -1,0 +1,487 @@
+"""Household files: list and search, the file with its tabs, inline edits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import Blueprint, current_app, flash, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from capintra.audit.labels import ACTION_LABELS, ENTITY_LABELS
+from capintra.audit.service import record_event
+from capintra.extensions import db
+from capintra.households import queries, services
+from capintra.households.forms import (
+    DeleteForm,
+    HouseholdForm,
+    LetterForm,
+    MemberForm,
+    NoteForm,
+    PhaseForm,
+    SplitForm,
+    TaskForm,
+)
+from capintra.households.models import Household, Letter, Member, Note, Phase, Task
+from capintra.security import can, require
+from capintra.web.errors import DomainError, StaleVersion, check_version
+from capintra.web.htmx import redirect_to, render, wants_partial
+
+bp = Blueprint("households", __name__)
+
+SORT_CHOICES = [
+    ("nom", _l("Nom")),
+    ("reference", _l("Référence")),
+    ("recent", _l("Modifiés récemment")),
+]
+
+
+# --- list ------------------------------------------------------------------------------
+
+
+@bp.get("/")
+@require("household.view")
+def index():
+    filters = queries.HouseholdFilters.from_args(request.args)
+    rows, next_after = queries.household_page(filters, current_app.config["PAGE_SIZE"])
+    operations, officers = queries.filter_choices()
+    return render(
+        "households/index.html",
+        partial="household-results",
+        rows=rows,
+        next_after=next_after,
+        filters=filters,
+        phases=Phase.choices(),
+        sorts=SORT_CHOICES,
+        operations=operations,
+        officers=officers,
+    )
+
+
+# --- create and edit -------------------------------------------------------------------
+
+
+def _household_form(household: Household | None = None) -> HouseholdForm:
+    form = HouseholdForm(obj=household if request.method == "GET" else None)
+    form.restrict_to(officer=can("household.social"))
+    operations, officers = queries.filter_choices()
+    form.operation_id.choices = [(o.id, o.name) for o in operations]
+    if "officer_id" in form:
+        form.officer_id.choices = [(None, "—")] + [(u.id, u.display_name) for u in officers]
+    if household is not None and request.method == "GET":
+        form.version.data = household.version
+    return form
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@require("household.edit")
+def create():
+    form = _household_form()
+    if request.method == "GET" and can("household.social"):
+        form.officer_id.data = current_user.id
+    if form.validate_on_submit():
+        try:
+            household = services.create_household(form.data_for_model(), current_user)
+        except DomainError as error:
+            db.session.rollback()
+            form.form_errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(_("Dossier %(ref)s créé.", ref=household.reference), "success")
+            return redirect_to(url_for("households.detail", household_id=household.id))
+    status = 422 if request.method == "POST" else 200
+    return render("households/form.html", form=form, household=None, stale=None, status=status)
+
+
+@bp.route("/<int:household_id>/edit", methods=["GET", "POST"])
+@require("household.edit")
+def edit(household_id: int):
+    household = queries.get_household_or_404(household_id)
+    form = _household_form(household)
+    stale, status = None, 200
+    if form.validate_on_submit():
+        try:
+            check_version(household, form.version.data)
+            services.update_household(household, form.data_for_model(), current_user)
+            db.session.commit()
+        except StaleVersion:
+            db.session.rollback()
+            household = queries.get_household_or_404(household_id)
+            stale, status = household, 409
+            form.version.data = household.version
+        except DomainError as error:
+            db.session.rollback()
+            form.form_errors.append(error.message)
+            status = 409
+        else:
+            flash(_("Dossier enregistré."), "success")
+            return redirect_to(url_for("households.detail", household_id=household.id))
+    elif request.method == "POST":
+        status = 422
+    return render(
+        "households/form.html", form=form, household=household, stale=stale, status=status
+    )
+
+
+# --- the file and its tabs ---------------------------------------------------------------
+
+TABS = [
+    ("summary", _l("Synthèse")),
+    ("members", _l("Composition familiale")),
+    ("occupancy", _l("Occupation")),
+    ("letters", _l("Courriers")),
+    ("journal", _l("Journal")),
+    ("documents", _l("Pièces jointes")),
+    ("offers", _l("Souhaits et propositions")),
+    ("relocation", _l("Relogement")),
+    ("tasks", _l("Tâches")),
+    ("history", _l("Historique")),
+]
+
+
+@dataclass
+class TabState:
+    """What a tab shows besides its list: the add form, and an item being edited."""
+
+    add_form: Any = None
+    edit_id: int | None = None
+    edit_form: Any = None
+    stale: Any = None
+    extra: dict = field(default_factory=dict)
+
+
+def _tab_context(household: Household, tab: str, state: TabState | None = None) -> dict:
+    state = state or TabState()
+    ctx: dict[str, Any] = {
+        "household": household,
+        "tab": tab,
+        "tabs": TABS,
+        "state": state,
+        "today": services.today(),
+    }
+    if tab == "summary":
+        ctx["children"] = queries.split_children(household)
+        ctx["members"] = queries.members_of(household)
+        if can("household.social"):
+            ctx["phase_form"] = state.extra.get("phase_form") or _phase_form(household)
+    elif tab == "members":
+        ctx["items"] = queries.members_of(household)
+        state.add_form = state.add_form or _sub_form("members", None)
+        ctx["split_form"] = SplitForm(formdata=None)
+    elif tab == "letters":
+        ctx["items"] = queries.letters_of(household)
+        state.add_form = state.add_form or _sub_form("letters", None)
+    elif tab == "journal":
+        items = queries.notes_of(household)
+        ctx["items"] = items
+        state.add_form = state.add_form or _sub_form("notes", None)
+        _record_confidential_reads(household, [n for n in items if n.confidential])
+    elif tab == "documents":
+        from capintra.documents.forms import upload_form
+
+        ctx["items"] = queries.documents_of(household)
+        state.add_form = state.add_form or upload_form(formdata=None)
+    elif tab == "tasks":
+        ctx["items"] = queries.tasks_of(household)
+        state.add_form = state.add_form or _sub_form("tasks", None)
+    elif tab == "history":
+        ctx["events"] = _visible_history(household)
+        ctx["action_labels"] = ACTION_LABELS
+        ctx["entity_labels"] = ENTITY_LABELS
+        ctx["phase_changes"] = queries.phase_changes_of(household)
+    ctx["delete_form"] = DeleteForm(formdata=None)
+    return ctx
+
+
+def _record_confidential_reads(household: Household, notes: list[Note]) -> None:
+    """Every read of a confidential note is an audit event."""
+    if not notes:
+        return
+    for note in notes:
+        record_event("read_confidential", note, household_id=household.id)
+    db.session.commit()
+
+
+def _visible_history(household: Household):
+    """Audit events of the file; for non-officers without sensitive field names."""
+    from capintra.audit.classification import COLUMNS, Kind
+
+    events = queries.history_of(household)
+    if can("household.confidential"):
+        return events
+    visible = []
+    for event in events:
+        columns = COLUMNS.get(event.entity_type or "", {})
+        if event.changes:
+            kept = {k: v for k, v in event.changes.items() if columns.get(k) is not Kind.SENSITIVE}
+            if not kept:
+                continue
+            event.changes = kept
+            db.session.expunge(event)
+        visible.append(event)
+    return visible
+
+
+def render_tab(household: Household, tab: str, state: TabState | None = None, status: int = 200):
+    ctx = _tab_context(household, tab, state)
+    return render("households/detail.html", partial="tab-content", status=status, **ctx)
+
+
+@bp.get("/<int:household_id>")
+@require("household.view")
+def detail(household_id: int):
+    household = queries.get_household_or_404(household_id)
+    if not wants_partial("tab-content"):
+        record_event("open", household)
+        db.session.commit()
+    return render_tab(household, "summary")
+
+
+def _tab_view(tab: str):
+    def view(household_id: int):
+        household = queries.get_household_or_404(household_id)
+        return render_tab(household, tab)
+
+    view.__name__ = f"tab_{tab}"
+    return view
+
+
+for _tab, _label in TABS[1:]:
+    bp.add_url_rule(
+        f"/<int:household_id>/{_tab}",
+        endpoint=f"tab_{_tab}",
+        view_func=require("household.view")(_tab_view(_tab)),
+        methods=["GET"],
+    )
+
+
+# --- inline add / edit / delete of members, notes, letters, tasks -----------------------------
+
+
+@dataclass
+class SubResource:
+    model: type
+    form: type
+    tab: str
+    #: form field → model attribute for fields whose names differ
+    created: str
+    updated: str
+    deleted: str
+
+
+SUB_RESOURCES: dict[str, SubResource] = {
+    "members": SubResource(
+        Member, MemberForm, "members", _l("Membre ajouté."), _l("Membre modifié."),
+        _l("Membre retiré."),
+    ),
+    "notes": SubResource(
+        Note, NoteForm, "journal", _l("Note ajoutée."), _l("Note modifiée."),
+        _l("Note supprimée."),
+    ),
+    "letters": SubResource(
+        Letter, LetterForm, "letters", _l("Courrier enregistré."), _l("Courrier modifié."),
+        _l("Courrier supprimé."),
+    ),
+    "tasks": SubResource(
+        Task, TaskForm, "tasks", _l("Tâche ajoutée."), _l("Tâche modifiée."),
+        _l("Tâche supprimée."),
+    ),
+}  # fmt: skip
+
+
+def _sub_form(kind: str, item: Any, formdata: Any = None):
+    """The add/edit form of a sub-resource, with choices and defaults filled in."""
+    spec = SUB_RESOURCES[kind]
+    form = spec.form(formdata=formdata, obj=item) if formdata is not None else spec.form(obj=item)
+    if item is not None and formdata is None:
+        form.version.data = item.version
+    if kind == "members" and not can("household.confidential"):
+        del form.disability_need
+    if kind == "notes":
+        if not can("household.confidential"):
+            del form.shared
+        elif item is not None and formdata is None:
+            form.shared.data = not item.confidential
+    if kind == "tasks":
+        _, officers = queries.filter_choices()
+        form.assignee_id.choices = [(None, "—")] + [(u.id, u.display_name) for u in officers]
+        if item is None and formdata is None:
+            form.assignee_id.data = current_user.id
+    if item is None and formdata is None:
+        today = services.today()
+        for date_field in ("note_date", "letter_date"):
+            if date_field in form:
+                form[date_field].data = today
+    return form
+
+
+def _apply_sub(kind: str, item: Any, form) -> None:
+    for name, fld in form._fields.items():
+        if name in ("csrf_token", "version", "shared"):
+            continue
+        value = fld.data.strip() if isinstance(fld.data, str) else fld.data
+        setattr(item, name, value)
+    if kind == "notes":
+        requested = form.shared.data if "shared" in form else None
+        item.confidential = services.note_confidential_for(
+            current_user, None if requested is None else not requested
+        )
+    if kind == "tasks":
+        item.done_at = services.utcnow() if item.done else None
+
+
+def _after_sub_success(household: Household, kind: str, message: str, status: int = 200):
+    spec = SUB_RESOURCES[kind]
+    if wants_partial("tab-content"):
+        response = render_tab(household, spec.tab, status=status)
+        response.headers["HX-Trigger"] = "capintra:saved"
+        return response
+    flash(str(message), "success")
+    return redirect_to(url_for(f"households.tab_{spec.tab}", household_id=household.id), 303)
+
+
+def _add_view(kind: str):
+    spec = SUB_RESOURCES[kind]
+
+    def view(household_id: int):
+        household = queries.get_household_or_404(household_id)
+        form = _sub_form(kind, None, formdata=request.form)
+        if not form.validate():
+            return render_tab(household, spec.tab, TabState(add_form=form), status=422)
+        item = spec.model(household_id=household.id)
+        if kind == "notes":
+            item.author_id = current_user.id
+        _apply_sub(kind, item, form)
+        db.session.add(item)
+        db.session.commit()
+        return _after_sub_success(household, kind, spec.created)
+
+    view.__name__ = f"{kind}_add"
+    return view
+
+
+def _edit_view(kind: str):
+    spec = SUB_RESOURCES[kind]
+
+    def view(household_id: int, item_id: int):
+        household = queries.get_household_or_404(household_id)
+        item = queries.get_item_or_404(spec.model, household, item_id)
+        if request.method == "GET":
+            form = _sub_form(kind, item)
+            return render_tab(household, spec.tab, TabState(edit_id=item.id, edit_form=form))
+        form = _sub_form(kind, item, formdata=request.form)
+        if not form.validate():
+            state = TabState(edit_id=item.id, edit_form=form)
+            return render_tab(household, spec.tab, state, status=422)
+        try:
+            check_version(item, form.version.data)
+        except StaleVersion:
+            form.version.data = item.version
+            state = TabState(edit_id=item.id, edit_form=form, stale=item)
+            return render_tab(household, spec.tab, state, status=409)
+        _apply_sub(kind, item, form)
+        db.session.commit()
+        return _after_sub_success(household, kind, spec.updated)
+
+    view.__name__ = f"{kind}_edit"
+    return view
+
+
+def _delete_view(kind: str):
+    spec = SUB_RESOURCES[kind]
+
+    def view(household_id: int, item_id: int):
+        household = queries.get_household_or_404(household_id)
+        item = queries.get_item_or_404(spec.model, household, item_id)
+        form = DeleteForm(formdata=request.form)
+        check_version(item, form.version.data)
+        item.soft_delete()
+        db.session.commit()
+        return _after_sub_success(household, kind, spec.deleted)
+
+    view.__name__ = f"{kind}_delete"
+    return view
+
+
+for _kind in SUB_RESOURCES:
+    bp.add_url_rule(
+        f"/<int:household_id>/{_kind}",
+        endpoint=f"{_kind}_add",
+        view_func=require("household.edit")(_add_view(_kind)),
+        methods=["POST"],
+    )
+    bp.add_url_rule(
+        f"/<int:household_id>/{_kind}/<int:item_id>",
+        endpoint=f"{_kind}_edit",
+        view_func=require("household.edit")(_edit_view(_kind)),
+        methods=["GET", "POST"],
+    )
+    bp.add_url_rule(
+        f"/<int:household_id>/{_kind}/<int:item_id>/delete",
+        endpoint=f"{_kind}_delete",
+        view_func=require("household.edit")(_delete_view(_kind)),
+        methods=["POST"],
+    )
+
+
+# --- phase and split ---------------------------------------------------------------------
+
+
+def _phase_form(household: Household, formdata: Any = None) -> PhaseForm:
+    form = PhaseForm(formdata=formdata)
+    if formdata is None:
+        form.version.data = household.version
+        following = [p for p in form.to_phase.choices if p[0] != household.phase.value]
+        form.to_phase.choices = following
+    return form
+
+
+@bp.post("/<int:household_id>/phase")
+@require("household.social")
+def phase(household_id: int):
+    household = queries.get_household_or_404(household_id)
+    form = _phase_form(household, formdata=request.form)
+    if not form.validate():
+        state = TabState(extra={"phase_form": form})
+        return render_tab(household, "summary", state, status=422)
+    check_version(household, form.version.data)
+    try:
+        services.change_phase(
+            household,
+            form.to_phase.data,
+            current_user,
+            reason=form.reason.data,
+            outcome=form.outcome.data,
+        )
+    except DomainError as error:
+        db.session.rollback()
+        household = queries.get_household_or_404(household_id)
+        form.form_errors.append(error.message)
+        state = TabState(extra={"phase_form": form})
+        return render_tab(household, "summary", state, status=409)
+    db.session.commit()
+    if wants_partial("tab-content"):
+        return redirect_to(url_for("households.detail", household_id=household.id))
+    flash(_("Étape du dossier : %(p)s.", p=household.phase.label), "success")
+    return redirect_to(url_for("households.detail", household_id=household.id))
+
+
+@bp.post("/<int:household_id>/split")
+@require("household.social")
+def split(household_id: int):
+    household = queries.get_household_or_404(household_id)
+    form = SplitForm(formdata=request.form)
+    if not form.validate() or not (form.member_id.data or "").isdigit():
+        return render_tab(household, "members", status=422)
+    member = queries.get_item_or_404(Member, household, int(form.member_id.data))
+    check_version(member, form.version.data)
+    new = services.split_member(household, member, current_user)
+    db.session.commit()
+    flash(
+        _("Décohabitation : dossier %(ref)s créé, lié à %(orig)s.", ref=new.reference,
+          orig=household.reference),
+        "success",
+    )  # fmt: skip
+    return redirect_to(url_for("households.detail", household_id=new.id))
