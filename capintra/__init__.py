@@ -142,6 +142,7 @@ def _register_blueprints(app: Flask) -> None:
     from capintra.auth.views import bp as auth_bp
     from capintra.cli import register_commands
     from capintra.documents.views import bp as documents_bp
+    from capintra.households import dashboard  # noqa: F401  (registers its sections)
     from capintra.households.views import bp as households_bp
     from capintra.web import bp as web_bp
 

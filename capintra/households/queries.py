@@ -332,3 +332,19 @@ def supporting_documents_to_delete(limit: int = 100) -> list[Document]:
             .limit(limit)
         )
     )
+
+
+def progress_by_operation() -> list[tuple[Operation, dict[Phase, int], int]]:
+    """Files per phase for each operation: one aggregate query."""
+    from sqlalchemy import func
+
+    rows = db.session.execute(
+        select(Household.operation_id, Household.phase, func.count())
+        .where(Household.deleted_at.is_(None))
+        .group_by(Household.operation_id, Household.phase)
+    ).all()
+    counts: dict[int, dict[Phase, int]] = {}
+    for operation_id, phase, count in rows:
+        counts.setdefault(operation_id, {})[phase] = count
+    operations = db.session.scalars(select(Operation).order_by(Operation.name)).all()
+    return [(op, counts.get(op.id, {}), sum(counts.get(op.id, {}).values())) for op in operations]
