@@ -26,7 +26,7 @@ def paperwork_section() -> dict:
     user = current_user._get_current_object()
     return {
         "letters": queries.letters_awaiting_acknowledgement(today()),
-        "tasks": queries.tasks_due(user, today()) if not user.role == "officer" else None,
+        "tasks": queries.tasks_due(user, today()) if user.role != "officer" else None,
         "to_delete": queries.supporting_documents_to_delete(limit=20),
         "today": today(),
     }
