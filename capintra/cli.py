@@ -122,6 +122,17 @@ def demo_accounts() -> None:
     click.echo(path.read_text(encoding="utf-8"), nl=False)
 
 
+@click.command("purge-sessions")
+@with_appcontext
+def purge_sessions() -> None:
+    """Delete expired sessions (idle or too old); for cron."""
+    from capintra.auth.sessions import purge_expired_sessions
+
+    count = purge_expired_sessions(current_app)
+    db.session.commit()
+    click.echo(f"{count} session(s) expirée(s) supprimée(s).")
+
+
 def register_commands(app: Flask) -> None:
-    for command in (init_db, create_user_command, seed_demo, demo_accounts):
+    for command in (init_db, create_user_command, seed_demo, demo_accounts, purge_sessions):
         app.cli.add_command(command)
