@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask import abort
-from sqlalchemy import Select, select, tuple_
+from sqlalchemy import Select, and_, select, tuple_
 from sqlalchemy.orm import joinedload
 
 from capintra.admin.models import Operation
@@ -237,7 +237,22 @@ def history_of(household: Household, limit: int = 200) -> list[AuditEvent]:
     """The file's audit events; without confidential ones for non-officers."""
     query = select(AuditEvent).where(AuditEvent.household_id == household.id)
     if not can("household.confidential"):
-        query = query.where(AuditEvent.confidential.is_(False))
+        # Neither confidential events nor any event about an item confidential now
+        # (a shared note made confidential later must vanish from the history too).
+        hidden_notes = select(Note.id).where(
+            Note.household_id == household.id, Note.confidential.is_(True)
+        )
+        hidden_documents = select(Document.id).where(
+            Document.household_id == household.id, Document.confidential.is_(True)
+        )
+        query = query.where(
+            AuditEvent.confidential.is_(False),
+            ~and_(AuditEvent.entity_type == "note", AuditEvent.entity_id.in_(hidden_notes)),
+            ~and_(
+                AuditEvent.entity_type == "document",
+                AuditEvent.entity_id.in_(hidden_documents),
+            ),
+        )
     return list(db.session.scalars(query.order_by(AuditEvent.id.desc()).limit(limit)))
 
 
