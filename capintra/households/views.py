@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from capintra.audit.labels import ACTION_LABELS, ENTITY_LABELS
+from capintra.audit.labels import ACTION_LABELS, ENTITY_LABELS, present_changes
 from capintra.audit.service import record_event
 from capintra.extensions import db
 from capintra.households import queries, services
@@ -190,6 +190,7 @@ def _tab_context(household: Household, tab: str, state: TabState | None = None) 
         ctx["events"] = _visible_history(household)
         ctx["action_labels"] = ACTION_LABELS
         ctx["entity_labels"] = ENTITY_LABELS
+        ctx["present_changes"] = _present
         ctx["phase_changes"] = queries.phase_changes_of(household)
     ctx["delete_form"] = DeleteForm(formdata=None)
     return ctx
@@ -205,23 +206,25 @@ def _record_confidential_reads(household: Household, notes: list[Note]) -> None:
 
 
 def _visible_history(household: Household):
-    """Audit events of the file; for non-officers without sensitive field names."""
-    from capintra.audit.classification import COLUMNS, Kind
-
+    """Audit events of the file; for non-officers, none that only touch sensitive fields."""
     events = queries.history_of(household)
     if can("household.confidential"):
         return events
-    visible = []
-    for event in events:
-        columns = COLUMNS.get(event.entity_type or "", {})
-        if event.changes:
-            kept = {k: v for k, v in event.changes.items() if columns.get(k) is not Kind.SENSITIVE}
-            if not kept:
-                continue
-            event.changes = kept
-            db.session.expunge(event)
-        visible.append(event)
-    return visible
+    return [e for e in events if not e.changes or _non_sensitive(e)]
+
+
+def _non_sensitive(event) -> dict:
+    from capintra.audit.classification import COLUMNS, Kind
+
+    columns = COLUMNS.get(event.entity_type or "", {})
+    return {k: v for k, v in event.changes.items() if columns.get(k) is not Kind.SENSITIVE}
+
+
+def _present(event):
+    """History rows of an event, without sensitive field names for non-officers."""
+    if event.changes and not can("household.confidential"):
+        return present_changes(event, _non_sensitive(event))
+    return present_changes(event)
 
 
 def render_tab(household: Household, tab: str, state: TabState | None = None, status: int = 200):
