@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import os
 import re
+import tempfile
+from contextlib import contextmanager
 
 import pytest
 from flask.testing import FlaskClient
@@ -21,7 +23,11 @@ from capintra import create_app
 from capintra.config import TestConfig
 from capintra.extensions import db
 from tests import factories
+from tests.clock import TimeMachine
+from tests.databases import dispose, scratch_database
 
+# Nothing a test run does may touch the repository's instance folder (the demo database).
+os.environ.setdefault("CAPINTRA_INSTANCE_PATH", tempfile.mkdtemp(prefix="capintra-instance-"))
 CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|"X-CSRFToken": "([^"]+)"')
 
 
@@ -76,7 +82,6 @@ def database_url(tmp_path_factory):
 def app(database_url, tmp_path_factory):
     from flask_migrate import upgrade
 
-    os.environ.setdefault("CAPINTRA_INSTANCE_PATH", str(tmp_path_factory.mktemp("instance")))
     app = make_test_app(database_url, tmp_path_factory.mktemp("files"))
     with app.app_context():
         if db.engine.dialect.name == "postgresql":
@@ -86,8 +91,8 @@ def app(database_url, tmp_path_factory):
     return app
 
 
-@pytest.fixture
-def app_ctx(app):
+@contextmanager
+def rolled_back(app):
     """An app context whose session works inside a transaction rolled back at the end."""
     with app.app_context():
         connection = db.engine.connect()
@@ -108,6 +113,12 @@ def app_ctx(app):
             if outer.is_active:
                 outer.rollback()
             connection.close()
+
+
+@pytest.fixture
+def app_ctx(app):
+    with rolled_back(app):
+        yield app
 
 
 @pytest.fixture
@@ -181,3 +192,28 @@ def login_as(client, make):
 def table_names(app) -> set[str]:
     with app.app_context():
         return set(inspect(db.engine).get_table_names())
+
+
+@pytest.fixture
+def travel(monkeypatch) -> TimeMachine:
+    """travel.forward(minutes=31): move the application's clock on."""
+    return TimeMachine(monkeypatch)
+
+
+@pytest.fixture
+def scratch_app(database_url, tmp_path):
+    """scratch_app(): a new app on an empty throw-away database (same kind as the test
+    database), committed for real; several calls share the database. Dropped at the end."""
+    apps = []
+    with scratch_database(database_url, tmp_path) as url:
+
+        def _new(**overrides):
+            app = make_test_app(url, tmp_path, **overrides)
+            apps.append(app)
+            return app
+
+        try:
+            yield _new
+        finally:
+            for app in apps:
+                dispose(app)

@@ -1,0 +1,55 @@
+"""Throw-away databases for the tests that cannot run inside the rolled-back transaction
+(two app instances on one database, migrations from empty, the browser's server)."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from capintra.extensions import db
+
+
+@contextmanager
+def scratch_database(test_url: str, tmp_dir: Path) -> Iterator[str]:
+    """An empty database of the same kind as the test database, dropped afterwards.
+
+    SQLite: a new file. PostgreSQL: a new schema in the test database, reached through
+    `search_path`, dropped with everything in it at the end.
+    """
+    if not test_url.startswith("postgresql"):
+        path = tmp_dir / f"scratch-{secrets.token_hex(4)}.db"
+        yield f"sqlite:///{path}"
+        return
+    schema = f"scratch_{secrets.token_hex(6)}"
+    admin = create_engine(test_url)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    url = make_url(test_url).update_query_dict({"options": f"-csearch_path={schema}"})
+    try:
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def migrate(app) -> None:
+    """`flask db upgrade` on the app's database."""
+    from flask_migrate import upgrade
+
+    with app.app_context():
+        upgrade()
+        db.session.remove()
+
+
+def dispose(app) -> None:
+    """Close the app's pooled connections (before its database is dropped)."""
+    with app.app_context():
+        db.session.remove()
+        for engine in db.engines.values():
+            engine.dispose()
