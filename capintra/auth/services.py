@@ -45,9 +45,13 @@ def authenticate(username: str, password: str) -> User | None:
         return None
     ok = verify_password(user.password_hash, password)
     if ok and user.active and not user.is_locked(now):
-        user.failed_logins = 0
-        user.locked_until = None
-        user.last_login_at = now
+        # Bookkeeping, not an edit: in SQL, so the version an admin's open form carries
+        # stays valid.
+        db.session.execute(
+            update(User)
+            .where(User.id == user.id)
+            .values(failed_logins=0, locked_until=None, last_login_at=now)
+        )
         record_event("login", user, user_id=user.id)
         return user
     if not user.is_locked(now):

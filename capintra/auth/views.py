@@ -68,7 +68,9 @@ def logout():
     record_event("logout", current_user._get_current_object())
     db.session.commit()
     logout_user()
+    # End this session for good (its row deleted); the goodbye message rides a new one.
     session.clear()
+    session.regenerate()
     flash(_("Vous êtes déconnecté(e)."), "info")
     return redirect(url_for("auth.login"), 303)
 
