@@ -13,7 +13,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional, Regexp, Va
 
 from capintra.admin.models import COMMUNES, Procedure
 from capintra.security import Role
-from capintra.web.forms import VersionedForm, no_control_characters
+from capintra.web.forms import RequiredVersionForm, VersionedForm, no_control_characters
 
 ROLE_CHOICES = [(r.value, r.label) for r in Role]
 
@@ -41,7 +41,7 @@ class UserCreateForm(FlaskForm):
     )
 
 
-class UserEditForm(VersionedForm):
+class UserEditForm(RequiredVersionForm):
     full_name = StringField(
         _l("Nom complet"), validators=[DataRequired(), Length(max=200), no_control_characters]
     )
@@ -50,7 +50,7 @@ class UserEditForm(VersionedForm):
     is_admin = BooleanField(_l("Administrateur"))
 
 
-class PasswordResetForm(VersionedForm):
+class PasswordResetForm(RequiredVersionForm):
     password = PasswordField(
         _l("Mot de passe provisoire"),
         validators=[DataRequired(), Length(max=1024)],
@@ -59,7 +59,7 @@ class PasswordResetForm(VersionedForm):
     )
 
 
-class SimpleVersionForm(VersionedForm):
+class SimpleVersionForm(RequiredVersionForm):
     """Deactivate, reactivate, unlock: a button carrying the version shown."""
 
 

@@ -17,7 +17,7 @@ from capintra.auth.models import User
 from capintra.auth.services import PasswordRefused, create_user
 from capintra.extensions import db, htmx
 from capintra.security import require
-from capintra.web.errors import DomainError, StaleVersion, check_version
+from capintra.web.errors import DomainError, StaleVersion, check_version, error_response
 from capintra.web.htmx import redirect_to, render
 
 bp = Blueprint("admin", __name__)
@@ -116,16 +116,38 @@ def user_edit(user_id: int):
     return render_template(template, u=user, form=form, stale=stale), status
 
 
+def _user_row(user: User, status: int = 200, message: str | None = None):
+    """The user's row in its current state (inline answers), with a message if refused."""
+    html = render_template(
+        "admin/_user_row.html", u=user, action_form=SimpleVersionForm(), row_message=message
+    )
+    return html, status
+
+
 def _user_action(user_id: int, action, message: str):
+    """Deactivate, reactivate, unlock: a button carrying the version it showed.
+
+    Inline (htmx), a refusal answers the row in its current state with the reason (422
+    for a malformed form, 409 for a stale version or a rule); plain, the error page.
+    """
     user = _user_or_404(user_id)
     form = SimpleVersionForm()
+    inline = _inline("user-")
     if not form.validate_on_submit():
-        return render_template("admin/_user_row.html", u=user, action_form=form), 422
-    check_version(user, form.version.data)
-    action(user)
-    db.session.commit()
-    if _inline("user-"):
-        return render_template("admin/_user_row.html", u=user, action_form=SimpleVersionForm())
+        if inline:
+            return _user_row(user, 422, _("Formulaire incomplet : rechargez la page."))
+        return error_response(422)
+    try:
+        check_version(user, form.version.data)
+        action(user)
+        db.session.commit()
+    except DomainError as error:
+        db.session.rollback()
+        if inline:
+            return _user_row(user, 409, error.message)
+        raise
+    if inline:
+        return _user_row(user)
     flash(message, "success")
     return redirect_to(url_for("admin.users"))
 

@@ -58,6 +58,7 @@ ERROR_TITLES = {
     405: _("Méthode non autorisée"),
     409: _("Action refusée"),
     413: _("Fichier trop volumineux"),
+    422: _("Formulaire invalide"),
     500: _("Erreur interne"),
 }
 
@@ -69,6 +70,7 @@ def _messages() -> dict[int, str]:
         404: _("Cette page n'existe pas ou n'est pas accessible."),
         405: _("Cette action n'est pas possible de cette façon."),
         413: _("Le fichier dépasse la taille maximale de 10 Mo. Réduisez-le puis réessayez."),
+        422: _("Le formulaire est incomplet ou invalide. Rechargez la page puis réessayez."),
         500: _(
             "Une erreur inattendue s'est produite. Rien n'a été enregistré ; réessayez, "
             "puis signalez-le si cela recommence."

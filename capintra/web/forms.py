@@ -7,13 +7,25 @@ from decimal import Decimal, InvalidOperation
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField
-from wtforms.validators import ValidationError
+from wtforms.validators import InputRequired, Optional, Regexp, ValidationError
+
+_VERSION_FORMAT = Regexp(r"^[0-9]{1,9}$", message=_l("Version du formulaire invalide."))
 
 
 class VersionedForm(FlaskForm):
-    """An edit form that carries the version of the record it showed."""
+    """An edit form that carries the version of the record it showed.
 
-    version = HiddenField()
+    A version that is not a number makes the form invalid (422); a missing one is left
+    to check_version(), which answers 409 — unless the form requires it (below).
+    """
+
+    version = HiddenField(validators=[Optional(), _VERSION_FORMAT])
+
+
+class RequiredVersionForm(VersionedForm):
+    """A form that only makes sense on an existing record: no version, invalid form."""
+
+    version = HiddenField(validators=[InputRequired(), _VERSION_FORMAT])
 
 
 def no_control_characters(form, field) -> None:
