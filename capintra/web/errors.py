@@ -80,8 +80,9 @@ def _messages() -> dict[int, str]:
 
 def error_response(status: int, message: str | None = None, **ctx):
     db.session.rollback()
-    title = str(ERROR_TITLES.get(status, ERROR_TITLES[500]))
-    message = message or _messages().get(status, _messages()[500])
+    generic = 400 if status < 500 else 500
+    title = str(ERROR_TITLES.get(status, ERROR_TITLES[generic]))
+    message = message or _messages().get(status, _messages()[generic])
     template = "web/_error.html" if request.headers.get("HX-Request") else "web/error.html"
     return render_template(template, status=status, title=title, message=message, **ctx), status
 
@@ -102,7 +103,10 @@ def register_error_handlers(app: Flask) -> None:
         status = error.code or 500
         if status in (401,):
             return error
-        return error_response(status if status in ERROR_TITLES else 400)
+        body, status = error_response(status)
+        # Keep what the exception says about itself (Allow on a 405, Retry-After…).
+        headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
+        return body, status, headers
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):
