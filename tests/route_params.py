@@ -14,7 +14,40 @@ from __future__ import annotations
 
 from tests import factories
 
+
+def _household_item(values: dict, route) -> int:
+    """<item_id> of /households/<id>/<kind>/<item_id>: an item of that kind in that file."""
+    from capintra.extensions import db
+
+    household = db.session.get(_household_model(), values["household_id"])
+    kind = route.rule.split("/")[3]
+    makers = {
+        "members": factories.member,
+        "notes": lambda h: factories.note(h, confidential=False),
+        "letters": factories.letter,
+        "tasks": factories.task,
+    }
+    if kind not in makers:
+        raise KeyError(f"{route}: add a factory for '{kind}' items in tests/route_params.py")
+    return makers[kind](household).id
+
+
+def _household_model():
+    from capintra.households.models import Household
+
+    return Household
+
+
+def _document_id() -> int:
+    from tests.documents.samples import stored_document
+
+    return stored_document().id
+
+
 ROUTE_PARAMS = {
+    "household_id": lambda: factories.household().id,
+    "item_id": _household_item,
+    "document_id": _document_id,
     "user_id": lambda: factories.user("officer").id,
     "op_id": lambda: factories.operation().id,
     "filename": lambda: "app.css",

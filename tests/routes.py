@@ -94,8 +94,13 @@ def url_for_route(route: Route) -> str:
                 pytrace=False,
             )
         make = ROUTE_PARAMS[name]
-        takes_values = bool(inspect.signature(make).parameters)
-        values[name] = make(dict(values)) if takes_values else make()
+        arity = len(inspect.signature(make).parameters)
+        if arity >= 2:  # (values so far, route): a variable whose meaning depends on the URL
+            values[name] = make(dict(values), route)
+        elif arity == 1:
+            values[name] = make(dict(values))
+        else:
+            values[name] = make()
     url = route.rule
     for name, value in values.items():
         url = re.sub(rf"<(?:[^:<>]+:)?{re.escape(name)}>", str(value), url, count=1)

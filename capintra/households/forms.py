@@ -30,7 +30,12 @@ from capintra.households.models import (
     Relation,
 )
 from capintra.households.services import OFFICER_ONLY_FIELDS, SOCIAL_FIELDS
-from capintra.web.forms import MoneyField, VersionedForm, no_control_characters
+from capintra.web.forms import (
+    MoneyField,
+    RequiredVersionForm,
+    VersionedForm,
+    no_control_characters,
+)
 
 TEXT = [no_control_characters]
 
@@ -120,17 +125,22 @@ class HouseholdForm(VersionedForm):
                     delattr(self, name)
 
     def data_for_model(self) -> dict:
-        data = {}
-        for name, field in self._fields.items():
-            if name in self.NOT_DATA:
-                continue
-            value = field.data
-            if isinstance(value, str):
-                value = value.strip()
-            data[name] = value
-        if data.get("email") is None:
-            data["email"] = ""
-        return data
+        return {
+            name: field_value(field)
+            for name, field in self._fields.items()
+            if name not in self.NOT_DATA
+        }
+
+
+def field_value(field):
+    """The value to store: text stripped, and "" for a text field left out of the post
+    (its columns are NOT NULL; a missing field must not become a 500)."""
+    value = field.data
+    if isinstance(value, str):
+        return value.strip()
+    if value is None and isinstance(field, StringField) and not isinstance(field, MoneyField):
+        return ""
+    return value
 
 
 class MemberForm(VersionedForm):
@@ -178,7 +188,7 @@ class TaskForm(VersionedForm):
     done = BooleanField(_l("Faite"))
 
 
-class PhaseForm(VersionedForm):
+class PhaseForm(RequiredVersionForm):
     to_phase = SelectField(_l("Nouvelle étape"), choices=Phase.choices(), coerce=Phase)
     outcome = SelectField(
         _l("Issue (pour clore)"),
@@ -193,7 +203,7 @@ class PhaseForm(VersionedForm):
     )
 
 
-class SplitForm(VersionedForm):
+class SplitForm(RequiredVersionForm):
     member_id = HiddenField(validators=[DataRequired()])
 
 
@@ -205,5 +215,5 @@ class DocumentForm(FlaskForm):
     delete_after_use = BooleanField(_l("Justificatif à supprimer après instruction"))
 
 
-class DeleteForm(VersionedForm):
+class DeleteForm(RequiredVersionForm):
     """A button that soft-deletes the record whose version it shows."""

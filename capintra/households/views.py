@@ -9,8 +9,10 @@ from flask import Blueprint, current_app, flash, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy import insert
 
 from capintra.audit.labels import ACTION_LABELS, ENTITY_LABELS, present_changes
+from capintra.audit.models import AuditEvent
 from capintra.audit.service import record_event
 from capintra.extensions import db
 from capintra.households import queries, services
@@ -23,8 +25,10 @@ from capintra.households.forms import (
     PhaseForm,
     SplitForm,
     TaskForm,
+    field_value,
 )
 from capintra.households.models import Household, Letter, Member, Note, Phase, Task
+from capintra.models import utcnow
 from capintra.security import can, require
 from capintra.web.errors import DomainError, StaleVersion, check_version
 from capintra.web.htmx import redirect_to, render, wants_partial
@@ -197,12 +201,28 @@ def _tab_context(household: Household, tab: str, state: TabState | None = None) 
 
 
 def _record_confidential_reads(household: Household, notes: list[Note]) -> None:
-    """Every read of a confidential note is an audit event."""
+    """Every read of a confidential note is an audit event: one INSERT for them all,
+    committed once the page is rendered (render_tab), so no note is reloaded row by row."""
     if not notes:
         return
-    for note in notes:
-        record_event("read_confidential", note, household_id=household.id)
-    db.session.commit()
+    user_id, ip = current_user.id, request.remote_addr
+    at = utcnow()
+    rows = [
+        {
+            "at": at,
+            "user_id": user_id,
+            "ip": ip,
+            "action": "read_confidential",
+            "entity_type": Note.__tablename__,
+            "entity_id": note.id,
+            "household_id": household.id,
+            "changes": None,
+            "confidential": True,
+        }
+        for note in notes
+    ]
+    db.session.execute(insert(AuditEvent), rows)
+    db.session.info[_AUDITED_READ] = True
 
 
 def _visible_history(household: Household):
@@ -227,25 +247,39 @@ def _present(event):
     return present_changes(event)
 
 
+#: session.info key: this request read something that must be audited (commit it).
+_AUDITED_READ = "capintra_audited_read"
+
+
 def render_tab(household: Household, tab: str, state: TabState | None = None, status: int = 200):
     ctx = _tab_context(household, tab, state)
-    return render("households/detail.html", partial="tab-content", status=status, **ctx)
+    response = render("households/detail.html", partial="tab-content", status=status, **ctx)
+    if db.session.info.pop(_AUDITED_READ, False):
+        # After rendering: a commit expires every loaded object, which the page would
+        # otherwise reload one query per row.
+        db.session.commit()
+    return response
+
+
+def _show_file(household_id: int, tab: str):
+    """The file on one tab. A whole page is an opening of the file (an audit event);
+    the tab partial that htmx loads inside an open file is not."""
+    household = queries.get_household_or_404(household_id)
+    if not wants_partial("tab-content"):
+        record_event("open", household)
+        db.session.info[_AUDITED_READ] = True
+    return render_tab(household, tab)
 
 
 @bp.get("/<int:household_id>")
 @require("household.view")
 def detail(household_id: int):
-    household = queries.get_household_or_404(household_id)
-    if not wants_partial("tab-content"):
-        record_event("open", household)
-        db.session.commit()
-    return render_tab(household, "summary")
+    return _show_file(household_id, "summary")
 
 
 def _tab_view(tab: str):
     def view(household_id: int):
-        household = queries.get_household_or_404(household_id)
-        return render_tab(household, tab)
+        return _show_file(household_id, tab)
 
     view.__name__ = f"tab_{tab}"
     return view
@@ -297,7 +331,9 @@ SUB_RESOURCES: dict[str, SubResource] = {
 def _sub_form(kind: str, item: Any, formdata: Any = None):
     """The add/edit form of a sub-resource, with choices and defaults filled in."""
     spec = SUB_RESOURCES[kind]
-    form = spec.form(formdata=formdata, obj=item) if formdata is not None else spec.form(obj=item)
+    # A posted form is read from the post alone: a field (the version!) missing from it
+    # must not be filled in from the record.
+    form = spec.form(formdata=formdata) if formdata is not None else spec.form(obj=item)
     if item is not None and formdata is None:
         form.version.data = item.version
     if kind == "members" and not can("household.confidential"):
@@ -308,7 +344,7 @@ def _sub_form(kind: str, item: Any, formdata: Any = None):
         elif item is not None and formdata is None:
             form.shared.data = not item.confidential
     if kind == "tasks":
-        _, officers = queries.filter_choices()
+        officers = queries.active_officers()
         form.assignee_id.choices = [(None, "—")] + [(u.id, u.display_name) for u in officers]
         if item is None and formdata is None:
             form.assignee_id.data = current_user.id
@@ -324,8 +360,7 @@ def _apply_sub(kind: str, item: Any, form) -> None:
     for name, fld in form._fields.items():
         if name in ("csrf_token", "version", "shared"):
             continue
-        value = fld.data.strip() if isinstance(fld.data, str) else fld.data
-        setattr(item, name, value)
+        setattr(item, name, field_value(fld))
     if kind == "notes":
         requested = form.shared.data if "shared" in form else None
         item.confidential = services.note_confidential_for(
@@ -399,6 +434,8 @@ def _delete_view(kind: str):
         household = queries.get_household_or_404(household_id)
         item = queries.get_item_or_404(spec.model, household, item_id)
         form = DeleteForm(formdata=request.form)
+        if not form.validate():
+            return render_tab(household, spec.tab, status=422)
         check_version(item, form.version.data)
         item.soft_delete()
         db.session.commit()
