@@ -91,7 +91,9 @@ def _init_extensions(app: Flask) -> None:
     from capintra.web.errors import register_error_handlers
     from capintra.web.formatting import register_filters
     from capintra.web.headers import register_headers
+    from capintra.web.routing import register_converters
 
+    register_converters(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     app.session_interface = DatabaseSessionInterface()

@@ -9,11 +9,16 @@ from wtforms import (
     SelectMultipleField,
     StringField,
 )
-from wtforms.validators import DataRequired, Email, Length, Optional, Regexp, ValidationError
+from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
 from capintra.admin.models import COMMUNES, Procedure
 from capintra.security import Role
-from capintra.web.forms import RequiredVersionForm, VersionedForm, no_control_characters
+from capintra.web.forms import (
+    RequiredVersionForm,
+    VersionedForm,
+    email_address,
+    no_control_characters,
+)
 
 ROLE_CHOICES = [(r.value, r.label) for r in Role]
 
@@ -30,7 +35,7 @@ class UserCreateForm(FlaskForm):
     full_name = StringField(
         _l("Nom complet"), validators=[DataRequired(), Length(max=200), no_control_characters]
     )
-    email = EmailField(_l("Courriel"), validators=[Optional(), Email(), Length(max=254)])
+    email = EmailField(_l("Courriel"), validators=[Optional(), email_address, Length(max=254)])
     role = SelectField(_l("Rôle"), choices=ROLE_CHOICES, validators=[DataRequired()])
     is_admin = BooleanField(_l("Administrateur"))
     password = PasswordField(
@@ -45,7 +50,7 @@ class UserEditForm(RequiredVersionForm):
     full_name = StringField(
         _l("Nom complet"), validators=[DataRequired(), Length(max=200), no_control_characters]
     )
-    email = EmailField(_l("Courriel"), validators=[Optional(), Email(), Length(max=254)])
+    email = EmailField(_l("Courriel"), validators=[Optional(), email_address, Length(max=254)])
     role = SelectField(_l("Rôle"), choices=ROLE_CHOICES, validators=[DataRequired()])
     is_admin = BooleanField(_l("Administrateur"))
 

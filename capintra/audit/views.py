@@ -5,6 +5,7 @@ from capintra.auth.models import User
 from capintra.extensions import db
 from capintra.security import require
 from capintra.web.htmx import render
+from capintra.web.routing import db_id
 
 bp = Blueprint("audit", __name__)
 
@@ -12,7 +13,7 @@ bp = Blueprint("audit", __name__)
 @bp.get("/")
 @require("audit.view")
 def index():
-    before = request.args.get("before", type=int)
+    before = request.args.get("before", type=db_id)
     events = recent_events(before_id=before)
     user_ids = {e.user_id for e in events if e.user_id}
     users = (

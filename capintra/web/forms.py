@@ -28,6 +28,14 @@ class RequiredVersionForm(VersionedForm):
     version = HiddenField(validators=[InputRequired(), _VERSION_FORMAT])
 
 
+#: The shape of an e-mail address (WTForms' Email() needs the email_validator package,
+#: which capintra does not install: it answered 500 on every address typed).
+email_address = Regexp(
+    r"^[^@\s<>\x00-\x1f]+@[^@\s<>\x00-\x1f]+\.[^@\s<>\x00-\x1f]+\Z",
+    message=_l("Adresse de courriel invalide : écrivez par exemple nom@exemple.fr."),
+)
+
+
 def no_control_characters(form, field) -> None:
     """Refuse NUL and other control characters (tabs and line breaks allowed)."""
     data = field.data
