@@ -15,7 +15,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
 from capintra.documents.models import DocumentKind
 from capintra.households.models import (
@@ -38,6 +38,11 @@ from capintra.web.forms import (
 )
 
 TEXT = [no_control_characters]
+#: A plain shape check (WTForms' Email() needs the email_validator package).
+EMAIL = Regexp(
+    r"^[^@\s<>\x00-\x1f]+@[^@\s<>\x00-\x1f]+\.[^@\s<>\x00-\x1f]+\Z",
+    message=_l("Adresse de courriel invalide : écrivez par exemple nom@exemple.fr."),
+)
 
 
 def _enum_or_none(enum_cls):
@@ -59,7 +64,7 @@ class HouseholdForm(VersionedForm):
     address = StringField(_l("Adresse"), validators=[Length(max=300), *TEXT])
     commune = StringField(_l("Commune"), validators=[Length(max=100), *TEXT])
     phone = StringField(_l("Téléphone"), validators=[Length(max=40), *TEXT])
-    email = EmailField(_l("Courriel"), validators=[Optional(), Email(), Length(max=254)])
+    email = EmailField(_l("Courriel"), validators=[Optional(), EMAIL, Length(max=254)])
     preferred_language = StringField(_l("Langue préférée"), validators=[Length(max=60), *TEXT])
     years_in_home = IntegerField(
         _l("Années dans le logement"), validators=[Optional(), NumberRange(min=0, max=120)]

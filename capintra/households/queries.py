@@ -29,11 +29,12 @@ from capintra.households.models import (
 from capintra.households.search import matching_household_ids, query_words
 from capintra.security import Role, can
 
-#: sort code → (column, descending)
+#: sort code → (columns, descending); the id is always the last key (ties).
+#: References sort by year and number, not as text (MEN-2026-10000 after MEN-2026-9999).
 SORTS = {
-    "nom": (Household.sort_name, False),
-    "reference": (Household.reference, False),
-    "recent": (Household.updated_at, True),
+    "nom": ((Household.sort_name,), False),
+    "reference": ((Household.ref_year, Household.ref_number), False),
+    "recent": ((Household.updated_at,), True),
 }
 DEFAULT_SORT = "nom"
 
@@ -96,19 +97,17 @@ def household_page(filters: HouseholdFilters, size: int) -> tuple[list[Household
 
     Returns the rows and the id to continue after, or None on the last page.
     """
-    column, descending = SORTS[filters.sort]
+    columns, descending = SORTS[filters.sort]
+    keys = (*columns, Household.id)
     query = _filtered(filters).options(
         joinedload(Household.operation), joinedload(Household.officer)
     )
     if filters.after:
-        anchor = db.session.execute(
-            select(column, Household.id).where(Household.id == filters.after)
-        ).first()
+        anchor = db.session.execute(select(*keys).where(Household.id == filters.after)).first()
         if anchor is not None:
-            key = tuple_(column, Household.id)
-            bound = tuple_(anchor[0], anchor[1])
+            key, bound = tuple_(*keys), tuple_(*anchor)
             query = query.where(key < bound if descending else key > bound)
-    order = (column.desc(), Household.id.desc()) if descending else (column, Household.id)
+    order = [k.desc() for k in keys] if descending else list(keys)
     rows = list(db.session.scalars(query.order_by(*order).limit(size + 1)).unique())
     next_after = rows[size - 1].id if len(rows) > size else None
     return rows[:size], next_after
@@ -116,14 +115,17 @@ def household_page(filters: HouseholdFilters, size: int) -> tuple[list[Household
 
 def filter_choices() -> tuple[list[Operation], list[User]]:
     operations = list(db.session.scalars(select(Operation).order_by(Operation.name)))
-    officers = list(
+    return operations, active_officers()
+
+
+def active_officers() -> list[User]:
+    return list(
         db.session.scalars(
             select(User)
             .where(User.role == Role.OFFICER, User.active.is_(True))
             .order_by(User.full_name)
         )
     )
-    return operations, officers
 
 
 # --- one file ------------------------------------------------------------------------

@@ -56,6 +56,8 @@ class MoneyField(StringField):
             amount = Decimal(raw)
         except InvalidOperation:
             raise ValueError(_l("Montant invalide : écrivez par exemple 1 234,56.")) from None
+        if not amount.is_finite():  # NaN, Infinity: Decimal reads them, an amount is not one
+            raise ValueError(_l("Montant invalide : écrivez par exemple 1 234,56."))
         if amount.as_tuple().exponent < -2 or abs(amount) >= Decimal("10000000000"):
             raise ValueError(_l("Montant invalide : deux décimales au plus."))
         self.data = int(amount * 100)
