@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -94,6 +95,13 @@ def test_static_files_and_health_check(client):
 def test_template_needs_no_unsafe_csp(path: Path):
     problems = csp_problems(path.read_text(encoding="utf-8"))
     assert not problems, f"{path.relative_to(ROOT)}:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("path", TEMPLATES, ids=[str(p.relative_to(ROOT)) for p in TEMPLATES])
+def test_template_never_hides_gettext(path: Path):
+    """`{% set _ = … %}` replaces the translation function `_` for the rest of the
+    template: the next `_("…")` fails (it broke the users list once a user was locked)."""
+    assert not re.search(r"{%-?\s*set\s+_\s*=", path.read_text(encoding="utf-8"))
 
 
 def test_template_scan_catches_what_it_should():
