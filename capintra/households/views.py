@@ -486,8 +486,8 @@ def phase(household_id: int):
     if not form.validate():
         state = TabState(extra={"phase_form": form})
         return render_tab(household, "summary", state, status=422)
-    check_version(household, form.version.data)
     try:
+        check_version(household, form.version.data)
         services.change_phase(
             household,
             form.to_phase.data,
@@ -496,9 +496,12 @@ def phase(household_id: int):
             outcome=form.outcome.data,
         )
     except DomainError as error:
+        # 409 with the reason and the current state: the file as it is now, the form
+        # as typed, carrying the current version.
         db.session.rollback()
         household = queries.get_household_or_404(household_id)
         form.form_errors.append(error.message)
+        form.version.data = household.version
         state = TabState(extra={"phase_form": form})
         return render_tab(household, "summary", state, status=409)
     db.session.commit()
@@ -516,8 +519,13 @@ def split(household_id: int):
     if not form.validate() or not (form.member_id.data or "").isdigit():
         return render_tab(household, "members", status=422)
     member = queries.get_item_or_404(Member, household, int(form.member_id.data))
-    check_version(member, form.version.data)
-    new = services.split_member(household, member, current_user)
+    try:
+        check_version(member, form.version.data)
+        new = services.split_member(household, member, current_user)
+    except DomainError as error:
+        db.session.rollback()
+        household = queries.get_household_or_404(household_id)
+        return render_tab(household, "members", TabState(extra={"error": error.message}), 409)
     db.session.commit()
     flash(
         _("Décohabitation : dossier %(ref)s créé, lié à %(orig)s.", ref=new.reference,
