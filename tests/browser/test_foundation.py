@@ -1,0 +1,94 @@
+"""What only a browser shows: the CSP holds, pages are accessible, htmx inline edit works."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.browser.conftest import BROWSER, sign_in
+
+pytestmark = BROWSER
+
+
+def test_sign_in_and_out_without_console_errors(live_server, page):
+    username, password = live_server.make_user("officer", full_name="Claire Morel")
+    sign_in(page, live_server, username, password)
+    assert page.url == live_server.url("/")
+    assert page.get_by_role("heading", name=re.compile("Bonjour Claire Morel")).is_visible()
+    page.get_by_role("button", name="Se déconnecter").click()
+    page.wait_for_url(live_server.url("/login"))
+    assert page.get_by_text("Vous êtes déconnecté(e).").is_visible()
+    page.goto(live_server.url("/"))
+    assert page.url.startswith(live_server.url("/login"))
+
+
+def test_csp_blocks_inline_script(live_server, page):
+    """The check above is meaningful: an inline script is refused and reported."""
+    page.goto(live_server.url("/login"))
+    page.evaluate(
+        "() => { const s = document.createElement('script');"
+        " s.textContent = 'window.ran = true'; document.body.append(s); }"
+    )
+    assert page.evaluate("() => window.ran") is None
+    assert any("Content Security Policy" in p for p in page.problems)
+    page.problems.clear()
+
+
+def assert_accessible(page, where: str) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    assert results.violations_count == 0, f"{where}:\n{results.generate_report()}"
+
+
+def test_login_page_is_accessible(live_server, page):
+    page.goto(live_server.url("/login"))
+    assert_accessible(page, "/login")
+    page.get_by_role("button", name="Se connecter").click()  # errors shown
+    page.wait_for_load_state()
+    assert_accessible(page, "/login with errors")
+
+
+@pytest.mark.parametrize("role", ["officer", "assistant", "manager", "admin"])
+def test_dashboards_are_accessible(live_server, page, role):
+    sign_in(page, live_server, *live_server.make_user(role))
+    assert page.url == live_server.url("/")
+    assert_accessible(page, f"dashboard of {role}")
+
+
+def test_admin_pages_are_accessible(live_server, page):
+    sign_in(page, live_server, *live_server.make_user("admin"))
+    live_server.make_user("officer", active=False)
+    for path in ("/admin/users/", "/admin/users/new", "/admin/operations/", "/audit/"):
+        page.goto(live_server.url(path))
+        assert_accessible(page, path)
+
+
+def test_admin_edits_a_user_inline(live_server, page):
+    sign_in(page, live_server, *live_server.make_user("admin"))
+    username, _ = live_server.make_user("officer", full_name="Avant Modification")
+    page.goto(live_server.url("/admin/users/"))
+    row = page.locator("tr", has_text=username)
+    row_id = row.get_attribute("id")
+    row.get_by_role("link", name=re.compile("Modifier")).click()
+    editor = page.locator(f"#{row_id}")
+    name = editor.get_by_label("Nom complet")
+    name.wait_for()
+    assert page.url == live_server.url("/admin/users/"), "edited in place, no navigation"
+    assert_accessible(page, "inline editor")
+
+    name.fill("")
+    editor.get_by_role("button", name="Enregistrer").click()
+    editor.locator(".invalid-feedback").wait_for()  # 422 swapped in place
+    assert page.url == live_server.url("/admin/users/")
+
+    editor.get_by_label("Nom complet").fill("Après Modification")
+    editor.get_by_role("button", name="Enregistrer").click()
+    page.locator(f"#{row_id}", has_text="Après Modification").get_by_role(
+        "link", name=re.compile("Modifier")
+    ).wait_for()
+    assert page.url == live_server.url("/admin/users/")
+    assert page.locator("#htmx-error").is_hidden()
+    page.reload()
+    assert page.locator(f"#{row_id}").get_by_text("Après Modification").is_visible()
