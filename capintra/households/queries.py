@@ -249,7 +249,7 @@ def history_of(household: Household, limit: int = 200) -> list[AuditEvent]:
             Document.household_id == household.id, Document.confidential.is_(True)
         )
         query = query.where(
-            True,
+            AuditEvent.confidential.is_(False),
             ~and_(AuditEvent.entity_type == "note", AuditEvent.entity_id.in_(hidden_notes)),
             ~and_(
                 AuditEvent.entity_type == "document",

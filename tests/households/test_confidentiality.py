@@ -270,3 +270,20 @@ def test_a_shared_note_made_confidential_vanishes_from_the_history(make, browser
     history = text_of(manager.get(f"/households/{household.id}/history"))
     assert "<td>Note</td>" not in history
     assert "D&#39;abord partagée" not in text_of(manager.get(f"/households/{household.id}/journal"))
+
+
+def test_reads_of_a_note_once_confidential_stay_hidden_after_it_is_shared(make, browser_for):
+    household = make.household()
+    officer = browser_for("officer")
+    note = make.note(household, confidential=True, author=officer.user, body="Bientôt partagée")
+    officer.get(f"/households/{household.id}/journal")  # a confidential read
+    data = {"kind": "appel", "note_date": "2026-11-25", "body": "Bientôt partagée"}
+    response = officer.post(
+        f"/households/{household.id}/notes/{note.id}", data=dict(data, shared="y", version=1)
+    )
+    assert response.status_code == 303
+    manager = browser_for("manager")
+    assert "Bientôt partagée" in text_of(manager.get(f"/households/{household.id}/journal"))
+    history = text_of(manager.get(f"/households/{household.id}/history"))
+    assert "élément confidentiel" not in history
+    assert audit_events(action="read_confidential", entity_id=note.id)  # they exist
