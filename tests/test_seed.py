@@ -1,0 +1,262 @@
+"""Demo data: seed-demo's households are realistic, deterministic, searchable, and leave the
+database as the application would (references, search terms, sequences, one audit event)."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections import Counter
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from capintra.admin.models import Operation
+from capintra.audit.models import AuditEvent
+from capintra.auth.models import User
+from capintra.cli import DEMO_USERS
+from capintra.documents.models import Document
+from capintra.extensions import db
+from capintra.households import queries
+from capintra.households.models import (
+    Household,
+    HouseholdSearchTerm,
+    Letter,
+    LetterChannel,
+    Member,
+    Note,
+    Phase,
+    PhaseChange,
+    Relation,
+    Task,
+)
+from capintra.households.search import household_terms, matching_household_ids, normalise
+from capintra.households.services import format_reference
+from capintra.security import Role
+from capintra.seed import HouseholdGenerator, seed_households, seed_reference_data, tiny_pdf
+from tests import factories
+from tests.conftest import login
+
+TODAY = date(2026, 11, 25)
+REFERENCE = re.compile(r"^MEN-(\d{4})-(\d{4,})$")
+
+
+def _passwords():
+    counter = itertools.count(1)
+    return lambda: f"Demo seed passphrase {next(counter)} for tests"
+
+
+@pytest.fixture
+def demo(app_ctx):
+    """The demo accounts and operations, then 30 seeded households."""
+    lines = seed_reference_data(DEMO_USERS, _passwords())
+    db.session.commit()
+    messages: list[str] = []
+    summary = seed_households(30, messages.append, today=TODAY)
+    return {"lines": lines, "summary": summary, "messages": messages}
+
+
+def households() -> list[Household]:
+    return list(db.session.scalars(select(Household).order_by(Household.id)))
+
+
+def demo_user(role: Role) -> User:
+    return db.session.scalar(select(User).where(User.role == role).order_by(User.id))
+
+
+def members_by_household() -> dict[int, list[Member]]:
+    grouped: dict[int, list[Member]] = {}
+    for member in db.session.scalars(select(Member).order_by(Member.id)):
+        grouped.setdefault(member.household_id, []).append(member)
+    return grouped
+
+
+def test_thirty_households_with_their_members_journal_letters_and_tasks(demo):
+    summary = demo["summary"]
+    rows = households()
+    assert len(rows) == summary.households == 30
+    members = members_by_household()
+    assert sum(len(m) for m in members.values()) == summary.members
+    for household in rows:
+        people = members[household.id]
+        assert 1 <= len(people) <= 6
+        heads = [m for m in people if m.relation is Relation.CHEF]
+        assert len(heads) == 1 and heads[0].lease_holder
+        assert household.name == f"{heads[0].last_name.upper()} {heads[0].first_name}"
+        assert household.sort_name == normalise(household.name)
+        assert household.commune in {
+            "Saint-Étienne", "Saint-Chamond", "Rive-de-Gier", "La Ricamarie", "Firminy"
+        }  # fmt: skip
+        for amount in (household.rent_cents, household.monthly_resources_cents):
+            assert isinstance(amount, int) and amount > 0
+    assert db.session.scalar(select(func.count()).select_from(Note)) == summary.notes > 0
+    assert db.session.scalar(select(func.count()).select_from(Letter)) == summary.letters >= 30
+    assert db.session.scalar(select(func.count()).select_from(Task)) == summary.tasks > 0
+    assert db.session.scalar(select(func.count()).select_from(PhaseChange)) == (
+        summary.phase_changes
+    )
+    assert "30" in demo["messages"][-1]
+
+
+def test_files_are_spread_over_operations_phases_and_the_demo_officer(demo):
+    rows = households()
+    officer = demo_user(Role.OFFICER)
+    operations = {o.id: o for o in db.session.scalars(select(Operation))}
+    assert len({h.operation_id for h in rows}) >= 3
+    for household in rows:
+        assert household.commune in operations[household.operation_id].communes
+    owners = Counter(h.officer_id for h in rows)
+    assert set(owners) <= {officer.id, None}
+    assert owners[officer.id] > len(rows) * 0.7
+    assert len({h.phase for h in rows}) >= 4
+    for household in rows:
+        assert (household.phase is Phase.CLOS) == (household.outcome is not None)
+        moves = list(
+            db.session.scalars(
+                select(PhaseChange)
+                .where(PhaseChange.household_id == household.id)
+                .order_by(PhaseChange.id)
+            )
+        )
+        assert len(moves) == household.phase.rank
+        assert [m.at for m in moves] == sorted(m.at for m in moves)
+
+
+def test_accented_names_are_there_and_found_without_accents(demo):
+    names = " ".join(h.name for h in households())
+    for accented in ("Hélène", "Jérôme", "ÇELIK", "Éloïse", "Aïcha", "NOËL"):
+        assert accented in names
+    for typed, expected in (("helene", "Hélène"), ("celik", "ÇELIK"), ("eloise", "Éloïse")):
+        found = db.session.scalars(
+            select(Household.name).where(Household.id.in_(matching_household_ids(typed)))
+        ).all()
+        assert any(expected in name for name in found), (typed, found)
+
+
+def test_stored_search_terms_are_exactly_what_the_model_would_keep(demo):
+    members = members_by_household()
+    terms: dict[int, set[str]] = {}
+    for term in db.session.scalars(select(HouseholdSearchTerm)):
+        terms.setdefault(term.household_id, set()).add(term.term)
+    for household in households():
+        names = [f"{m.last_name} {m.first_name}" for m in members[household.id]]
+        expected = household_terms(household.reference, household.name, household.address, names)
+        assert terms[household.id] == set(expected), household.reference
+
+
+def test_the_officer_finds_helene_through_the_list(demo, client):
+    officer = demo_user(Role.OFFICER)
+    line = next(line for line in demo["lines"] if line.startswith("officer "))
+    browser = login(client, officer, line.split(" ", 2)[2])
+    page = browser.get("/households/?q=helene").get_data(as_text=True)
+    assert "MARTIN Hélène" in page
+
+
+def test_references_are_unique_and_well_formed(demo):
+    seed_households(30, lambda _message: None, today=TODAY)
+    rows = households()
+    assert len(rows) == 60
+    references = [h.reference for h in rows]
+    assert len(set(references)) == len(references)
+    for household in rows:
+        match = REFERENCE.match(household.reference)
+        assert match, household.reference
+        assert int(match.group(1)) == household.ref_year == household.created_at.year
+        assert household.reference == format_reference(household.ref_year, household.ref_number)
+
+
+def test_the_same_seed_gives_the_same_households(demo):
+    first = [(h.name, h.address, h.phase, h.rent_cents) for h in households()]
+    seed_households(30, lambda _message: None, today=TODAY)
+    second = [(h.name, h.address, h.phase, h.rent_cents) for h in households()[30:]]
+    assert second == first
+    other = HouseholdGenerator(
+        seed=7, today=TODAY, operations=[(1, "Firminy", None)], officers=[], assistant=None,
+        count=100,
+    )  # fmt: skip
+    assert _names(other) != _names(
+        HouseholdGenerator(
+            seed=8,
+            today=TODAY,
+            operations=[(1, "Firminy", None)],
+            officers=[],
+            assistant=None,
+            count=100,
+        )  # fmt: skip
+    )
+
+
+def _names(generator: HouseholdGenerator) -> list[str]:
+    from capintra.seed import _ID_TABLES, _Rows
+
+    ids = {name: itertools.count(1) for name in _ID_TABLES}
+    rows = _Rows()
+    for index in range(20, 40):  # past the guaranteed heads
+        generator.household(index, ids, {}, rows)
+    return [row["name"] for row in rows.household]
+
+
+def test_dashboards_have_something_to_show(demo):
+    officer = demo_user(Role.OFFICER)
+    assistant = demo_user(Role.ASSISTANT)
+    overdue = [t for t in queries.tasks_due(officer, TODAY) if t.due_date < TODAY]
+    this_week = [t for t in queries.tasks_due(officer, TODAY) if t.due_date >= TODAY]
+    assert overdue and this_week
+    waiting = queries.letters_awaiting_acknowledgement(TODAY)
+    assert waiting
+    assert all(letter.channel is LetterChannel.LRAR for letter in waiting)
+    assert all(letter.letter_date <= TODAY - timedelta(days=15) for letter in waiting)
+    notes = list(db.session.scalars(select(Note)))
+    assert {n.author_id for n in notes if n.confidential} == {officer.id}
+    assert any(n.author_id == assistant.id and not n.confidential for n in notes)
+
+
+def test_one_audit_event_per_run(demo):
+    events = list(db.session.scalars(select(AuditEvent).where(AuditEvent.action == "seed_demo")))
+    assert len(events) == 1
+    assert events[0].changes["households"] == [None, 30]
+    # Bulk inserts: no per-row creation events for the households.
+    assert not db.session.scalar(
+        select(func.count())
+        .select_from(AuditEvent)
+        .where(AuditEvent.action == "create", AuditEvent.entity_type == "household")
+    )
+
+
+def test_the_application_keeps_creating_files_after_the_seed(demo):
+    """Ids and reference numbers given by the seed do not collide with the next ones
+    (on PostgreSQL the sequences were moved past the seeded ids)."""
+    operation = db.session.scalar(select(Operation).order_by(Operation.id))
+    household = factories.household(operation.id, name="ÉLOI Hélène")
+    assert household.id > max(h.id for h in households()[:-1])
+    factories.member(household, last_name="Éloi", first_name="Jérôme")
+    note = factories.note(household)
+    assert note.id > 0
+
+
+def test_the_first_households_carry_a_scanned_pdf(demo):
+    documents = list(db.session.scalars(select(Document).order_by(Document.id)))
+    if demo["summary"].documents_skipped:
+        pytest.skip(demo["summary"].documents_skipped)
+    from capintra.documents.services import document_path
+
+    assert len(documents) == demo["summary"].documents == 20
+    officer = demo_user(Role.OFFICER)
+    for document in documents:
+        content = document_path(document).read_bytes()
+        assert content.startswith(b"%PDF-") and document.content_type == "application/pdf"
+        if document.confidential:
+            assert document.uploaded_by_id == officer.id
+    assert any(d.confidential for d in documents) and not all(d.confidential for d in documents)
+    linked = db.session.scalar(select(func.count()).where(Letter.document_id.is_not(None)))
+    assert linked == sum(1 for d in documents if not d.confidential)
+
+
+def test_the_tiny_pdf_is_a_pdf():
+    from capintra.documents.services import sniff
+
+    data = tiny_pdf("MEN-2026-0001 Courrier")
+    assert sniff(data) == ("application/pdf", "pdf")
+    assert data.rstrip().endswith(b"%%EOF")
+    offset = int(data.rsplit(b"startxref\n", 1)[1].split(b"\n", 1)[0])
+    assert data[offset:].startswith(b"xref")
