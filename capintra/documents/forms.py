@@ -10,7 +10,7 @@ ACCEPT = ".pdf,.jpg,.jpeg,.png,.docx,.xlsx,.odt,application/pdf,image/jpeg,image
 
 def upload_form(formdata=None) -> DocumentForm:
     """The upload form; only officers may mark a document confidential."""
-    form = DocumentForm(formdata=formdata) if formdata is not None else DocumentForm()
+    form = DocumentForm(formdata=formdata)  # None: a blank form, even while handling a POST
     # A hint for the browser's file picker only: the server sniffs the content.
     form.file.render_kw = {"accept": ACCEPT}
     if not can("household.confidential"):

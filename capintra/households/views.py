@@ -333,7 +333,9 @@ def _sub_form(kind: str, item: Any, formdata: Any = None):
     spec = SUB_RESOURCES[kind]
     # A posted form is read from the post alone: a field (the version!) missing from it
     # must not be filled in from the record.
-    form = spec.form(formdata=formdata) if formdata is not None else spec.form(obj=item)
+    form = (
+        spec.form(formdata=formdata) if formdata is not None else spec.form(formdata=None, obj=item)
+    )
     if item is not None and formdata is None:
         form.version.data = item.version
     if kind == "members" and not can("household.confidential"):
@@ -344,8 +346,8 @@ def _sub_form(kind: str, item: Any, formdata: Any = None):
         elif item is not None and formdata is None:
             form.shared.data = not item.confidential
     if kind == "tasks":
-        officers = queries.active_officers()
-        form.assignee_id.choices = [(None, "—")] + [(u.id, u.display_name) for u in officers]
+        people = queries.task_assignees()
+        form.assignee_id.choices = [(None, "—")] + [(u.id, u.display_name) for u in people]
         if item is None and formdata is None:
             form.assignee_id.data = current_user.id
     if item is None and formdata is None:
@@ -366,8 +368,10 @@ def _apply_sub(kind: str, item: Any, form) -> None:
         item.confidential = services.note_confidential_for(
             current_user, None if requested is None else not requested
         )
-    if kind == "tasks":
-        item.done_at = services.utcnow() if item.done else None
+    if kind == "tasks" and not item.done:
+        item.done_at = None
+    elif kind == "tasks" and item.done_at is None:
+        item.done_at = services.utcnow()  # kept as it was when a done task is edited again
 
 
 def _after_sub_success(household: Household, kind: str, message: str, status: int = 200):
