@@ -89,3 +89,13 @@ class OperationForm(VersionedForm):
     def validate_end_date(self, field):
         if field.data and self.start_date.data and field.data < self.start_date.data:
             raise ValidationError(_l("La fin précède le début."))
+
+
+class ReassignForm(FlaskForm):
+    """Hand an officer's household files (and their open tasks) to another officer."""
+
+    to_officer_id = SelectField(
+        _l("Nouveau ou nouvelle référent(e)"),
+        coerce=lambda v: int(v) if str(v).isdigit() else None,
+        validators=[DataRequired()],
+    )

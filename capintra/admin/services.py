@@ -52,3 +52,35 @@ def reset_password(user: User, password: str) -> None:
     """Set a temporary password: the user must change it at next login."""
     set_password(user, password, must_change=True)
     record_event("password_reset", user)
+
+
+def reassign_files(from_officer: User, to_officer: User) -> int:
+    """Move every file of an officer, and the open tasks on them, to another officer.
+
+    Row by row through the ORM so each change is an audit event. Returns the count.
+    """
+    from capintra.households.models import Household, Task
+
+    if to_officer.id == from_officer.id:
+        raise DomainError(_("Choisissez un autre référent que le titulaire actuel."))
+    if to_officer.role is not Role.OFFICER or not to_officer.active:
+        raise DomainError(_("Le nouveau référent doit être un(e) chargé(e) actif(ve)."))
+    households = db.session.scalars(
+        select(Household).where(
+            Household.officer_id == from_officer.id, Household.deleted_at.is_(None)
+        )
+    ).all()
+    for household in households:
+        household.officer_id = to_officer.id
+    tasks = db.session.scalars(
+        select(Task).where(
+            Task.assignee_id == from_officer.id,
+            Task.done.is_(False),
+            Task.deleted_at.is_(None),
+            Task.household_id.in_([h.id for h in households]),
+        )
+    ).all()
+    for task in tasks:
+        task.assignee_id = to_officer.id
+    db.session.flush()
+    return len(households)

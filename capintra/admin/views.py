@@ -264,3 +264,39 @@ def operation_edit(op_id: int):
     elif request.method == "POST":
         status = 422
     return render("admin/operation_form.html", form=form, op=op, stale=stale, status=status)
+
+
+@bp.route("/users/<int:user_id>/reassign", methods=["GET", "POST"])
+@require("admin.manage")
+def user_reassign(user_id: int):
+    """Reassign an officer's files, e.g. before a departure."""
+    from capintra.admin.forms import ReassignForm
+    from capintra.households.queries import filter_choices
+
+    user = _user_or_404(user_id)
+    form = ReassignForm()
+    officers = filter_choices()[1]
+    form.to_officer_id.choices = [(None, "—")] + [
+        (o.id, o.display_name) for o in officers if o.id != user.id
+    ]
+    status = 200
+    if form.validate_on_submit():
+        target = db.session.get(User, form.to_officer_id.data)
+        try:
+            if target is None:
+                raise DomainError(_("Référent introuvable."))
+            count = services.reassign_files(user, target)
+        except DomainError as error:
+            db.session.rollback()
+            form.form_errors.append(error.message)
+            status = 409
+        else:
+            db.session.commit()
+            flash(
+                _("%(n)d dossier(s) confié(s) à %(name)s.", n=count, name=target.display_name),
+                "success",
+            )
+            return redirect_to(url_for("admin.users"))
+    elif request.method == "POST":
+        status = 422
+    return render("admin/user_reassign.html", u=user, form=form, status=status)
