@@ -129,6 +129,17 @@ def active_officers() -> list[User]:
     )
 
 
+def task_assignees() -> list[User]:
+    """Who a task can be given to: those who work on the files (officers, assistants)."""
+    return list(
+        db.session.scalars(
+            select(User)
+            .where(User.role.in_([Role.OFFICER, Role.ASSISTANT]), User.active.is_(True))
+            .order_by(User.full_name)
+        )
+    )
+
+
 # --- one file ------------------------------------------------------------------------
 
 

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from capintra import clock
 from capintra.audit.service import record_event
 from capintra.auth.models import User
 from capintra.extensions import db
@@ -43,7 +44,8 @@ NUMERO_UNIQUE_NOTICE = timedelta(days=30)
 
 
 def today() -> date:
-    return utcnow().date()
+    """Today in Europe/Paris: the date of a closing, a split, a new reference's year."""
+    return clock.today()
 
 
 # --- references -------------------------------------------------------------------------

@@ -287,3 +287,22 @@ def test_reads_of_a_note_once_confidential_stay_hidden_after_it_is_shared(make, 
     history = text_of(manager.get(f"/households/{household.id}/history"))
     assert "élément confidentiel" not in history
     assert audit_events(action="read_confidential", entity_id=note.id)  # they exist
+
+
+def test_a_members_disability_need_is_hidden_from_the_assistant_and_kept_by_her_edit(
+    make, browser_for
+):
+    household = make.household()
+    member = make.member(household, first_name="Awa", disability_need=DISABILITY)
+    assistant = browser_for("assistant")
+    url = f"/households/{household.id}/members/{member.id}"
+    form = text_of(assistant.get(url))
+    assert 'name="disability_need"' not in form and DISABILITY not in form
+    data = {"last_name": "DUPONT", "first_name": "Awa-Marie", "relation": "enfant"}
+    response = assistant.post(url, data=dict(data, disability_need="", version=1))
+    assert response.status_code == 303
+    db.session.expire_all()
+    saved = db.session.get(type(member), member.id)
+    assert saved.first_name == "Awa-Marie" and saved.disability_need == DISABILITY
+    officer_page = text_of(browser_for("officer").get(f"/households/{household.id}/members"))
+    assert DISABILITY in officer_page

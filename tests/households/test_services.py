@@ -4,7 +4,7 @@ computed remaining charge and effort rate."""
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -267,3 +267,33 @@ def test_money_round_trips_through_the_database_as_integer_cents(make):
     assert (saved.rent_cents, saved.apl_cents, saved.charges_cents) == (123456789, 1, 10)
     assert type(saved.rent_cents) is int
     assert saved.remaining_charge_cents == 123456798
+
+
+# --- dates are French dates ----------------------------------------------------------------
+
+
+def test_dates_follow_paris_not_utc(make, login_as, monkeypatch):
+    """At 00:30 on 1 January in Paris it is still 31 December in UTC: a file created then
+    is of the new year, and closing it then closes it on 1 January."""
+    import capintra.clock
+
+    monkeypatch.setattr(capintra.clock, "now", lambda: datetime(2026, 12, 31, 23, 30, tzinfo=UTC))
+    assert services.today() == date(2027, 1, 1)
+    officer = login_as("officer")
+    operation = make.operation()
+    response = officer.post(
+        "/households/new",
+        data={"name": "NOUVEL An", "operation_id": operation.id, "rehousing_right": "oui"},
+    )
+    assert response.status_code == 303
+    household = db.session.scalars(select(Household).where(Household.name == "NOUVEL An")).one()
+    assert household.reference.startswith("MEN-2027-")
+    journal = text_of(officer.get(f"/households/{household.id}/journal"))
+    assert 'name="note_date" required type="date" value="2027-01-01"' in journal
+    for to_phase, extra in (("suivi", {}), ("clos", {"outcome": "deces"})):
+        db.session.expire_all()
+        data = {"to_phase": to_phase, "version": db.session.get(Household, household.id).version}
+        response = officer.post(f"/households/{household.id}/phase", data={**data, **extra})
+        assert response.status_code == 303
+    db.session.expire_all()
+    assert db.session.get(Household, household.id).closed_at == date(2027, 1, 1)

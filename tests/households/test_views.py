@@ -11,6 +11,7 @@ from markupsafe import escape
 from sqlalchemy import select
 
 from capintra.extensions import db
+from capintra.households import services
 from capintra.households.models import Household, Letter, Member, Note, Relation, Task
 from tests.households.helpers import audit_events, count, form_errors, text_of
 
@@ -547,3 +548,37 @@ def test_amounts_and_dates_are_shown_the_french_way(make, login_as):
     assert "25/11/2026" in summary
     assert "07/03/1984" in text_of(browser.get(f"/households/{household.id}/members"))
     assert "05/01/2026" in text_of(browser.get(f"/households/{household.id}/letters"))
+
+
+def test_an_assistant_gives_a_task_to_herself_and_sees_it_on_her_dashboard(make, login_as):
+    household = make.household()
+    manager = make.user("manager", full_name="Manon Responsable")
+    assistant = login_as("assistant", full_name="Alice Assistante")
+    tab = text_of(assistant.get(f"/households/{household.id}/tasks"))
+    assert f'<option selected value="{assistant.user.id}">Alice Assistante</option>' in tab
+    assert "Manon Responsable" not in tab  # managers do not take tasks
+    due = services.today().isoformat()
+    data = {"title": "Relancer le syndic", "due_date": due, "assignee_id": assistant.user.id}
+    assert assistant.post(f"/households/{household.id}/tasks", data=data).status_code == 303
+    (task,) = db.session.scalars(select(Task).where(Task.household_id == household.id))
+    assert task.assignee_id == assistant.user.id
+    assert "Relancer le syndic" in text_of(assistant.get("/"))
+    refused = dict(data, assignee_id=manager.id)
+    assert assistant.post(f"/households/{household.id}/tasks", data=refused).status_code == 422
+
+
+def test_a_done_task_keeps_the_date_it_was_done(make, login_as):
+    household = make.household()
+    task = make.task(household)
+    browser = login_as("officer")
+    url = f"/households/{household.id}/tasks/{task.id}"
+    data = {"title": task.title, "due_date": "2026-11-30", "done": "y", "assignee_id": ""}
+    assert browser.post(url, data=dict(data, version=1)).status_code == 303
+    done_at = fresh(task).done_at
+    assert done_at is not None
+    renamed = dict(data, title="Rappeler le ménage (fait)", version=2)
+    assert browser.post(url, data=renamed).status_code == 303
+    assert fresh(task).done_at == done_at
+    reopened = {k: v for k, v in renamed.items() if k != "done"} | {"version": 3}
+    assert browser.post(url, data=reopened).status_code == 303
+    assert fresh(task).done is False and fresh(task).done_at is None
