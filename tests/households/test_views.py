@@ -174,6 +174,9 @@ def test_inline_add_edit_delete_with_htmx(make, login_as, kind):
     version = item.version
     first_text = next(v for k, v in data.items() if k in ("last_name", "body", "subject", "title"))
     assert first_text in text_of(response)
+    # The add form comes back blank, ready for the next item.
+    assert f'value="{first_text}"' not in text_of(response)
+    assert f">{first_text}</textarea>" not in text_of(response)
 
     edit_form = browser.htmx("GET", f"{base}/{item.id}", PARTIAL)
     assert edit_form.status_code == 200
