@@ -92,7 +92,7 @@ def _write_private(path: Path, text: str) -> None:
 @with_appcontext
 def seed_demo(households: int) -> None:
     """Load realistic demo data (refused unless CAPINTRA_DEMO=1)."""
-    if os.environ.get("CAPINTRA_DEMO") != "1" and not current_app.config.get("TESTING"):
+    if not current_app.config.get("DEMO"):  # CAPINTRA_DEMO=1 (Config.DEMO)
         fail(
             "Refusé : seed-demo ne remplit qu'une base de démonstration. "
             "Définissez CAPINTRA_DEMO=1 si c'est bien le cas."
