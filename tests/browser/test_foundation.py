@@ -92,3 +92,18 @@ def test_admin_edits_a_user_inline(live_server, page):
     assert page.locator("#htmx-error").is_hidden()
     page.reload()
     assert page.locator(f"#{row_id}").get_by_text("Après Modification").is_visible()
+
+
+def test_account_and_error_pages_are_accessible(live_server, page):
+    sign_in(page, live_server, *live_server.make_user("officer"))
+    page.goto(live_server.url("/account/password"))
+    assert_accessible(page, "/account/password")
+    page.get_by_role("button", name="Enregistrer").click()
+    page.wait_for_load_state()
+    assert_accessible(page, "/account/password with errors")
+    for path, status in (("/admin/users/", 403), ("/no/such/page", 404)):
+        response = page.goto(live_server.url(path))
+        assert response.status == status
+        assert_accessible(page, f"{status} page")
+    # Chromium logs the 403 and 404 documents as failed loads: expected here.
+    page.problems[:] = [p for p in page.problems if not re.search(r"status of 40[34]", p)]
