@@ -187,3 +187,20 @@ def test_garbage_cookies_are_anonymous(client):
         thief = replay(client.application, value)
         response = thief.get("/")
         assert response.status_code == 302, repr(value)
+
+
+def test_every_page_waits_for_the_forced_password_change(client, make):
+    """Generated from the url_map: nothing but the password page, logout and public ones."""
+    from capintra.security import PASSWORD_CHANGE_ENDPOINTS, PUBLIC
+    from tests.routes import all_routes, capability_of, url_for_route
+
+    user = make.user("admin", must_change_password=True)
+    browser = login(client, user)
+    for route in all_routes(client.application):
+        capability = capability_of(client.application, route.endpoint)
+        if capability == PUBLIC or route.endpoint in PASSWORD_CHANGE_ENDPOINTS:
+            continue
+        url = url_for_route(route)
+        response = browser.get(url) if route.method == "GET" else browser.post(url, {})
+        assert response.status_code == 302, f"{route}: {response.status_code}"
+        assert response.headers["Location"] == "/account/password", str(route)
