@@ -47,16 +47,31 @@ def query_words(q: str | None) -> list[str]:
     return words(q)[:MAX_QUERY_WORDS]
 
 
-def prefix_upper_bound(prefix: str) -> str:
-    """The smallest string greater than every string starting with prefix."""
-    return prefix[:-1] + chr(ord(prefix[-1]) + 1)
+#: The characters of a search term, in the order every collation sorts them.
+TERM_ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz"
+
+
+def prefix_upper_bound(prefix: str) -> str | None:
+    """The smallest term greater than every term starting with prefix (None: no bound,
+    the prefix is all z's).
+
+    The bound stays within [0-9a-z] ("ab9" → "aba", "abz" → "ac"): a PostgreSQL database
+    with a French collation ignores punctuation when comparing, so the naive next
+    character ("abz" → "ab{", "ab9" → "ab:") would make the range empty there.
+    """
+    chars = list(prefix)
+    while chars:
+        position = TERM_ALPHABET.find(chars.pop())
+        if 0 <= position < len(TERM_ALPHABET) - 1:
+            return "".join(chars) + TERM_ALPHABET[position + 1]
+    return None
 
 
 def matching_household_ids(word: str):
     """A subquery of households having a term starting with word."""
-    return select(HouseholdSearchTerm.household_id).where(
-        HouseholdSearchTerm.term >= word, HouseholdSearchTerm.term < prefix_upper_bound(word)
-    )
+    upper = prefix_upper_bound(word)
+    query = select(HouseholdSearchTerm.household_id).where(HouseholdSearchTerm.term >= word)
+    return query if upper is None else query.where(HouseholdSearchTerm.term < upper)
 
 
 # --- keeping the key up to date ---------------------------------------------------------

@@ -8,11 +8,13 @@ import re
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import update
+from hypothesis import given
+from hypothesis import strategies as st
+from sqlalchemy import text, update
 
 from capintra.extensions import db
 from capintra.households.models import Household, Phase, Relation
-from capintra.households.search import normalise
+from capintra.households.search import TERM_ALPHABET, normalise, prefix_upper_bound
 from tests.households.helpers import text_of
 
 REFERENCE = re.compile(r'<a href="/households/\d+">(MEN-\d{4}-\d{4,})</a>')
@@ -100,6 +102,55 @@ def test_search_by_reference_whole_or_in_part(login_as, households):
     number = target.reference.rsplit("-", 1)[1]
     assert target.reference in found(browser, number)
     assert target.reference in found(browser, number[:-1])
+
+
+def test_words_ending_in_z_or_9_are_found(make, login_as):
+    """Their prefix range needs the next character: it must stay alphanumeric."""
+    sanchez = make.household(name="SÁNCHEZ Luz")
+    sanchez.reference = "MEN-2031-0009"
+    db.session.commit()
+    browser = login_as("manager")
+    for q in ("sanchez", "luz", "SANCHEZ LUZ", "0009", "men-2031-0009", "2031-0009"):
+        assert found(browser, q) == {"MEN-2031-0009"}, q
+
+
+@pytest.mark.parametrize(
+    ("prefix", "bound"),
+    [("hel", "hem"), ("sanchez", "sanchf"), ("luz", "lv"), ("0009", "000a"), ("ab9", "aba"),
+     ("a", "b"), ("9", "a"), ("az", "b"), ("zz", None)],
+)  # fmt: skip
+def test_the_prefix_bound_stays_alphanumeric(prefix, bound):
+    assert prefix_upper_bound(prefix) == bound
+
+
+@given(
+    prefix=st.text(alphabet=TERM_ALPHABET, min_size=1, max_size=4),
+    word=st.text(alphabet=TERM_ALPHABET, min_size=0, max_size=6),
+)
+def test_the_prefix_range_holds_exactly_the_words_with_that_prefix(prefix, word):
+    bound = prefix_upper_bound(prefix)
+    in_range = prefix <= word and (bound is None or word < bound)
+    assert in_range == word.startswith(prefix)
+
+
+def test_the_prefix_range_holds_under_a_french_collation(app_ctx):
+    """A production PostgreSQL is likely created with a French collation, where "{" or ":"
+    are ignored when comparing: the range must hold there too."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("collations: PostgreSQL only")
+    collation = db.session.scalar(
+        text("SELECT collname FROM pg_collation WHERE collname IN ('fr-x-icu', 'fr_FR.utf8')")
+    )
+    if collation is None:
+        pytest.skip("no French collation on this server")
+    check = text(
+        f'SELECT CAST(:w AS text) COLLATE "{collation}" >= :p '
+        f'AND CAST(:w AS text) COLLATE "{collation}" < :b'
+    )
+    for prefix, word in [("sanchez", "sanchez"), ("luz", "luz"), ("0009", "0009"),
+                         ("gonz", "gonzalez"), ("ab9", "ab9z"), ("hel", "helene")]:  # fmt: skip
+        assert db.session.scalar(check, {"w": word, "p": prefix, "b": prefix_upper_bound(prefix)})
+    assert not db.session.scalar(check, {"w": "sanchf", "p": "sanchez", "b": "sanchf"})
 
 
 def test_nothing_found_says_so(login_as, households):
