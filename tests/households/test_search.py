@@ -66,32 +66,32 @@ def test_normalise_removes_case_accents_ligatures_and_punctuation():
     assert normalise("  ") == ""
 
 
-@pytest.mark.parametrize(
-    ("q", "expected"),
-    [
-        ("helene", {"helene"}),
-        ("HÉLÈNE", {"helene"}),
-        ("Hélène", {"helene"}),
-        ("CELIK", {"celik"}),
-        ("çelik", {"celik"}),
-        ("ayse", {"celik"}),
-        ("jerome", {"martin"}),  # a member's first name
-        ("oedipe", {"martinez"}),
-        ("désirée", {"helene"}),  # the address
-        ("jaures", {"celik"}),
-        ("hel", {"helene"}),  # a prefix
-        ("mart", {"martin", "martinez"}),
-        ("martin", {"martin", "martinez"}),
-        ("martin jer", {"martin"}),  # several words narrow
-        ("gambetta", {"helene", "martin"}),
-        ("gambetta eloi", {"helene"}),
-        ("rue martinez", set()),
-        ("zzz", set()),
-    ],
-)
-def test_search_is_case_and_accent_insensitive(login_as, households, q, expected):
+SEARCHES = [
+    ("helene", {"helene"}),
+    ("HÉLÈNE", {"helene"}),
+    ("Hélène", {"helene"}),
+    ("CELIK", {"celik"}),
+    ("çelik", {"celik"}),
+    ("ayse", {"celik"}),
+    ("jerome", {"martin"}),  # a member's first name
+    ("oedipe", {"martinez"}),
+    ("désirée", {"helene"}),  # the address
+    ("jaures", {"celik"}),
+    ("hel", {"helene"}),  # a prefix
+    ("mart", {"martin", "martinez"}),
+    ("martin", {"martin", "martinez"}),
+    ("martin jer", {"martin"}),  # several words narrow
+    ("gambetta", {"helene", "martin"}),
+    ("gambetta eloi", {"helene"}),
+    ("rue martinez", set()),
+    ("zzz", set()),
+]
+
+
+def test_search_is_case_and_accent_insensitive(login_as, households):
     browser = login_as("assistant")
-    assert found(browser, q) == {households[key].reference for key in expected}
+    for q, expected in SEARCHES:
+        assert found(browser, q) == {households[key].reference for key in expected}, q
 
 
 def test_search_by_reference_whole_or_in_part(login_as, households):
