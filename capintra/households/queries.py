@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask import abort
-from sqlalchemy import Select, and_, select, tuple_
+from sqlalchemy import Select, and_, case, select, tuple_
 from sqlalchemy.orm import joinedload
 
 from capintra.admin.models import Operation
@@ -24,6 +24,7 @@ from capintra.households.models import (
     Note,
     Phase,
     PhaseChange,
+    Relation,
     Task,
 )
 from capintra.households.search import matching_household_ids, query_words
@@ -173,9 +174,18 @@ def members_of(household: Household) -> list[Member]:
         db.session.scalars(
             select(Member)
             .where(Member.household_id == household.id, Member.deleted_at.is_(None))
-            .order_by(Member.left_at.is_not(None), Member.relation, Member.birth_date, Member.id)
+            .order_by(
+                Member.left_at.is_not(None),
+                case(RELATION_ORDER, value=Member.relation, else_=len(RELATION_ORDER)),
+                Member.birth_date,
+                Member.id,
+            )
         )
     )
+
+
+#: The head first, then the partner, children, ascendants, others (not alphabetical).
+RELATION_ORDER = {relation.value: rank for rank, relation in enumerate(Relation)}
 
 
 def _confidential_filter(model):

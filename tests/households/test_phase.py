@@ -182,3 +182,11 @@ def test_the_summary_offers_the_other_phases(make, officer):
     options = form[form.index('id="to_phase"') :].split("</select>")[0]
     assert 'value="recherche"' not in options
     assert 'value="diagnostic"' in options and 'value="clos"' in options
+
+
+def test_an_htmx_phase_change_sends_the_browser_to_the_file(make, officer):
+    household = make.household()
+    response = move(officer, household, "diagnostic", htmx=True)
+    assert response.status_code == 204
+    assert response.headers["HX-Redirect"] == f"/households/{household.id}"
+    assert fresh(household).phase is Phase.DIAGNOSTIC

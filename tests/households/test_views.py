@@ -585,3 +585,18 @@ def test_a_done_task_keeps_the_date_it_was_done(make, login_as):
     reopened = {k: v for k, v in renamed.items() if k != "done"} | {"version": 3}
     assert browser.post(url, data=reopened).status_code == 303
     assert fresh(task).done is False and fresh(task).done_at is None
+
+
+def test_members_are_listed_head_first_then_partner_children_and_those_who_left(make, login_as):
+    household = make.household()
+    make.member(household, last_name="AÏEULE", first_name="Rose", relation=Relation.ASCENDANT)
+    make.member(household, last_name="CADET", first_name="Léo", relation=Relation.ENFANT,
+                birth_date=date(2015, 1, 1))  # fmt: skip
+    make.member(household, last_name="AÎNÉE", first_name="Zoé", relation=Relation.ENFANT,
+                birth_date=date(2005, 1, 1), left_at=date(2026, 1, 1))  # fmt: skip
+    make.member(household, last_name="CONJOINT", first_name="Ali", relation=Relation.CONJOINT)
+    make.member(household, last_name="CHEF", first_name="Nora", relation=Relation.CHEF)
+    make.member(household, last_name="AUTRE", first_name="Max", relation=Relation.AUTRE)
+    page = text_of(login_as("manager").get(f"/households/{household.id}/members"))
+    names = re.findall(r"<td>([A-ZÀ-Ý]+) \w+", page)
+    assert names == ["CHEF", "CONJOINT", "CADET", "AÏEULE", "AUTRE", "AÎNÉE"]
