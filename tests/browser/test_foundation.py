@@ -107,3 +107,28 @@ def test_account_and_error_pages_are_accessible(live_server, page):
         assert_accessible(page, f"{status} page")
     # Chromium logs the 403 and 404 documents as failed loads: expected here.
     page.problems[:] = [p for p in page.problems if not re.search(r"status of 40[34]", p)]
+
+
+def test_htmx_request_after_the_session_ended_goes_to_the_login_page(live_server, page):
+    """The 401 + HX-Redirect contract, seen from the browser."""
+    from sqlalchemy import delete, select
+
+    from capintra.auth.models import User, WebSession
+    from capintra.extensions import db
+
+    admin, password = live_server.make_user("admin")
+    sign_in(page, live_server, admin, password)
+    username, _ = live_server.make_user("officer")
+    page.goto(live_server.url("/admin/users/"))
+    live_server.run(  # the session ends (deactivation, timeout…) while the page is open
+        lambda: db.session.execute(
+            delete(WebSession).where(
+                WebSession.user_id
+                == select(User.id).where(User.username == admin).scalar_subquery()
+            )
+        )
+    )
+    page.locator("tr", has_text=username).get_by_role("link", name=re.compile("Modifier")).click()
+    page.wait_for_url(re.compile(r"/login"))
+    assert page.get_by_role("button", name="Se connecter").is_visible()
+    page.problems[:] = [p for p in page.problems if "status of 401" not in p]
