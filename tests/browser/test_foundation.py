@@ -132,3 +132,29 @@ def test_htmx_request_after_the_session_ended_goes_to_the_login_page(live_server
     page.wait_for_url(re.compile(r"/login"))
     assert page.get_by_role("button", name="Se connecter").is_visible()
     page.problems[:] = [p for p in page.problems if "status of 401" not in p]
+
+
+def test_failed_htmx_request_shows_a_message(live_server, page):
+    """A refusal htmx does not swap (403 here) is told to the user, not silently dropped."""
+    from sqlalchemy import update
+
+    from capintra.auth.models import User
+    from capintra.extensions import db
+
+    admin, password = live_server.make_user("admin")
+    live_server.make_user("admin")  # so that this one may lose the flag
+    sign_in(page, live_server, admin, password)
+    page.goto(live_server.url("/admin/users/"))
+    live_server.run(
+        lambda: db.session.execute(
+            update(User).where(User.username == admin).values(is_admin=False)
+        )
+    )
+    page.locator("tr", has_text=admin).get_by_role("link", name=re.compile("Modifier")).click()
+    error = page.locator("#htmx-error")
+    error.wait_for(state="visible")
+    assert "rôle" in error.inner_text()
+    assert page.url == live_server.url("/admin/users/")
+    page.problems[:] = [
+        p for p in page.problems if not re.search(r"(status|Error Code) 403|of 403", p)
+    ]
