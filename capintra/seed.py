@@ -43,7 +43,7 @@ from capintra.households.models import (
     PhaseChange,
     Task,
 )
-from capintra.households.search import household_terms, normalise
+from capintra.households.search import STOP_WORDS, household_terms, normalise
 from capintra.households.services import NUMERO_UNIQUE_NOTICE, format_reference
 from capintra.security import Role
 
@@ -536,7 +536,10 @@ class HouseholdGenerator:
         terms |= _terms_of(name) | _terms_of(address)
         for member in members:  # words never span a space: last and first apart cache better
             terms |= _terms_of(member["last_name"]) | _terms_of(member["first_name"])
-        rows.term.extend({"term": term, "household_id": file.id} for term in sorted(terms))
+        rows.term.extend(
+            {"term": term, "household_id": file.id, "sort_name": row["sort_name"]}
+            for term in sorted(terms - STOP_WORDS)
+        )
         self._journal(file, ids, rows)
         self._letters(file, ids, rows)
         self._tasks(file, ids, rows, renewal)

@@ -17,6 +17,7 @@ from capintra.documents.models import Document
 from capintra.extensions import db
 from capintra.households.models import (
     Household,
+    HouseholdSearchTerm,
     Letter,
     LetterChannel,
     LetterDirection,
@@ -27,7 +28,11 @@ from capintra.households.models import (
     Relation,
     Task,
 )
-from capintra.households.search import matching_household_ids, query_words
+from capintra.households.search import (
+    matching_household_ids,
+    prefix_upper_bound,
+    query_words,
+)
 from capintra.security import Role, can
 from capintra.web.routing import db_id
 
@@ -83,6 +88,10 @@ def _filtered(filters: HouseholdFilters) -> Select:
     query = select(Household).where(Household.deleted_at.is_(None))
     for word in query_words(filters.q):
         query = query.where(Household.id.in_(matching_household_ids(word)))
+    return _with_filters(query, filters)
+
+
+def _with_filters(query: Select, filters: HouseholdFilters) -> Select:
     if filters.operation:
         query = query.where(Household.operation_id == filters.operation)
     if filters.phase:
@@ -99,6 +108,9 @@ def household_page(filters: HouseholdFilters, size: int) -> tuple[list[Household
 
     Returns the rows and the id to continue after, or None on the last page.
     """
+    words = query_words(filters.q)
+    if words and filters.sort == DEFAULT_SORT:
+        return _search_page(filters, words, size)
     columns, descending = SORTS[filters.sort]
     keys = (*columns, Household.id)
     query = _filtered(filters).options(
@@ -113,6 +125,48 @@ def household_page(filters: HouseholdFilters, size: int) -> tuple[list[Household
     rows = list(db.session.scalars(query.order_by(*order).limit(size + 1)).unique())
     next_after = rows[size - 1].id if len(rows) > size else None
     return rows[:size], next_after
+
+
+def _search_page(
+    filters: HouseholdFilters, words: list[str], size: int
+) -> tuple[list[Household], int | None]:
+    """A search in the default order: one page of ids read from the search-term index.
+
+    The most selective word drives an index range over (term, sort_name, household_id);
+    the other words and the filters narrow it. Only the page's rows are then loaded, so a
+    common name costs the same as a rare one.
+    """
+    term = HouseholdSearchTerm
+    driver, others = words[0], words[1:]
+    ids = select(term.sort_name, term.household_id).where(term.term >= driver)
+    upper = prefix_upper_bound(driver)
+    if upper is not None:
+        ids = ids.where(term.term < upper)
+    for word in others:
+        ids = ids.where(term.household_id.in_(matching_household_ids(word)))
+    if filters.operation or filters.phase or filters.officer or filters.committee:
+        ids = _with_filters(ids.join(Household, Household.id == term.household_id), filters)
+    if filters.after:
+        anchor = db.session.execute(
+            select(Household.sort_name, Household.id).where(Household.id == filters.after)
+        ).first()
+        if anchor is not None:
+            ids = ids.where(tuple_(term.sort_name, term.household_id) > tuple_(*anchor))
+    page = db.session.execute(
+        ids.distinct().order_by(term.sort_name, term.household_id).limit(size + 1)
+    ).all()
+    page_ids = [household_id for _sort, household_id in page]
+    if not page_ids:
+        return [], None
+    loaded = db.session.scalars(
+        select(Household)
+        .where(Household.id.in_(page_ids[:size]), Household.deleted_at.is_(None))
+        .options(joinedload(Household.operation), joinedload(Household.officer))
+    ).unique()
+    by_id = {h.id: h for h in loaded}
+    rows = [by_id[i] for i in page_ids[:size] if i in by_id]
+    next_after = page_ids[size - 1] if len(page_ids) > size else None
+    return rows, next_after
 
 
 def filter_choices() -> tuple[list[Operation], list[User]]:

@@ -22,11 +22,24 @@ MAX_TERM = 60
 MAX_QUERY_WORDS = 5
 
 
+#: Letters that Unicode does not decompose into a base letter and an accent.
+_FOLD = str.maketrans(
+    {"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß": "ss", "ı": "i", "İ": "i", "ø": "o",
+     "Ø": "o", "đ": "d", "Đ": "d", "ł": "l", "Ł": "l", "þ": "th", "ð": "d"}
+)  # fmt: skip
+
+#: Words too common to narrow a search (every reference starts with MEN; street words).
+STOP_WORDS = frozenset(
+    {"men", "rue", "de", "du", "des", "la", "le", "les", "et", "avenue", "av", "bd",
+     "boulevard", "place", "chemin", "impasse", "allee", "cours", "quai", "route"}
+)  # fmt: skip
+
+
 def normalise(text: str | None) -> str:
     """Lower case, accents and ligatures removed, punctuation turned into spaces."""
     if not text:
         return ""
-    text = text.replace("œ", "oe").replace("Œ", "oe").replace("æ", "ae").replace("Æ", "ae")
+    text = text.translate(_FOLD)
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
     return _NON_WORD.sub(" ", stripped).strip()
@@ -40,11 +53,20 @@ def household_terms(reference: str, name: str, address: str, member_names: Itera
     terms = set(words(reference)) | set(words(name)) | set(words(address))
     for member_name in member_names:
         terms |= set(words(member_name))
-    return terms
+    return terms - STOP_WORDS
 
 
 def query_words(q: str | None) -> list[str]:
-    return words(q)[:MAX_QUERY_WORDS]
+    """The words of a search, most selective first (the longest); one-letter words and
+    stop words ignored: they would match nearly every file."""
+    found = [w for w in dict.fromkeys(words(q)) if len(w) > 1 and w not in STOP_WORDS]
+    return sorted(found, key=_selectivity)[:MAX_QUERY_WORDS]
+
+
+def _selectivity(word: str) -> tuple[bool, int]:
+    """Sort key: a year (every reference of that year has it) last, then longer first."""
+    is_year = len(word) == 4 and word.isdigit() and word[:2] in ("19", "20")
+    return (is_year, -len(word))
 
 
 #: The characters of a search term, in the order every collation sorts them.
@@ -99,10 +121,11 @@ def _after_flush(session: Session, flush_context) -> None:
         return
     conn = session.connection()
     households = conn.execute(
-        select(Household.id, Household.reference, Household.name, Household.address).where(
-            Household.id.in_(ids)
-        )
-    ).all()
+        select(
+            Household.id, Household.reference, Household.name, Household.address,
+            Household.sort_name,
+        ).where(Household.id.in_(ids), Household.deleted_at.is_(None))
+    ).all()  # fmt: skip
     members: dict[int, list[str]] = {}
     for household_id, last, first in conn.execute(
         select(Member.household_id, Member.last_name, Member.first_name).where(
@@ -112,7 +135,7 @@ def _after_flush(session: Session, flush_context) -> None:
         members.setdefault(household_id, []).append(f"{last} {first}")
     conn.execute(delete(HouseholdSearchTerm).where(HouseholdSearchTerm.household_id.in_(ids)))
     rows = [
-        {"household_id": h.id, "term": term}
+        {"household_id": h.id, "term": term, "sort_name": h.sort_name}
         for h in households
         for term in household_terms(h.reference, h.name, h.address, members.get(h.id, []))
     ]

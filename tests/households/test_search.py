@@ -83,7 +83,7 @@ SEARCHES = [
     ("martin jer", {"martin"}),  # several words narrow
     ("gambetta", {"helene", "martin"}),
     ("gambetta eloi", {"helene"}),
-    ("rue martinez", set()),
+    ("rue martinez", {"martinez"}),  # "rue" is a stop word: ignored
     ("zzz", set()),
 ]
 
@@ -318,3 +318,13 @@ def test_the_next_page_link_is_an_htmx_link_that_pushes_the_url(make, login_as):
     page = text_of(login_as("manager").get(f"/households/?operation={operation.id}"))
     link = re.search(r'<a [^>]*rel="next"[^>]*>', page).group(0)
     assert 'hx-target="#household-results"' in link and 'hx-push-url="true"' in link
+
+
+def test_one_letter_and_stop_words_do_not_narrow_and_the_longest_word_drives():
+    from capintra.households.search import household_terms, query_words
+
+    assert query_words("h") == []
+    assert query_words("MEN-2026-0042") == ["0042", "2026"]  # the year matches many
+    assert query_words("rue de la Paix martin") == ["martin", "paix"]
+    assert "men" not in household_terms("MEN-2026-0042", "", "12 rue de la Paix", [])
+    assert normalise("Yılmaz Øster Strauß Łukasz") == "yilmaz oster strauss lukasz"
