@@ -13,6 +13,7 @@ ACTION_LABELS = {
     "download": _l("Téléchargement"),
     "export": _l("Export"),
     "split": _l("Décohabitation"),
+    "seed_demo": _l("Données de démonstration chargées"),
     "login": _l("Connexion"),
     "login_failed": _l("Échec de connexion"),
     "logout": _l("Déconnexion"),
