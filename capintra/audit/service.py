@@ -171,3 +171,14 @@ def record_event(
             confidential=confidential,
         )
     )
+
+
+def record_bulk(action: str, entities: list[Any]) -> None:
+    """One event per entity in a single INSERT (e.g. every confidential note a page shows).
+
+    Executed at once, not at the next flush, so the page's loaded rows stay as they are.
+    """
+    from capintra.extensions import db
+
+    if entities:
+        db.session.execute(insert(AuditEvent), [_row(e, action, None) for e in entities])

@@ -9,11 +9,9 @@ from flask import Blueprint, current_app, flash, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import insert
 
 from capintra.audit.labels import ACTION_LABELS, ENTITY_LABELS, present_changes
-from capintra.audit.models import AuditEvent
-from capintra.audit.service import record_event
+from capintra.audit.service import record_bulk, record_event
 from capintra.extensions import db
 from capintra.households import queries, services
 from capintra.households.forms import (
@@ -28,7 +26,6 @@ from capintra.households.forms import (
     field_value,
 )
 from capintra.households.models import Household, Letter, Member, Note, Phase, Task
-from capintra.models import utcnow
 from capintra.security import can, require
 from capintra.web.errors import DomainError, StaleVersion, check_version
 from capintra.web.htmx import redirect_to, render, wants_partial
@@ -203,26 +200,9 @@ def _tab_context(household: Household, tab: str, state: TabState | None = None) 
 def _record_confidential_reads(household: Household, notes: list[Note]) -> None:
     """Every read of a confidential note is an audit event: one INSERT for them all,
     committed once the page is rendered (render_tab), so no note is reloaded row by row."""
-    if not notes:
-        return
-    user_id, ip = current_user.id, request.remote_addr
-    at = utcnow()
-    rows = [
-        {
-            "at": at,
-            "user_id": user_id,
-            "ip": ip,
-            "action": "read_confidential",
-            "entity_type": Note.__tablename__,
-            "entity_id": note.id,
-            "household_id": household.id,
-            "changes": None,
-            "confidential": True,
-        }
-        for note in notes
-    ]
-    db.session.execute(insert(AuditEvent), rows)
-    db.session.info[_AUDITED_READ] = True
+    if notes:
+        record_bulk("read_confidential", notes)
+        db.session.info[_AUDITED_READ] = True
 
 
 def _visible_history(household: Household):
@@ -302,7 +282,7 @@ class SubResource:
     model: type
     form: type
     tab: str
-    #: form field → model attribute for fields whose names differ
+    #: flash messages after a plain (non-htmx) add, edit, delete
     created: str
     updated: str
     deleted: str
