@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import JSON, Boolean, ForeignKey, Index, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from capintra.extensions import db
 from capintra.models import utcnow
@@ -31,5 +31,7 @@ class AuditEvent(db.Model):
     #: The household file an event belongs to, so a file's history is one indexed query.
     household_id: Mapped[int | None] = mapped_column(index=True)
     changes: Mapped[dict | None] = mapped_column(JSON)
+    user = relationship("User", lazy="raise")
+
     #: About confidential content: hidden from everyone but admins.
     confidential: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -311,9 +311,18 @@ def phase_changes_of(household: Household) -> list[PhaseChange]:
     )
 
 
+#: Consultations, not changes: they belong to the audit trail, not to the file's history.
+ACCESS_ACTIONS = ("open", "read_confidential", "download")
+
+
 def history_of(household: Household, limit: int = 200) -> list[AuditEvent]:
-    """The file's audit events; without confidential ones for non-officers."""
-    query = select(AuditEvent).where(AuditEvent.household_id == household.id)
+    """The file's changes (who changed what, when); without confidential ones for
+    non-officers."""
+    query = (
+        select(AuditEvent)
+        .where(AuditEvent.household_id == household.id, AuditEvent.action.not_in(ACCESS_ACTIONS))
+        .options(joinedload(AuditEvent.user))
+    )
     if not can("household.confidential"):
         # Neither confidential events nor any event about an item confidential now
         # (a shared note made confidential later must vanish from the history too).
