@@ -67,11 +67,15 @@ system-deps:
 db: venv
 	CAPINTRA_DEMO=1 $(FLASK) init-db
 	if [ ! -f instance/demo-accounts.txt ]; then CAPINTRA_DEMO=1 $(FLASK) seed-demo; fi
-	CAPINTRA_DEMO=1 $(FLASK) demo-accounts
+	@echo ""
+	@echo "Comptes de démonstration (rôle, identifiant, mot de passe) :"
+	@CAPINTRA_DEMO=1 $(FLASK) demo-accounts
+	@echo ""
 
 # --- Serve --------------------------------------------------------------------------------
 # Bind address and workers: CAPINTRA_BIND (127.0.0.1:5000), CAPINTRA_WORKERS (2).
 run: venv assets system-deps db
+	@echo "capintra : http://$${CAPINTRA_BIND:-127.0.0.1:5000} (Ctrl+C pour arrêter)"
 	export CAPINTRA_DEMO=1; exec $(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 
 # --- Checks -------------------------------------------------------------------------------
