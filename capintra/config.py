@@ -35,6 +35,9 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = os.environ.get("CAPINTRA_SECURE_COOKIES") == "1"
+    #: Reverse proxies in front (nginx: 1) whose X-Forwarded-For/-Proto are trusted, so
+    #: the audit trail records the client's address, not the proxy's.
+    PROXY_COUNT = int(os.environ.get("CAPINTRA_PROXY_COUNT", "0") or 0)
     SESSION_IDLE_TIMEOUT = timedelta(minutes=30)
     SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=12)
 

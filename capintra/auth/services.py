@@ -55,26 +55,35 @@ def authenticate(username: str, password: str) -> User | None:
         record_event("login", user, user_id=user.id)
         return user
     if not user.is_locked(now):
-        db.session.execute(
-            update(User)
-            .where(User.id == user.id)
-            .values(failed_logins=User.failed_logins + 1)
-            .execution_options(synchronize_session=False)
-        )
-        failures = db.session.scalar(select(User.failed_logins).where(User.id == user.id))
-        if failures >= current_app.config["LOGIN_MAX_FAILURES"]:
-            db.session.execute(
-                update(User)
-                .where(User.id == user.id)
-                .values(
-                    failed_logins=0,
-                    locked_until=now + current_app.config["LOGIN_LOCK_DURATION"],
-                )
-                .execution_options(synchronize_session=False)
-            )
-            record_event("account_locked", user, user_id=user.id)
+        count_failure(user, now)
     record_event("login_failed", user, user_id=user.id)
     return None
+
+
+def count_failure(user: User, now=None) -> bool:
+    """Count a wrong password; lock the account for 15 minutes at the 10th.
+
+    Incremented in SQL, so concurrent workers cannot lose a failure. Returns True when
+    this failure locked the account.
+    """
+    now = now or utcnow()
+    db.session.execute(
+        update(User)
+        .where(User.id == user.id)
+        .values(failed_logins=User.failed_logins + 1)
+        .execution_options(synchronize_session=False)
+    )
+    failures = db.session.scalar(select(User.failed_logins).where(User.id == user.id))
+    if failures < current_app.config["LOGIN_MAX_FAILURES"]:
+        return False
+    db.session.execute(
+        update(User)
+        .where(User.id == user.id)
+        .values(failed_logins=0, locked_until=now + current_app.config["LOGIN_LOCK_DURATION"])
+        .execution_options(synchronize_session=False)
+    )
+    record_event("account_locked", user, user_id=user.id)
+    return True
 
 
 def validate_new_password(password: str, username: str) -> None:

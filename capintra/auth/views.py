@@ -9,7 +9,8 @@ from flask_login import current_user, login_user, logout_user
 from capintra.audit.service import record_event
 from capintra.auth.forms import ChangePasswordForm, LoginForm
 from capintra.auth.passwords import verify_password
-from capintra.auth.services import PasswordRefused, authenticate, set_password
+from capintra.auth.services import PasswordRefused, authenticate, count_failure, set_password
+from capintra.auth.sessions import end_user_sessions
 from capintra.extensions import db
 from capintra.security import public, require
 from capintra.web.htmx import render
@@ -82,6 +83,16 @@ def change_password():
     if form.validate_on_submit():
         user = current_user._get_current_object()
         if not verify_password(user.password_hash, form.current_password.data):
+            # Guesses here count like failed logins: whoever holds an open session
+            # cannot try passwords without limit.
+            if count_failure(user):
+                end_user_sessions(user.id)
+                db.session.commit()
+                logout_user()
+                session.clear()
+                flash(_("Trop d'échecs : le compte est verrouillé 15 minutes."), "error")
+                return redirect(url_for("auth.login"), 303)
+            db.session.commit()
             form.current_password.errors.append(_("Mot de passe actuel incorrect."))
         else:
             try:

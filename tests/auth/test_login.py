@@ -152,3 +152,29 @@ def test_login_returns_to_the_page_asked_for(client, make):
         data={"username": user.username, "password": factories.PASSWORD, "csrf_token": token},
     )
     assert response.headers["Location"] == "/audit/?before=5"
+
+
+def test_behind_a_proxy_the_audit_trail_records_the_client_address(tmp_path):
+    """CAPINTRA_PROXY_COUNT=1: X-Forwarded-For from the proxy is trusted (and only then)."""
+    from sqlalchemy import select
+
+    from capintra.audit.models import AuditEvent
+    from tests.conftest import csrf_token_from, make_test_app
+    from tests.databases import dispose, migrate
+
+    app = make_test_app(f"sqlite:///{tmp_path / 'proxy.db'}", tmp_path, PROXY_COUNT=1)
+    migrate(app)
+    try:
+        client = app.test_client()
+        page = client.get("/login").get_data(as_text=True)
+        client.post(
+            "/login",
+            data={"username": "personne", "password": "x" * 12,
+                  "csrf_token": csrf_token_from(page)},
+            headers={"X-Forwarded-For": "10.1.2.3"},
+        )  # fmt: skip
+        with app.app_context():
+            event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "login_failed"))
+            assert event.ip == "10.1.2.3"
+    finally:
+        dispose(app)

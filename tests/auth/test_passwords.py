@@ -85,3 +85,28 @@ def test_change_password(login_as):
     assert response.status_code == 303
     db.session.expire_all()
     assert verify_password(db.session.get(User, browser.user.id).password_hash, GOOD)
+
+
+def test_wrong_current_passwords_on_the_password_page_count_and_lock(client, make):
+    from tests.conftest import login
+
+    user = make.user("assistant")
+    browser = login(client, user)
+    data = {"current_password": "pas le bon mot de passe", "new_password": GOOD, "confirm": GOOD}
+    for _attempt in range(9):
+        assert browser.post("/account/password", data=data).status_code == 422
+    locked = browser.post("/account/password", data=data)
+    assert locked.status_code == 303 and locked.headers["Location"].endswith("/login")
+    db.session.expire_all()
+    assert db.session.get(User, user.id).locked_until is not None
+    # The session ended with the lock, and the right password no longer opens a new one.
+    assert client.get("/").status_code == 302
+    page = client.get("/login").get_data(as_text=True)
+    from tests.conftest import csrf_token_from
+
+    again = client.post(
+        "/login",
+        data={"username": user.username, "password": factories.PASSWORD,
+              "csrf_token": csrf_token_from(page)},
+    )  # fmt: skip
+    assert again.status_code == 422
