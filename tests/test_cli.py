@@ -36,7 +36,7 @@ def test_create_user_refusals(app_ctx, make):
     make.user("officer", username="pris")
     for args, message in (
         (["pris", "--role", "officer", "--password", "une phrase de passe solide"], "existe"),
-        (["nouveau", "--role", "officer", "--password", "azertyuiop123"], "courant"),
+        (["nouveau", "--role", "officer", "--password", "azertyuiop123"], "facile à deviner"),
         (["nouveau", "--role", "chef", "--password", "une phrase de passe solide"], "chef"),
     ):
         result = run(app_ctx, "create-user", *args)

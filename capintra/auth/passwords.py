@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from importlib import resources
 
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from flask import current_app
 from flask_babel import gettext as _
+from zxcvbn import zxcvbn
 
 
 def _hasher() -> PasswordHasher:
@@ -38,6 +40,22 @@ def verify_password(password_hash: str | None, password: str) -> bool:
 
 _common: frozenset[str] | None = None
 
+#: Words that make a password guessable whatever digits or symbols surround them
+#: ("Motdepasse2024!", "capintra2026", "SaintEtienne42"): zxcvbn knows English words,
+#: not these.
+GUESSABLE_WORDS = frozenset(
+    {"motdepasse", "password", "bienvenue", "bonjour", "bonsoir", "salut", "soleil",
+     "azerty", "qwerty", "azertyuiop", "qwertyuiop", "capintra", "admin", "administrateur",
+     "secret", "changeme", "jetaime", "loulou", "doudou", "chouchou", "marseille", "paris",
+     "lyon", "saintetienne", "saintchamond", "rivedegier", "laricamarie", "ricamarie",
+     "firminy", "loire", "relogement", "menage", "printemps", "ete", "automne", "hiver",
+     "janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout", "septembre",
+     "octobre", "novembre", "decembre"}
+)  # fmt: skip
+
+#: zxcvbn's score (0–4) a password must reach: 3 is "safely unguessable" (10^8 guesses).
+MIN_STRENGTH = 3
+
 
 def common_passwords() -> frozenset[str]:
     global _common
@@ -49,15 +67,36 @@ def common_passwords() -> frozenset[str]:
     return _common
 
 
+def _letters(password: str) -> str:
+    """The password's letters alone, lower case, without accents."""
+    from capintra.households.search import normalise
+
+    return re.sub(r"[^a-z]", "", normalise(password))
+
+
+def is_guessable(password: str, username: str = "") -> bool:
+    lowered = password.lower()
+    if lowered in common_passwords() or len(set(lowered)) < 4:
+        return True
+    if _letters(password) in GUESSABLE_WORDS | {_letters(p) for p in common_passwords()}:
+        return True
+    inputs = [username, "capintra", "saint-etienne", "firminy", "rive-de-gier"]
+    return zxcvbn(password[:100], user_inputs=[i for i in inputs if i])["score"] < MIN_STRENGTH
+
+
 def password_problems(password: str, username: str = "") -> list[str]:
     """French messages saying why a password is refused (empty when acceptable)."""
     problems = []
     minimum = current_app.config["PASSWORD_MIN_LENGTH"]
     if len(password) < minimum:
         problems.append(_("Au moins %(n)d caractères.", n=minimum))
-    lowered = password.lower()
-    if lowered in common_passwords() or len(set(lowered)) < 4:
-        problems.append(_("Ce mot de passe est trop courant ; choisissez-en un autre."))
-    if username and username.lower() in lowered:
+    elif is_guessable(password, username):
+        problems.append(
+            _(
+                "Ce mot de passe est trop facile à deviner ; une phrase de plusieurs mots "
+                "sans rapport entre eux convient bien."
+            )
+        )
+    if username and username.lower() in password.lower():
         problems.append(_("Le mot de passe ne doit pas contenir l'identifiant."))
     return problems

@@ -204,3 +204,16 @@ def test_every_page_waits_for_the_forced_password_change(client, make):
         response = browser.get(url) if route.method == "GET" else browser.post(url, {})
         assert response.status_code == 302, f"{route}: {response.status_code}"
         assert response.headers["Location"] == "/account/password", str(route)
+
+
+def test_a_remember_me_cookie_signs_nobody_in(client, make, app_ctx):
+    """No remember-me (DESIGN §5): Flask-Login's signed remember cookie is ignored."""
+    from flask_login.utils import encode_cookie
+
+    user = make.user("manager")
+    with app_ctx.test_request_context():
+        forged = encode_cookie(str(user.id))
+    client.set_cookie("remember_token", forged)
+    response = client.get("/")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+    assert db.session.scalar(select(func.count()).select_from(WebSession)) == 0
