@@ -1,23 +1,64 @@
+"""Which audit events a user may read, and which of their fields.
+
+One rule for the audit trail and for a file's history: without the right to confidential
+content, an event flagged confidential, any event about a note or document that is
+confidential now, and the names of sensitive fields (health, note bodies…) do not exist.
+"""
+
 from __future__ import annotations
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, and_, select
+from sqlalchemy.orm import joinedload
 
+from capintra.audit.classification import COLUMNS, Kind
 from capintra.audit.models import AuditEvent
-from capintra.security import can
+from capintra.extensions import db
 
 
-def visible_events() -> Select:
-    """Audit events the current user may read: confidential ones for admins only."""
-    query = select(AuditEvent)
-    if not can("audit.confidential"):
-        query = query.where(AuditEvent.confidential.is_(False))
-    return query
+def without_confidential(query: Select, household_id: int | None = None) -> Select:
+    """Drop confidential events and every event about an item confidential now."""
+    from capintra.documents.models import Document
+    from capintra.households.models import Note
+
+    hidden_notes = select(Note.id).where(Note.confidential.is_(True))
+    hidden_documents = select(Document.id).where(Document.confidential.is_(True))
+    if household_id is not None:
+        hidden_notes = hidden_notes.where(Note.household_id == household_id)
+        hidden_documents = hidden_documents.where(Document.household_id == household_id)
+    return query.where(
+        AuditEvent.confidential.is_(False),
+        ~and_(AuditEvent.entity_type == "note", AuditEvent.entity_id.in_(hidden_notes)),
+        ~and_(AuditEvent.entity_type == "document", AuditEvent.entity_id.in_(hidden_documents)),
+    )
 
 
-def recent_events(*, before_id: int | None = None, limit: int = 100) -> list[AuditEvent]:
-    query = visible_events().order_by(AuditEvent.id.desc()).limit(limit)
+def shown_changes(event: AuditEvent, sensitive: bool) -> dict:
+    """The event's changes, without sensitive field names unless the reader may see them."""
+    if not event.changes or sensitive:
+        return event.changes or {}
+    columns = COLUMNS.get(event.entity_type or "", {})
+    return {k: v for k, v in event.changes.items() if columns.get(k) is not Kind.SENSITIVE}
+
+
+def readable(events: list[AuditEvent], sensitive: bool) -> list[AuditEvent]:
+    """Drop events whose only changes are sensitive fields the reader may not see."""
+    if sensitive:
+        return events
+    return [e for e in events if not e.changes or shown_changes(e, sensitive)]
+
+
+def recent_events(
+    *, confidential: bool, before_id: int | None = None, limit: int = 100
+) -> tuple[list[AuditEvent], int | None]:
+    """A page of the audit trail, newest first, and the id to continue before (or None).
+
+    `confidential`: the reader may see confidential content.
+    """
+    query = select(AuditEvent).options(joinedload(AuditEvent.user))
+    if not confidential:
+        query = without_confidential(query)
     if before_id:
         query = query.where(AuditEvent.id < before_id)
-    from capintra.extensions import db
-
-    return list(db.session.scalars(query))
+    events = list(db.session.scalars(query.order_by(AuditEvent.id.desc()).limit(limit)))
+    next_before = events[-1].id if len(events) == limit else None
+    return readable(events, confidential), next_before

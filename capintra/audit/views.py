@@ -1,24 +1,28 @@
 from flask import Blueprint, request
 
-from capintra.audit.queries import recent_events
-from capintra.auth.models import User
-from capintra.extensions import db
-from capintra.security import require
+from capintra.audit.labels import ACTION_LABELS, ENTITY_LABELS, present_changes
+from capintra.audit.queries import recent_events, shown_changes
+from capintra.security import can, require
 from capintra.web.htmx import render
 from capintra.web.routing import db_id
 
 bp = Blueprint("audit", __name__)
 
+PAGE = 100
+
 
 @bp.get("/")
 @require("audit.view")
 def index():
+    confidential = can("audit.confidential")
     before = request.args.get("before", type=db_id)
-    events = recent_events(before_id=before)
-    user_ids = {e.user_id for e in events if e.user_id}
-    users = (
-        {u.id: u for u in db.session.scalars(db.select(User).where(User.id.in_(user_ids)))}
-        if user_ids
-        else {}
+    events, next_before = recent_events(confidential=confidential, before_id=before, limit=PAGE)
+    return render(
+        "audit/index.html",
+        partial="audit-rows",
+        events=events,
+        next_before=next_before,
+        action_labels=ACTION_LABELS,
+        entity_labels=ENTITY_LABELS,
+        present=lambda e: present_changes(e, shown_changes(e, confidential)),
     )
-    return render("audit/index.html", partial="audit-rows", events=events, users=users)

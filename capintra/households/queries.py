@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask import abort
-from sqlalchemy import Select, and_, case, select, tuple_
+from sqlalchemy import Select, case, select, tuple_
 from sqlalchemy.orm import joinedload
 
 from capintra.admin.models import Operation
 from capintra.audit.models import AuditEvent
+from capintra.audit.queries import readable, without_confidential
 from capintra.auth.models import User
 from capintra.documents.models import Document
 from capintra.extensions import db
@@ -316,31 +317,17 @@ ACCESS_ACTIONS = ("open", "read_confidential", "download")
 
 
 def history_of(household: Household, limit: int = 200) -> list[AuditEvent]:
-    """The file's changes (who changed what, when); without confidential ones for
-    non-officers."""
+    """The file's changes (who changed what, when), as the reader may see them."""
     query = (
         select(AuditEvent)
         .where(AuditEvent.household_id == household.id, AuditEvent.action.not_in(ACCESS_ACTIONS))
         .options(joinedload(AuditEvent.user))
     )
-    if not can("household.confidential"):
-        # Neither confidential events nor any event about an item confidential now
-        # (a shared note made confidential later must vanish from the history too).
-        hidden_notes = select(Note.id).where(
-            Note.household_id == household.id, Note.confidential.is_(True)
-        )
-        hidden_documents = select(Document.id).where(
-            Document.household_id == household.id, Document.confidential.is_(True)
-        )
-        query = query.where(
-            AuditEvent.confidential.is_(False),
-            ~and_(AuditEvent.entity_type == "note", AuditEvent.entity_id.in_(hidden_notes)),
-            ~and_(
-                AuditEvent.entity_type == "document",
-                AuditEvent.entity_id.in_(hidden_documents),
-            ),
-        )
-    return list(db.session.scalars(query.order_by(AuditEvent.id.desc()).limit(limit)))
+    confidential = can("household.confidential")
+    if not confidential:
+        query = without_confidential(query, household.id)
+    events = list(db.session.scalars(query.order_by(AuditEvent.id.desc()).limit(limit)))
+    return readable(events, confidential)
 
 
 def get_item_or_404(model, household: Household, item_id: int):

@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from capintra.audit.labels import ACTION_LABELS, ENTITY_LABELS, present_changes
+from capintra.audit.queries import shown_changes
 from capintra.audit.service import record_bulk, record_event
 from capintra.extensions import db
 from capintra.households import queries, services
@@ -188,7 +189,7 @@ def _tab_context(household: Household, tab: str, state: TabState | None = None) 
         ctx["items"] = queries.tasks_of(household)
         state.add_form = state.add_form or _sub_form("tasks", None)
     elif tab == "history":
-        ctx["events"] = _visible_history(household)
+        ctx["events"] = queries.history_of(household)
         ctx["action_labels"] = ACTION_LABELS
         ctx["entity_labels"] = ENTITY_LABELS
         ctx["present_changes"] = _present
@@ -205,26 +206,9 @@ def _record_confidential_reads(household: Household, notes: list[Note]) -> None:
         db.session.info[_AUDITED_READ] = True
 
 
-def _visible_history(household: Household):
-    """Audit events of the file; for non-officers, none that only touch sensitive fields."""
-    events = queries.history_of(household)
-    if can("household.confidential"):
-        return events
-    return [e for e in events if not e.changes or _non_sensitive(e)]
-
-
-def _non_sensitive(event) -> dict:
-    from capintra.audit.classification import COLUMNS, Kind
-
-    columns = COLUMNS.get(event.entity_type or "", {})
-    return {k: v for k, v in event.changes.items() if columns.get(k) is not Kind.SENSITIVE}
-
-
 def _present(event):
     """History rows of an event, without sensitive field names for non-officers."""
-    if event.changes and not can("household.confidential"):
-        return present_changes(event, _non_sensitive(event))
-    return present_changes(event)
+    return present_changes(event, shown_changes(event, can("household.confidential")))
 
 
 #: session.info key: this request read something that must be audited (commit it).

@@ -1,0 +1,40 @@
+"""The audit trail as a manager and as an admin reads it (DESIGN §1: managers see the
+trail without events about confidential content)."""
+
+from tests.conftest import login
+
+
+def _as(app_ctx, user):
+    return login(app_ctx.test_client(), user)
+
+
+def test_managers_never_learn_of_health_data_or_confidential_notes(app_ctx, make):
+    officer = make.user("officer")
+    household = make.household(officer_id=officer.id)
+    note = make.note(household, confidential=False, author=officer, body="Visite faite")
+    writer = _as(app_ctx, officer)
+    version = household.version
+    edit = writer.post(
+        f"/households/{household.id}/edit",
+        data={"version": version, "name": household.name, "operation_id": household.operation_id,
+              "rehousing_right": "a_instruire", "health_details": "Diabète sévère",
+              "address": "1 rue Neuve"},
+    )  # fmt: skip
+    assert edit.status_code == 303, edit.get_data(as_text=True)[:2000]
+    # The shared note becomes confidential: its whole past vanishes for managers.
+    made_secret = writer.post(
+        f"/households/{household.id}/notes/{note.id}",
+        data={"version": note.version, "kind": "entretien", "note_date": "2026-11-20",
+              "body": "Visite faite"},
+    )  # fmt: skip
+    assert made_secret.status_code == 303
+
+    manager_page = _as(app_ctx, make.user("manager")).get("/audit/").get_data(as_text=True)
+    assert "Adresse" in manager_page  # the control: the ordinary change is there
+    assert "Santé" not in manager_page and "health_details" not in manager_page
+    assert f"Note n° {note.id}" not in manager_page
+
+    admin_page = _as(app_ctx, make.user("admin")).get("/audit/").get_data(as_text=True)
+    assert "Santé" in admin_page
+    assert f"Note n° {note.id}" in admin_page
+    assert "Diabète" not in admin_page  # values of sensitive fields are never kept
