@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
-from flask import Blueprint, current_app, flash, request, url_for
+from flask import Blueprint, current_app, flash, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -27,6 +28,7 @@ from capintra.households.forms import (
     field_value,
 )
 from capintra.households.models import Household, Letter, Member, Note, Phase, Task
+from capintra.models import utcnow
 from capintra.security import can, require
 from capintra.web.errors import DomainError, StaleVersion, check_version
 from capintra.web.htmx import redirect_to, render, wants_partial
@@ -101,6 +103,9 @@ def create():
 @require("household.edit")
 def edit(household_id: int):
     household = queries.get_household_or_404(household_id)
+    if request.method == "GET":
+        _record_opening(household)
+        db.session.commit()
     form = _household_form(household)
     stale, status = None, 200
     if form.validate_on_submit():
@@ -225,13 +230,30 @@ def render_tab(household: Household, tab: str, state: TabState | None = None, st
     return response
 
 
+#: Going from tab to tab of the same file within this time is one opening, not several.
+REOPEN_AFTER = timedelta(minutes=10)
+
+
+def _record_opening(household: Household) -> None:
+    """Every consultation of a file is an audit event, whatever the request's headers
+    say; tab after tab of the file this session just opened counts once."""
+    now = utcnow()
+    last = session.get("last_opened")
+    if last and last[0] == household.id:
+        try:
+            if now - datetime.fromisoformat(last[1]) < REOPEN_AFTER:
+                return
+        except (TypeError, ValueError):
+            pass
+    record_event("open", household)
+    session["last_opened"] = [household.id, now.isoformat()]
+    db.session.info[_AUDITED_READ] = True
+
+
 def _show_file(household_id: int, tab: str):
-    """The file on one tab. A whole page is an opening of the file (an audit event);
-    the tab partial that htmx loads inside an open file is not."""
+    """The file on one tab (a whole page, or the partial htmx loads)."""
     household = queries.get_household_or_404(household_id)
-    if not wants_partial("tab-content"):
-        record_event("open", household)
-        db.session.info[_AUDITED_READ] = True
+    _record_opening(household)
     return render_tab(household, tab)
 
 

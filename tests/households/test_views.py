@@ -42,21 +42,40 @@ def household_form(household, **changes) -> dict:
 # --- opening a file -------------------------------------------------------------------
 
 
-def test_opening_a_file_is_an_audit_event_but_loading_a_tab_inside_it_is_not(make, login_as):
-    household = make.household()
+def test_opening_a_file_is_an_audit_event_once_per_visit(make, login_as, travel):
+    household, other = make.household(), make.household()
     browser = login_as("manager")
+
+    def opened():
+        return len(audit_events(action="open", household_id=household.id))
+
     assert browser.get(f"/households/{household.id}").status_code == 200
-    opened = audit_events(action="open", household_id=household.id)
-    assert len(opened) == 1
-    assert opened[0].user_id == browser.user.id and opened[0].entity_type == "household"
+    events = audit_events(action="open", household_id=household.id)
+    assert len(events) == 1
+    assert events[0].user_id == browser.user.id and events[0].entity_type == "household"
+    # Tab after tab of the same file (partials or whole pages): the same visit.
     for path in ("", "/members", "/letters", "/journal", "/history"):
         response = browser.htmx("GET", f"/households/{household.id}{path}", PARTIAL)
         assert response.status_code == 200 and "<html" not in text_of(response)
-    assert len(audit_events(action="open", household_id=household.id)) == 1
-    # A whole page reached by a link (a tab bookmarked, boosted navigation) opens the file.
     browser.get(f"/households/{household.id}/letters")
+    browser.get(f"/households/{household.id}/edit")
+    assert opened() == 1
+    # Another file in between, or ten minutes later: a new opening.
+    browser.get(f"/households/{other.id}")
+    browser.get(f"/households/{household.id}/members")
+    assert opened() == 2
+    travel.forward(minutes=11)
     browser.get(f"/households/{household.id}", headers={"HX-Request": "true", "HX-Boosted": "true"})
-    assert len(audit_events(action="open", household_id=household.id)) == 3
+    assert opened() == 3
+
+
+def test_a_partial_alone_cannot_read_a_file_without_a_trace(make, login_as):
+    """Request headers do not decide auditing: a partial asked for directly is an opening."""
+    household = make.household()
+    browser = login_as("assistant")
+    response = browser.htmx("GET", f"/households/{household.id}", PARTIAL)
+    assert response.status_code == 200
+    assert len(audit_events(action="open", household_id=household.id)) == 1
 
 
 def test_a_missing_or_deleted_file_is_404(make, login_as):
