@@ -184,7 +184,8 @@ def _tab_context(household: Household, tab: str, state: TabState | None = None) 
         items = queries.notes_of(household)
         ctx["items"] = items
         state.add_form = state.add_form or _sub_form("notes", None)
-        _record_confidential_reads(household, [n for n in items if n.confidential])
+        if request.method == "GET":  # a page showing notes; not the tab redrawn after a save
+            _record_confidential_reads(household, [n for n in items if n.confidential])
     elif tab == "documents":
         from capintra.documents.forms import upload_form
 
@@ -425,8 +426,13 @@ def _delete_view(kind: str):
         item = queries.get_item_or_404(spec.model, household, item_id)
         form = DeleteForm(formdata=request.form)
         if not form.validate():
-            return render_tab(household, spec.tab, status=422)
-        check_version(item, form.version.data)
+            state = TabState(extra={"error": _("Suppression impossible : rechargez la page.")})
+            return render_tab(household, spec.tab, state, status=422)
+        try:
+            check_version(item, form.version.data)
+        except StaleVersion as stale:
+            # The tab as it is now, with the reason: the user sees what changed.
+            return render_tab(household, spec.tab, TabState(extra={"error": stale.message}), 409)
         item.soft_delete()
         db.session.commit()
         return _after_sub_success(household, kind, spec.deleted)

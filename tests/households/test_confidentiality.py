@@ -308,3 +308,18 @@ def test_a_members_disability_need_is_hidden_from_the_assistant_and_kept_by_her_
     assert saved.first_name == "Awa-Marie" and saved.disability_need == DISABILITY
     officer_page = text_of(browser_for("officer").get(f"/households/{household.id}/members"))
     assert DISABILITY in officer_page
+
+
+def test_writing_a_note_is_not_logged_as_reading_the_journal(make, browser_for):
+    from tests.households.helpers import audit_events
+
+    household = make.household()
+    officer = browser_for("officer")
+    response = officer.htmx(
+        "POST", f"/households/{household.id}/notes", "tab-content",
+        data={"kind": "entretien", "note_date": "2026-11-20", "body": "Nouvelle note"},
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert audit_events(action="read_confidential", household_id=household.id) == []
+    officer.get(f"/households/{household.id}/journal")
+    assert len(audit_events(action="read_confidential", household_id=household.id)) == 1

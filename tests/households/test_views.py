@@ -474,6 +474,10 @@ def test_a_stale_member_edit_or_delete_is_409(make, browser_for):
     response = first.htmx("POST", f"{url}/delete", PARTIAL, data={"version": member.version})
     assert response.status_code == 409
     assert fresh(member).deleted_at is None and fresh(member).first_name == "Aminata"
+    # The tab stays, as it is now, with the reason: not an error box in its place.
+    body = text_of(response)
+    assert "Composition familiale" in body and "DIALLO Aminata" in body
+    assert "a été modifié par quelqu" in body
 
 
 # --- escaping ------------------------------------------------------------------------------
