@@ -66,7 +66,7 @@ system-deps:
 # seed-demo writes instance/demo-accounts.txt; its presence means the demo data is there.
 db: venv
 	CAPINTRA_DEMO=1 $(FLASK) init-db
-	if [ ! -f instance/demo-accounts.txt ]; then CAPINTRA_DEMO=1 $(FLASK) seed-demo; fi
+	if [ ! -f "$${CAPINTRA_INSTANCE_PATH:-instance}/demo-accounts.txt" ]; then CAPINTRA_DEMO=1 $(FLASK) seed-demo; fi
 	@echo ""
 	@echo "Comptes de démonstration (rôle, identifiant, mot de passe) :"
 	@CAPINTRA_DEMO=1 $(FLASK) demo-accounts

@@ -90,6 +90,7 @@ def _init_extensions(app: Flask) -> None:
     from capintra.audit.service import install_listeners
     from capintra.auth.models import User
     from capintra.auth.sessions import DatabaseSessionInterface
+    from capintra.documents.services import install_document_listeners
     from capintra.households.search import install_search_listeners
     from capintra.security import can, enforce_access
     from capintra.web import NAVIGATION
@@ -122,6 +123,7 @@ def _init_extensions(app: Flask) -> None:
 
     install_listeners()
     install_search_listeners()
+    install_document_listeners()
     register_error_handlers(app)
     register_headers(app)
     register_filters(app)

@@ -105,10 +105,11 @@ def seed_demo(households: int) -> None:
             "La base contient déjà des comptes : les données de démonstration ne sont "
             "chargées que dans une base vide."
         )
+    # One transaction (seed_households commits it): a failure leaves the database empty,
+    # so the next `make run` seeds again. The accounts file, written last, marks success.
     lines = seed_reference_data(DEMO_USERS, lambda: secrets.token_urlsafe(12))
-    db.session.commit()
-    _write_private(_accounts_path(), "".join(f"{line}\n" for line in lines))
     seed_households(households, echo=click.echo)
+    _write_private(_accounts_path(), "".join(f"{line}\n" for line in lines))
     click.echo("Données de démonstration chargées.")
 
 

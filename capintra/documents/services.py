@@ -281,14 +281,39 @@ def discard_content(document: Document) -> None:
         document_path(document).unlink(missing_ok=True)
 
 
+_TO_DESTROY = "capintra_documents_to_destroy"
+
+
 def purge_content(document: Document) -> None:
     """Destroy the stored content (a supporting document once used); the row stays, marked
-    purged, so the file's history still shows that it existed and was destroyed."""
+    purged, so the file's history still shows that it existed and was destroyed.
+
+    The file goes once the transaction commits: if it rolls back, row and file both stay.
+    """
     if document.purged_at is not None:
         return
-    discard_content(document)
+    with contextlib.suppress(ValueError):
+        db.session.info.setdefault(_TO_DESTROY, []).append(document_path(document))
     document.purged_at = utcnow()
     db.session.flush()
+
+
+def _destroy_after_commit(session) -> None:
+    for path in session.info.pop(_TO_DESTROY, []):
+        path.unlink(missing_ok=True)
+
+
+def _keep_after_rollback(session, previous_transaction) -> None:
+    session.info.pop(_TO_DESTROY, None)
+
+
+def install_document_listeners() -> None:
+    from sqlalchemy import event
+    from sqlalchemy.orm import Session
+
+    if not event.contains(Session, "after_commit", _destroy_after_commit):
+        event.listen(Session, "after_commit", _destroy_after_commit)
+        event.listen(Session, "after_soft_rollback", _keep_after_rollback)
 
 
 def awaiting_deletion(household: Household, documents: list[Document]) -> list[Document]:

@@ -11,6 +11,7 @@ import pytest
 from werkzeug.datastructures import FileStorage
 
 from capintra.documents import services
+from capintra.extensions import db
 from capintra.documents.models import Document
 from tests.documents import samples
 
@@ -164,6 +165,17 @@ def test_purge_destroys_the_content_and_keeps_the_row(app_ctx, make):
     document = samples.stored_document(delete_after_use=True)
     path = services.document_path(document)
     services.delete_document(document)
+    assert path.exists()  # not before the commit: a rollback must find it again
+    db.session.commit()
     assert not path.exists()
     assert document.purged_at is not None
     assert document.deleted_at is not None
+
+
+def test_a_rolled_back_purge_keeps_the_content(app_ctx, make):
+    document = samples.stored_document(delete_after_use=True)
+    path = services.document_path(document)
+    services.delete_document(document)
+    db.session.rollback()
+    db.session.commit()
+    assert path.exists()
