@@ -15,7 +15,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
 from capintra.documents.models import DocumentKind
 from capintra.households.models import (
@@ -170,7 +170,7 @@ class MemberForm(VersionedForm):
 
 class NoteForm(VersionedForm):
     kind = SelectField(_l("Type"), choices=NoteKind.choices(), coerce=NoteKind)
-    note_date = DateField(_l("Date"), validators=[DataRequired()])
+    note_date = DateField(_l("Date"), validators=[InputRequired()])
     body = TextAreaField(_l("Note"), validators=[DataRequired(), Length(max=20000), *TEXT])
     shared = BooleanField(
         _l("Partagée avec l'équipe projet"),
@@ -179,7 +179,7 @@ class NoteForm(VersionedForm):
 
 
 class LetterForm(VersionedForm):
-    letter_date = DateField(_l("Date"), validators=[DataRequired()])
+    letter_date = DateField(_l("Date"), validators=[InputRequired()])
     direction = SelectField(_l("Sens"), choices=LetterDirection.choices(), coerce=LetterDirection)
     channel = SelectField(_l("Mode d'envoi"), choices=LetterChannel.choices(), coerce=LetterChannel)
     acknowledged_on = DateField(_l("Accusé de réception le"), validators=[Optional()])
@@ -188,7 +188,7 @@ class LetterForm(VersionedForm):
 
 class TaskForm(VersionedForm):
     title = StringField(_l("Tâche"), validators=[DataRequired(), Length(max=200), *TEXT])
-    due_date = DateField(_l("Échéance"), validators=[DataRequired()])
+    due_date = DateField(_l("Échéance"), validators=[InputRequired()])
     assignee_id = SelectField(_l("Attribuée à"), coerce=_int_or_none)
     done = BooleanField(_l("Faite"))
 

@@ -205,10 +205,6 @@ class Household(VersionedMixin, SoftDeleteMixin, db.Model):
             return None
         return _cents_ratio(remaining, self.monthly_resources_cents)
 
-    @property
-    def is_closed(self) -> bool:
-        return self.phase is Phase.CLOS
-
     def __repr__(self) -> str:
         return f"<Household {self.id} {self.reference}>"
 

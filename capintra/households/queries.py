@@ -320,7 +320,12 @@ def history_of(household: Household, limit: int = 200) -> list[AuditEvent]:
     """The file's changes (who changed what, when), as the reader may see them."""
     query = (
         select(AuditEvent)
-        .where(AuditEvent.household_id == household.id, AuditEvent.action.not_in(ACCESS_ACTIONS))
+        .where(
+            AuditEvent.household_id == household.id,
+            AuditEvent.action.not_in(ACCESS_ACTIONS),
+            # Phase moves have their own table in the history tab.
+            AuditEvent.entity_type != "phase_change",
+        )
         .options(joinedload(AuditEvent.user))
     )
     confidential = can("household.confidential")

@@ -18,6 +18,7 @@ from capintra.auth.models import User
 from capintra.extensions import db
 from capintra.households.models import (
     Household,
+    Letter,
     Member,
     Note,
     Outcome,
@@ -33,7 +34,6 @@ from capintra.web.errors import DomainError
 
 #: Fields only officers read and write (health and vulnerability details).
 OFFICER_ONLY_FIELDS = frozenset({"health_details", "vulnerability_details"})
-OFFICER_ONLY_MEMBER_FIELDS = frozenset({"disability_need"})
 #: Fields that follow the social follow-up: officers only (DESIGN §1).
 SOCIAL_FIELDS = frozenset(
     {"rehousing_right", "rehousing_basis", "rehousing_bearer", "officer_id", "committee_flag",
@@ -204,10 +204,21 @@ def note_confidential_for(author: User, requested: bool | None) -> bool:
     return True if requested is None else bool(requested)
 
 
-def can_edit_note(user: User, note: Note) -> bool:
-    if note.confidential and not user_can(user, "household.confidential"):
-        return False
-    return user_can(user, "household.edit")
+def save_item(item: Member | Note | Letter | Task, data: dict, author: User) -> None:
+    """Copy a member's, note's, letter's or task's fields, with their rules: a note is
+    confidential unless its officer shares it (others cannot write confidential notes);
+    a task's completion date follows `done` (kept when a done task is edited again)."""
+    data = dict(data)
+    shared = data.pop("shared", None)
+    done = data.pop("done", None) if isinstance(item, Task) else None
+    for name, value in data.items():
+        setattr(item, name, value)
+    if isinstance(item, Note):
+        if item.author_id is None:
+            item.author_id = author.id
+        item.confidential = note_confidential_for(author, None if shared is None else not shared)
+    if isinstance(item, Task) and done is not None and done != item.done:
+        item.mark_done(done)
 
 
 # --- split (décohabitation) --------------------------------------------------------------

@@ -50,7 +50,10 @@ SORT_CHOICES = [
 def index():
     filters = queries.HouseholdFilters.from_args(request.args)
     rows, next_after = queries.household_page(filters, current_app.config["PAGE_SIZE"])
-    operations, officers = queries.filter_choices()
+    # The results alone (a keystroke of the active search) show no filter choices.
+    operations, officers = (
+        ([], []) if wants_partial("household-results") else queries.filter_choices()
+    )
     return render(
         "households/index.html",
         partial="household-results",
@@ -345,20 +348,12 @@ def _sub_form(kind: str, item: Any, formdata: Any = None):
     return form
 
 
-def _apply_sub(kind: str, item: Any, form) -> None:
-    for name, fld in form._fields.items():
-        if name in ("csrf_token", "version", "shared"):
-            continue
-        setattr(item, name, field_value(fld))
-    if kind == "notes":
-        requested = form.shared.data if "shared" in form else None
-        item.confidential = services.note_confidential_for(
-            current_user, None if requested is None else not requested
-        )
-    if kind == "tasks" and not item.done:
-        item.done_at = None
-    elif kind == "tasks" and item.done_at is None:
-        item.done_at = services.utcnow()  # kept as it was when a done task is edited again
+def _form_data(form) -> dict:
+    return {
+        name: field_value(fld)
+        for name, fld in form._fields.items()
+        if name not in ("csrf_token", "version")
+    }
 
 
 def _after_sub_success(household: Household, kind: str, message: str, status: int = 200):
@@ -380,9 +375,7 @@ def _add_view(kind: str):
         if not form.validate():
             return render_tab(household, spec.tab, TabState(add_form=form), status=422)
         item = spec.model(household_id=household.id)
-        if kind == "notes":
-            item.author_id = current_user.id
-        _apply_sub(kind, item, form)
+        services.save_item(item, _form_data(form), current_user)
         db.session.add(item)
         db.session.commit()
         return _after_sub_success(household, kind, spec.created)
@@ -410,7 +403,7 @@ def _edit_view(kind: str):
             form.version.data = item.version
             state = TabState(edit_id=item.id, edit_form=form, stale=item)
             return render_tab(household, spec.tab, state, status=409)
-        _apply_sub(kind, item, form)
+        services.save_item(item, _form_data(form), current_user)
         db.session.commit()
         return _after_sub_success(household, kind, spec.updated)
 
@@ -501,8 +494,7 @@ def phase(household_id: int):
         state = TabState(extra={"phase_form": form})
         return render_tab(household, "summary", state, status=409)
     db.session.commit()
-    if wants_partial("tab-content"):
-        return redirect_to(url_for("households.detail", household_id=household.id))
+    # The whole page reloads (the header shows the phase), with htmx too: say it there.
     flash(_("Étape du dossier : %(p)s.", p=household.phase.label), "success")
     return redirect_to(url_for("households.detail", household_id=household.id))
 

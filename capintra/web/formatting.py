@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 from babel.dates import format_date
-from babel.numbers import format_currency, format_decimal
+from babel.numbers import format_currency, format_percent
 from flask import Flask
 from flask_babel import format_datetime as babel_format_datetime
 
@@ -39,9 +39,10 @@ def money(cents: int | None) -> str:
 
 
 def percent(value: Decimal | float | None, digits: int = 1) -> str:
+    """25,0 % (Babel's French percent: a narrow no-break space before the sign)."""
     if value is None:
         return ""
-    return format_decimal(value * 100, format=f"#,##0.{'0' * digits}", locale="fr_FR") + " %"
+    return format_percent(value, format=f"#,##0.{'0' * digits}\u202f%", locale="fr_FR")
 
 
 def floor_label(floor: int | None) -> str:

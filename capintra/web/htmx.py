@@ -25,10 +25,6 @@ def render(template: str, *, partial: str | None = None, status: int = 200, **ct
     return make_response(body, status)
 
 
-def render_fragment(template: str, block: str, *, status: int = 200, **ctx):
-    return make_response(render_block(template, block, **ctx), status)
-
-
 def redirect_to(url: str, status: int = 303):
     """303 for plain requests; HX-Redirect for htmx (the browser follows 3xx silently)."""
     if request.headers.get("HX-Request") == "true" and not htmx.boosted:
@@ -36,8 +32,3 @@ def redirect_to(url: str, status: int = 303):
         response.headers["HX-Redirect"] = url
         return response
     return redirect(url, status)
-
-
-def trigger(response, event: str):
-    response.headers["HX-Trigger"] = event
-    return response

@@ -38,3 +38,12 @@ def test_managers_never_learn_of_health_data_or_confidential_notes(app_ctx, make
     assert "Santé" in admin_page
     assert f"Note n° {note.id}" in admin_page
     assert "Diabète" not in admin_page  # values of sensitive fields are never kept
+
+
+def test_every_audited_column_has_a_french_label():
+    """History and audit views name fields in French: a new column needs its label."""
+    from capintra.audit.classification import COLUMNS
+    from capintra.audit.labels import FIELD_LABELS, HIDDEN_FIELDS
+
+    columns = {column for table in COLUMNS.values() for column in table}
+    assert sorted(columns - set(FIELD_LABELS) - HIDDEN_FIELDS) == []

@@ -570,7 +570,7 @@ def test_amounts_and_dates_are_shown_the_french_way(make, login_as):
     summary = text_of(browser.get(f"/households/{household.id}"))
     assert "1\u202f234,56\xa0€" in summary  # resources, Babel's narrow no-break space
     assert "520,50\xa0€" in summary  # remaining charge 650 + 80,50 − 210
-    assert "42,2 %" in summary  # 520,50 / 1 234,56
+    assert "42,2\u202f%" in summary  # 520,50 / 1 234,56, a narrow no-break space before %
     assert "25/11/2026" in summary
     assert "07/03/1984" in text_of(browser.get(f"/households/{household.id}/members"))
     assert "05/01/2026" in text_of(browser.get(f"/households/{household.id}/letters"))
