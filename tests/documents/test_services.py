@@ -11,8 +11,8 @@ import pytest
 from werkzeug.datastructures import FileStorage
 
 from capintra.documents import services
-from capintra.extensions import db
 from capintra.documents.models import Document
+from capintra.extensions import db
 from tests.documents import samples
 
 
