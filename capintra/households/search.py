@@ -12,7 +12,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-from sqlalchemy import delete, event, insert, select
+from sqlalchemy import delete, event, insert, inspect, select
 from sqlalchemy.orm import Session
 
 from capintra.households.models import Household, HouseholdSearchTerm, Member
@@ -101,13 +101,29 @@ def matching_household_ids(word: str):
 _PENDING = "capintra_search_pending"
 
 
+#: What the search key is made of: a change elsewhere (phase, version…) leaves it alone.
+_HOUSEHOLD_KEY = ("name", "address", "reference", "deleted_at")
+_MEMBER_KEY = ("last_name", "first_name", "left_at", "deleted_at", "household_id")
+
+
+def _changed(obj, attributes) -> bool:
+    state = inspect(obj)
+    return any(state.attrs[name].history.has_changes() for name in attributes)
+
+
 def _before_flush(session: Session, flush_context, instances) -> None:
     pending = session.info.setdefault(_PENDING, set())
-    for obj in list(session.new) + list(session.dirty):
+    for obj in session.new:
         if isinstance(obj, Household):
             obj.sort_name = normalise(obj.name)[:200]
             pending.add(obj)
         elif isinstance(obj, Member):
+            pending.add(obj.household_id)
+    for obj in session.dirty:
+        if isinstance(obj, Household) and _changed(obj, _HOUSEHOLD_KEY):
+            obj.sort_name = normalise(obj.name)[:200]
+            pending.add(obj)
+        elif isinstance(obj, Member) and _changed(obj, _MEMBER_KEY):
             pending.add(obj.household_id)
 
 

@@ -328,3 +328,28 @@ def test_one_letter_and_stop_words_do_not_narrow_and_the_longest_word_drives():
     assert query_words("rue de la Paix martin") == ["martin", "paix"]
     assert "men" not in household_terms("MEN-2026-0042", "", "12 rue de la Paix", [])
     assert normalise("Yılmaz Øster Strauß Łukasz") == "yilmaz oster strauss lukasz"
+
+
+def test_a_change_outside_the_search_key_does_not_rewrite_it(make, login_as, app_ctx):
+    from sqlalchemy import event
+
+    from capintra.extensions import db
+
+    household = make.household()
+    officer = login_as("officer")
+    statements: list[str] = []
+
+    def watch(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", watch)
+    try:
+        moved = officer.post(
+            f"/households/{household.id}/phase",
+            data={"version": household.version, "to_phase": "diagnostic"},
+        )
+    finally:
+        event.remove(db.engine, "before_cursor_execute", watch)
+    assert moved.status_code == 303
+    assert any("UPDATE household " in s for s in statements)  # the control
+    assert not any("household_search_term" in s for s in statements)
