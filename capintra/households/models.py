@@ -251,6 +251,11 @@ class Member(VersionedMixin, SoftDeleteMixin, db.Model):
     def full_name(self) -> str:
         return f"{self.last_name.upper()} {self.first_name}".strip()
 
+    @property
+    def can_split(self) -> bool:
+        """Still in the home and not the head of household (who cannot leave alone)."""
+        return self.left_at is None and not self.is_deleted and self.relation is not Relation.CHEF
+
 
 class Note(VersionedMixin, SoftDeleteMixin, db.Model):
     """Note de suivi: a dated journal entry, confidential or shared with the team."""
@@ -292,6 +297,15 @@ class Letter(VersionedMixin, SoftDeleteMixin, db.Model):
     subject: Mapped[str] = mapped_column(String(300))
     document_id: Mapped[int | None] = mapped_column(ForeignKey("document.id"))
 
+    @property
+    def awaits_acknowledgement(self) -> bool:
+        """A registered letter we sent whose acknowledgement (AR) has not come back."""
+        return (
+            self.channel is LetterChannel.LRAR
+            and self.direction is LetterDirection.SENT
+            and self.acknowledged_on is None
+        )
+
 
 class Task(VersionedMixin, SoftDeleteMixin, db.Model):
     """Tâche / échéance: a dated reminder on a household (units later)."""
@@ -310,6 +324,12 @@ class Task(VersionedMixin, SoftDeleteMixin, db.Model):
 
     assignee = relationship("User", lazy="raise")
     household = relationship("Household", lazy="raise")
+
+    @property
+    def overdue(self) -> bool:
+        from capintra.clock import today
+
+        return not self.done and self.due_date < today()
 
     def mark_done(self, done: bool = True) -> None:
         self.done = done

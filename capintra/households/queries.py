@@ -428,8 +428,8 @@ def supporting_documents_to_delete(limit: int = 100) -> list[Document]:
     )
 
 
-def progress_by_operation() -> list[tuple[Operation, dict[Phase, int], int]]:
-    """Files per phase for each operation: one aggregate query."""
+def progress_by_operation() -> list[tuple[Operation, dict[Phase, int], int, int]]:
+    """Per operation: files per phase, total, and files rehoused or closed (one query)."""
     from sqlalchemy import func
 
     rows = db.session.execute(
@@ -441,4 +441,10 @@ def progress_by_operation() -> list[tuple[Operation, dict[Phase, int], int]]:
     for operation_id, phase, count in rows:
         counts.setdefault(operation_id, {})[phase] = count
     operations = db.session.scalars(select(Operation).order_by(Operation.name)).all()
-    return [(op, counts.get(op.id, {}), sum(counts.get(op.id, {}).values())) for op in operations]
+    rehoused = [p for p in Phase if p.rank >= Phase.RELOGE.rank]  # relogé, suivi, clos
+    result = []
+    for op in operations:
+        by_phase = counts.get(op.id, {})
+        done = sum(by_phase.get(p, 0) for p in rehoused)
+        result.append((op, by_phase, sum(by_phase.values()), done))
+    return result

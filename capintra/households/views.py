@@ -91,9 +91,11 @@ def create():
     if form.validate_on_submit():
         try:
             household = services.create_household(form.data_for_model(), current_user)
-        except DomainError as error:
+        except DomainError as error:  # a rule refused (not the form): 409, as on edit
             db.session.rollback()
             form.form_errors.append(error.message)
+            return render("households/form.html", form=form, household=None, stale=None,
+                          status=409)  # fmt: skip
         else:
             db.session.commit()
             flash(_("Dossier %(ref)s créé.", ref=household.reference), "success")
@@ -505,7 +507,8 @@ def split(household_id: int):
     household = queries.get_household_or_404(household_id)
     form = SplitForm(formdata=request.form)
     if not form.validate() or not (form.member_id.data or "").isdigit():
-        return render_tab(household, "members", status=422)
+        error = _("Décohabitation impossible : rechargez la page puis réessayez.")
+        return render_tab(household, "members", TabState(extra={"error": error}), status=422)
     member = queries.get_item_or_404(Member, household, int(form.member_id.data))
     try:
         check_version(member, form.version.data)

@@ -28,3 +28,14 @@ def test_manager_dashboard_shows_progress(login_as, make):
     page = login_as("manager").get("/").get_data(as_text=True)
     assert "Îlot Test" in page
     assert "Avancement du relogement" in page
+
+
+def test_progress_counts_files_rehoused_or_closed(login_as, make):
+    from capintra.households.models import Phase
+
+    op = make.operation(name="Opération comptée")
+    for phase in (Phase.A_RENCONTRER, Phase.RECHERCHE, Phase.RELOGE, Phase.SUIVI, Phase.CLOS):
+        make.household(operation_id=op.id, phase=phase)
+    page = login_as("manager").get("/").get_data(as_text=True)
+    row = page[page.index("Opération comptée") :].split("</tr>")[0]
+    assert 'value="3"' in row and "3/5" in row
