@@ -1,8 +1,23 @@
 from flask import request
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from werkzeug.datastructures import CombinedMultiDict
+from wtforms import BooleanField, SelectField, StringField
+from wtforms.validators import Length
 
-from capintra.households.forms import DocumentForm
+from capintra.documents.models import DocumentKind
 from capintra.security import can
+from capintra.web.forms import no_control_characters
+
+
+class DocumentForm(FlaskForm):
+    file = FileField(_l("Fichier"), validators=[FileRequired(_l("Choisissez un fichier."))])
+    kind = SelectField(_l("Type de pièce"), choices=DocumentKind.choices(), coerce=DocumentKind)
+    title = StringField(_l("Intitulé"), validators=[Length(max=200), no_control_characters])
+    confidential = BooleanField(_l("Confidentiel (travailleur social)"))
+    delete_after_use = BooleanField(_l("Justificatif à supprimer après instruction"))
+
 
 #: What the file picker offers (the accepted types, DESIGN §2 Document).
 ACCEPT = ".pdf,.jpg,.jpeg,.png,.docx,.xlsx,.odt,application/pdf,image/jpeg,image/png"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, request, send_file, url_for
+from flask import Blueprint, abort, request, send_file
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -13,10 +13,9 @@ from capintra.extensions import db
 from capintra.households import queries as household_queries
 from capintra.households.forms import DeleteForm
 from capintra.households.models import Household
-from capintra.households.views import TabState, render_tab
+from capintra.households.views import TabState, after_inline_save, render_tab
 from capintra.security import require
-from capintra.web.errors import error_response
-from capintra.web.htmx import redirect_to, wants_partial
+from capintra.web.errors import StaleVersion, check_version, error_response
 
 bp = Blueprint("documents", __name__)
 
@@ -32,16 +31,6 @@ bp.add_app_template_global(services.awaiting_deletion, "documents_awaiting_delet
 
 def _documents_tab(household: Household, status: int = 200, **state):
     return render_tab(household, "documents", TabState(**state), status=status)
-
-
-def _after_success(household: Household, message: str):
-    """Like the file's other inline adds: the tab for htmx, else flash and 303 to it."""
-    if wants_partial("tab-content"):
-        response = _documents_tab(household)
-        response.headers["HX-Trigger"] = "capintra:saved"
-        return response
-    flash(message, "success")
-    return redirect_to(url_for("households.tab_documents", household_id=household.id), 303)
 
 
 @bp.post("/households/<int:household_id>/documents")
@@ -74,7 +63,9 @@ def upload(household_id: int):
         services.discard_content(document)
         raise
     name = document.title or document.original_name
-    return _after_success(household, _("Pièce jointe « %(name)s » ajoutée.", name=name))
+    return after_inline_save(
+        household, "documents", _("Pièce jointe « %(name)s » ajoutée.", name=name)
+    )
 
 
 @bp.get("/documents/<int:document_id>")
@@ -113,16 +104,16 @@ def delete(document_id: int):
         abort(404)
     household = household_queries.get_household_or_404(document.household_id)
     form = DeleteForm(formdata=request.form)
-    if not (form.version.data or "").isdigit():
+    if not form.validate():
         message = _("La demande de suppression est incomplète : rechargez la page.")
         return _documents_tab(household, 422, extra={"error": message})
-    if int(form.version.data) != document.version:
-        message = _(
-            "Cette pièce jointe a été modifiée par quelqu'un d'autre pendant que vous lisiez "
-            "la page. Vérifiez la liste ci-dessous avant de la supprimer."
-        )
-        return _documents_tab(household, 409, extra={"error": message})
+    try:
+        check_version(document, form.version.data)
+    except StaleVersion as stale:
+        return _documents_tab(household, 409, extra={"error": stale.message})
     name = document.title or document.original_name
     services.delete_document(document)
     db.session.commit()
-    return _after_success(household, _("Pièce jointe « %(name)s » supprimée.", name=name))
+    return after_inline_save(
+        household, "documents", _("Pièce jointe « %(name)s » supprimée.", name=name)
+    )

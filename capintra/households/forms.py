@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
@@ -17,7 +15,6 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
-from capintra.documents.models import DocumentKind
 from capintra.households.models import (
     Employment,
     LetterChannel,
@@ -210,14 +207,6 @@ class PhaseForm(RequiredVersionForm):
 
 class SplitForm(RequiredVersionForm):
     member_id = HiddenField(validators=[DataRequired()])
-
-
-class DocumentForm(FlaskForm):
-    file = FileField(_l("Fichier"), validators=[FileRequired(_l("Choisissez un fichier."))])
-    kind = SelectField(_l("Type de pièce"), choices=DocumentKind.choices(), coerce=DocumentKind)
-    title = StringField(_l("Intitulé"), validators=[Length(max=200), *TEXT])
-    confidential = BooleanField(_l("Confidentiel (travailleur social)"))
-    delete_after_use = BooleanField(_l("Justificatif à supprimer après instruction"))
 
 
 class DeleteForm(RequiredVersionForm):

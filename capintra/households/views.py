@@ -358,14 +358,15 @@ def _form_data(form) -> dict:
     }
 
 
-def _after_sub_success(household: Household, kind: str, message: str, status: int = 200):
-    spec = SUB_RESOURCES[kind]
+def after_inline_save(household: Household, tab: str, message: str):
+    """After an inline add, edit or delete: the updated tab for htmx (with an HX-Trigger),
+    else a flash and a 303 to the tab."""
     if wants_partial("tab-content"):
-        response = render_tab(household, spec.tab, status=status)
+        response = render_tab(household, tab)
         response.headers["HX-Trigger"] = "capintra:saved"
         return response
     flash(str(message), "success")
-    return redirect_to(url_for(f"households.tab_{spec.tab}", household_id=household.id), 303)
+    return redirect_to(url_for(f"households.tab_{tab}", household_id=household.id), 303)
 
 
 def _add_view(kind: str):
@@ -380,7 +381,7 @@ def _add_view(kind: str):
         services.save_item(item, _form_data(form), current_user)
         db.session.add(item)
         db.session.commit()
-        return _after_sub_success(household, kind, spec.created)
+        return after_inline_save(household, spec.tab, spec.created)
 
     view.__name__ = f"{kind}_add"
     return view
@@ -407,7 +408,7 @@ def _edit_view(kind: str):
             return render_tab(household, spec.tab, state, status=409)
         services.save_item(item, _form_data(form), current_user)
         db.session.commit()
-        return _after_sub_success(household, kind, spec.updated)
+        return after_inline_save(household, spec.tab, spec.updated)
 
     view.__name__ = f"{kind}_edit"
     return view
@@ -430,7 +431,7 @@ def _delete_view(kind: str):
             return render_tab(household, spec.tab, TabState(extra={"error": stale.message}), 409)
         item.soft_delete()
         db.session.commit()
-        return _after_sub_success(household, kind, spec.deleted)
+        return after_inline_save(household, spec.tab, spec.deleted)
 
     view.__name__ = f"{kind}_delete"
     return view

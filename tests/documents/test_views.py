@@ -369,7 +369,7 @@ def test_stale_or_missing_version_refuses_the_delete(login_as, make):
         data={"version": document.version + 1},
     )  # fmt: skip
     assert stale.status_code == 409
-    assert "modifiée par quelqu" in stale.get_data(as_text=True)
+    assert "modifié par quelqu" in stale.get_data(as_text=True)
     missing = browser.post(f"/documents/{document.id}/delete", data={})
     assert missing.status_code == 422
     db.session.refresh(document)
