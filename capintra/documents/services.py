@@ -322,9 +322,7 @@ def awaiting_deletion(household: Household, documents: list[Document]) -> list[D
 
     Works on the tab's list (already filtered for the user), so it costs no query.
     """
-    from capintra.households.models import Phase
-
-    if household.phase.rank <= Phase.DIAGNOSTIC.rank:
+    if not household.phase.supporting_documents_used:
         return []
     return [d for d in documents if d.delete_after_use and d.purged_at is None and not d.is_deleted]
 

@@ -38,6 +38,11 @@ class Phase(LabelledEnum):
     def rank(self) -> int:
         return list(Phase).index(self)
 
+    @property
+    def supporting_documents_used(self) -> bool:
+        """Past diagnostic, the supporting documents have served (DESIGN §5: delete them)."""
+        return self.rank > Phase.DIAGNOSTIC.rank
+
 
 class Outcome(LabelledEnum):
     """Issue du dossier, set on closing."""

@@ -225,18 +225,13 @@ def split_children(household: Household) -> list[Household]:
 
 
 def members_of(household: Household) -> list[Member]:
-    return list(
-        db.session.scalars(
-            select(Member)
-            .where(Member.household_id == household.id, Member.deleted_at.is_(None))
-            .order_by(
-                Member.left_at.is_not(None),
-                case(RELATION_ORDER, value=Member.relation, else_=len(RELATION_ORDER)),
-                Member.birth_date,
-                Member.id,
-            )
-        )
+    order = (
+        Member.left_at.is_not(None),
+        case(RELATION_ORDER, value=Member.relation, else_=len(RELATION_ORDER)),
+        Member.birth_date,
+        Member.id,
     )
+    return _items_of(Member, household, order)
 
 
 #: The head first, then the partner, children, ascendants, others (not alphabetical).
@@ -250,55 +245,33 @@ def _confidential_filter(model):
     return model.confidential.is_(False)
 
 
+def _items_of(model, household: Household, order, *options, confidential=False) -> list:
+    """A tab's list: the household's items not deleted (nor hidden from the reader)."""
+    query = select(model).where(model.household_id == household.id, model.deleted_at.is_(None))
+    if confidential:
+        query = query.where(_confidential_filter(model))
+    return list(db.session.scalars(query.options(*options).order_by(*order)))
+
+
 def notes_of(household: Household) -> list[Note]:
-    return list(
-        db.session.scalars(
-            select(Note)
-            .where(
-                Note.household_id == household.id,
-                Note.deleted_at.is_(None),
-                _confidential_filter(Note),
-            )
-            .options(joinedload(Note.author))
-            .order_by(Note.note_date.desc(), Note.id.desc())
-        )
-    )
+    order = (Note.note_date.desc(), Note.id.desc())
+    return _items_of(Note, household, order, joinedload(Note.author), confidential=True)
 
 
 def letters_of(household: Household) -> list[Letter]:
-    return list(
-        db.session.scalars(
-            select(Letter)
-            .where(Letter.household_id == household.id, Letter.deleted_at.is_(None))
-            .order_by(Letter.letter_date.desc(), Letter.id.desc())
-        )
-    )
+    return _items_of(Letter, household, (Letter.letter_date.desc(), Letter.id.desc()))
 
 
 def documents_of(household: Household) -> list[Document]:
-    return list(
-        db.session.scalars(
-            select(Document)
-            .where(
-                Document.household_id == household.id,
-                Document.deleted_at.is_(None),
-                _confidential_filter(Document),
-            )
-            .options(joinedload(Document.uploaded_by))
-            .order_by(Document.created_at.desc(), Document.id.desc())
-        )
+    order = (Document.created_at.desc(), Document.id.desc())
+    return _items_of(
+        Document, household, order, joinedload(Document.uploaded_by), confidential=True
     )
 
 
 def tasks_of(household: Household) -> list[Task]:
-    return list(
-        db.session.scalars(
-            select(Task)
-            .where(Task.household_id == household.id, Task.deleted_at.is_(None))
-            .options(joinedload(Task.assignee))
-            .order_by(Task.done, Task.due_date, Task.id)
-        )
-    )
+    order = (Task.done, Task.due_date, Task.id)
+    return _items_of(Task, household, order, joinedload(Task.assignee))
 
 
 def phase_changes_of(household: Household) -> list[PhaseChange]:
@@ -410,7 +383,7 @@ def committee_files(officer: User | None = None, limit: int = 50) -> list[Househ
 
 def supporting_documents_to_delete(limit: int = 100) -> list[Document]:
     """'Delete after use' documents of files that have moved past diagnostic."""
-    past_diagnostic = [p for p in Phase if p.rank > Phase.DIAGNOSTIC.rank]
+    past_diagnostic = [p for p in Phase if p.supporting_documents_used]
     return list(
         db.session.scalars(
             select(Document)
