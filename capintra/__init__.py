@@ -7,9 +7,8 @@ import os
 from pathlib import Path
 
 from flask import Flask
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
 
+from capintra import database
 from capintra.config import Config, _instance_secret
 from capintra.extensions import babel, csrf, db, htmx, login_manager, migrate
 
@@ -18,31 +17,6 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def _sqlite_url(instance_path: Path) -> str:
     return f"sqlite:///{instance_path / 'capintra.db'}"
-
-
-@event.listens_for(Engine, "connect")
-def _sqlite_on_connect(dbapi_connection, connection_record):
-    """SQLite: foreign keys, WAL, a busy timeout, and transactions SQLAlchemy controls.
-
-    pysqlite's own transaction handling breaks SAVEPOINT; with isolation_level None and
-    an explicit BEGIN (below) nested transactions work, as the tests need.
-    """
-    module = type(dbapi_connection).__module__
-    if not module.startswith("sqlite3"):
-        return
-    dbapi_connection.isolation_level = None
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=5000")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.close()
-
-
-@event.listens_for(Engine, "begin")
-def _sqlite_on_begin(conn):
-    if conn.dialect.name == "sqlite":
-        conn.exec_driver_sql("BEGIN")
 
 
 def create_app(config: type[Config] | dict | None = None) -> Flask:
@@ -115,7 +89,9 @@ def _init_extensions(app: Flask) -> None:
             return None
         return user if user is not None and user.active else None
 
-    # Access is checked before CSRF so an anonymous POST is sent to the login page.
+    # Write intent first (see capintra.database); access is checked before CSRF so an
+    # anonymous POST is sent to the login page.
+    database.init_app(app)
     app.before_request(enforce_access)
     csrf.init_app(app)
     htmx.init_app(app)

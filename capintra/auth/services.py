@@ -34,17 +34,28 @@ def authenticate(username: str, password: str) -> User | None:
     """Return the user if the password is right and the account usable; count failures.
 
     Unknown user, wrong password, locked or deactivated account: the caller gets None
-    and shows the same message. The counter lives in the database so it holds across
-    gunicorn workers; it is incremented in SQL to stay right under concurrency.
+    and shows the same message. The hash is checked outside any transaction (no lock is
+    held while it runs); the outcome is then decided under the account's lock (row lock
+    on PostgreSQL, the write lock on SQLite), so parallel guesses are counted one after
+    the other and the lock holds at the 10th. The caller commits before it answers.
     """
     user = find_user(username)
-    now = utcnow()
-    if user is None:
-        verify_password(None, password)
+    user_id, password_hash = (user.id, user.password_hash) if user else (None, None)
+    db.session.rollback()
+    ok = verify_password(password_hash, password)
+    if user_id is None:
         record_event("login_failed", entity_type="user_account")
         return None
-    ok = verify_password(user.password_hash, password)
-    if ok and user.active and not user.is_locked(now):
+    user = db.session.scalar(
+        select(User).where(User.id == user_id).with_for_update().execution_options(
+            populate_existing=True
+        )
+    )
+    now = utcnow()
+    if user is None:  # deleted meanwhile
+        record_event("login_failed", entity_type="user_account")
+        return None
+    if ok and user.password_hash == password_hash and user.active and not user.is_locked(now):
         # Bookkeeping, not an edit: in SQL, so the version an admin's open form carries
         # stays valid.
         db.session.execute(

@@ -1,7 +1,16 @@
-"""Server-side sessions: the cookie holds a random token, the data stays in web_session.
+"""Sessions: on the server for those signed in, in a signed cookie for everyone else.
 
-Logout deletes the row; deactivation and password change delete every row of the
-user; rows idle for 30 minutes or older than 12 hours are refused.
+Signed in: the cookie holds a random token; the data stays in `web_session`, keyed by the
+token's SHA-256. Logout deletes the row; deactivation and password change delete every
+row of the user; rows idle for 30 minutes or older than 12 hours are refused, and
+deleted at the next login or by `purge-sessions`.
+
+Not signed in: nothing is stored on the server. The little an anonymous visitor needs
+(the login form's CSRF token, the message after logout) rides a second cookie, signed
+with the secret key, that never signs anyone in. Login turns it into a server session.
+
+Static files and error pages leave the session as it was: no cookie set or deleted, no
+row written.
 """
 
 from __future__ import annotations
@@ -10,21 +19,32 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from flask import Flask, Request, Response
-from flask.sessions import SessionInterface, SessionMixin
+from flask import Flask, Request, Response, g, request
+from flask.sessions import SessionInterface, SessionMixin, session_json_serializer
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import delete, insert, update
 from werkzeug.datastructures import CallbackDict
 
 from capintra.auth.models import WebSession
+from capintra.database import begin_writing
 from capintra.extensions import db
 from capintra.models import utcnow
 
 #: last_seen_at is written at most this often, to spare a write per request.
 TOUCH_EVERY = timedelta(seconds=60)
+#: The anonymous visitor's signed cookie (CSRF token of the login form, flashes).
+ANONYMOUS_COOKIE = "capintra_visit"
+#: Keys Flask-Login keeps in a signed-in session: never taken from the anonymous cookie.
+SIGNED_IN_KEYS = ("_user_id", "_fresh", "_id")
 
 
 def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def keep_session_as_is() -> None:
+    """This response (an error page) must not touch the visitor's session."""
+    g.capintra_keep_session = True
 
 
 class ServerSession(CallbackDict, SessionMixin):
@@ -39,58 +59,122 @@ class ServerSession(CallbackDict, SessionMixin):
         self.modified = False
         self.rotate = False
         self.token: str | None = None
+        #: True for static files: nothing is loaded, so nothing may be saved.
+        self.detached = False
 
     def regenerate(self) -> None:
         """Give this session a new id (at login), dropping the old row."""
         self.rotate = True
         self.modified = True
 
+    @property
+    def signed_in(self) -> bool:
+        return "_user_id" in self
+
 
 class DatabaseSessionInterface(SessionInterface):
+    def _anonymous_serializer(self, app: Flask) -> URLSafeTimedSerializer:
+        return URLSafeTimedSerializer(
+            app.secret_key,
+            salt="capintra-anonymous-visit",
+            serializer=session_json_serializer,
+            signer_kwargs={"key_derivation": "hmac", "digest_method": hashlib.sha256},
+        )
+
+    def _anonymous_session(self, app: Flask, request: Request) -> ServerSession:
+        cookie = request.cookies.get(ANONYMOUS_COOKIE)
+        if not cookie or len(cookie) > 4096:
+            return ServerSession()
+        max_age = int(app.config["SESSION_ABSOLUTE_TIMEOUT"].total_seconds())
+        try:
+            data = self._anonymous_serializer(app).loads(cookie, max_age=max_age)
+        except BadSignature:
+            return ServerSession()
+        if not isinstance(data, dict):
+            return ServerSession()
+        for key in SIGNED_IN_KEYS:
+            data.pop(key, None)
+        return ServerSession(data)
+
     def open_session(self, app: Flask, request: Request) -> ServerSession:
         if app.static_url_path and request.path.startswith(app.static_url_path + "/"):
-            return ServerSession()  # static files need no session: spare the query
+            session = ServerSession()  # static files need no session: spare the query
+            session.detached = True
+            return session
         token = request.cookies.get(self.get_cookie_name(app))
         if not token or len(token) > 128:
-            return ServerSession()
+            return self._anonymous_session(app, request)
         sid = _digest(token)
         row = db.session.get(WebSession, sid)
         if row is None:
-            return ServerSession()
+            db.session.rollback()
+            return self._anonymous_session(app, request)
+        data, created_at, last_seen = dict(row.data or {}), row.created_at, row.last_seen_at
+        # End the read: the view's transactions begin afresh (with the write lock if the
+        # request writes, see capintra.database).
+        db.session.rollback()
         now = utcnow()
         if (
-            now - row.last_seen_at > app.config["SESSION_IDLE_TIMEOUT"]
-            or now - row.created_at > app.config["SESSION_ABSOLUTE_TIMEOUT"]
+            now - last_seen > app.config["SESSION_IDLE_TIMEOUT"]
+            or now - created_at > app.config["SESSION_ABSOLUTE_TIMEOUT"]
         ):
+            begin_writing()
             db.session.execute(delete(WebSession).where(WebSession.id == sid))
             db.session.commit()
-            return ServerSession()
-        data = dict(row.data or {})
-        db.session.expunge(row)
-        return ServerSession(data, sid=sid, last_seen=row.last_seen_at)
+            session = self._anonymous_session(app, request)
+            session.modified = True  # the dead cookie is deleted on the way out
+            return session
+        return ServerSession(data, sid=sid, last_seen=last_seen)
 
     def save_session(self, app: Flask, session: ServerSession, response: Response) -> None:
-        # Whatever the view left uncommitted was not meant to be kept.
-        db.session.rollback()
-        name = self.get_cookie_name(app)
-        domain = self.get_cookie_domain(app)
-        path = self.get_cookie_path(app)
-        now = utcnow()
-        user_id = session.get("_user_id")
-        user_id = int(user_id) if user_id else None
-
-        if session.sid and (session.rotate or not session):
-            db.session.execute(delete(WebSession).where(WebSession.id == session.sid))
-            session.sid = None
-            if not session:
-                db.session.commit()
-                response.delete_cookie(name, domain=domain, path=path)
-                return
-
-        if not session:
+        if session.detached or g.get("capintra_keep_session"):
             return
+        # Whatever the view left uncommitted was not meant to be kept; what follows
+        # writes, in a transaction of its own.
+        begin_writing()
+        if session.signed_in:
+            self._save_signed_in(app, session, response)
+        else:
+            self._save_anonymous(app, session, response)
 
-        if session.sid is None:
+    def _cookie_options(self, app: Flask) -> dict:
+        return {
+            "httponly": self.get_cookie_httponly(app),
+            "secure": self.get_cookie_secure(app),
+            "samesite": self.get_cookie_samesite(app),
+            "domain": self.get_cookie_domain(app),
+            "path": self.get_cookie_path(app),
+        }
+
+    def _delete_cookie(self, app: Flask, response: Response, name: str) -> None:
+        options = self._cookie_options(app)
+        response.delete_cookie(name, domain=options["domain"], path=options["path"])
+
+    def _save_anonymous(self, app: Flask, session: ServerSession, response: Response) -> None:
+        name = self.get_cookie_name(app)
+        if session.sid is not None:  # signed out during this request: end its row
+            db.session.execute(delete(WebSession).where(WebSession.id == session.sid))
+            db.session.commit()
+            session.sid = None
+            session.modified = True
+        if not session.modified:
+            return
+        response.vary.add("Cookie")
+        if name in request.cookies:  # a server token that signs nobody in any more
+            self._delete_cookie(app, response, name)
+        if session:
+            payload = self._anonymous_serializer(app).dumps(dict(session))
+            response.set_cookie(ANONYMOUS_COOKIE, payload, **self._cookie_options(app))
+        elif ANONYMOUS_COOKIE in request.cookies:
+            self._delete_cookie(app, response, ANONYMOUS_COOKIE)
+
+    def _save_signed_in(self, app: Flask, session: ServerSession, response: Response) -> None:
+        name = self.get_cookie_name(app)
+        now = utcnow()
+        user_id = int(session["_user_id"])
+        if session.sid is None or session.rotate:
+            if session.sid is not None:
+                db.session.execute(delete(WebSession).where(WebSession.id == session.sid))
             token = secrets.token_urlsafe(32)
             db.session.execute(
                 insert(WebSession).values(
@@ -102,19 +186,12 @@ class DatabaseSessionInterface(SessionInterface):
                 )
             )
             db.session.commit()
-            session.token = token
-            response.set_cookie(
-                name,
-                token,
-                httponly=self.get_cookie_httponly(app),
-                secure=self.get_cookie_secure(app),
-                samesite=self.get_cookie_samesite(app),
-                domain=domain,
-                path=path,
-            )
+            session.sid, session.token, session.rotate = _digest(token), token, False
+            response.set_cookie(name, token, **self._cookie_options(app))
+            if ANONYMOUS_COOKIE in request.cookies:
+                self._delete_cookie(app, response, ANONYMOUS_COOKIE)
             response.vary.add("Cookie")
             return
-
         # An existing row: update it only if it still exists (it may have been
         # ended during this request by a deactivation or a password change).
         if session.modified:
@@ -137,6 +214,7 @@ def end_user_sessions(user_id: int) -> None:
 
 
 def purge_expired_sessions(app: Flask) -> int:
+    """Delete the sessions nobody can use any more (at each login, and by cron)."""
     now = utcnow()
     result = db.session.execute(
         delete(WebSession).where(

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, request, session, url_for
+from flask import Blueprint, current_app, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
@@ -10,7 +10,7 @@ from capintra.audit.service import record_event
 from capintra.auth.forms import ChangePasswordForm, LoginForm
 from capintra.auth.passwords import verify_password
 from capintra.auth.services import PasswordRefused, authenticate, count_failure, set_password
-from capintra.auth.sessions import end_user_sessions
+from capintra.auth.sessions import end_user_sessions, purge_expired_sessions
 from capintra.extensions import db
 from capintra.security import public, require
 from capintra.web.htmx import render
@@ -47,6 +47,7 @@ def login():
             session.clear()
             session.regenerate()
             login_user(user)
+            purge_expired_sessions(current_app)
             db.session.commit()
             if user.must_change_password:
                 return redirect(url_for("auth.change_password"))

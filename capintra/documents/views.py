@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from capintra.audit.service import record_event
+from capintra.database import writes
 from capintra.documents import queries, services
 from capintra.documents.forms import submitted_upload_form
 from capintra.extensions import db
@@ -70,6 +71,7 @@ def upload(household_id: int):
 
 @bp.get("/documents/<int:document_id>")
 @require("document.view")
+@writes  # every download is an audit event
 def download(document_id: int):
     document = queries.get_document_or_404(document_id)
     try:

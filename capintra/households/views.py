@@ -14,6 +14,7 @@ from flask_login import current_user
 from capintra.audit.labels import ACTION_LABELS, ENTITY_LABELS, present_changes
 from capintra.audit.queries import shown_changes
 from capintra.audit.service import record_bulk, record_event
+from capintra.database import writes
 from capintra.extensions import db
 from capintra.households import queries, services
 from capintra.households.forms import (
@@ -106,6 +107,7 @@ def create():
 
 @bp.route("/<int:household_id>/edit", methods=["GET", "POST"])
 @require("household.edit")
+@writes  # the form shown is a consultation of the file (audited)
 def edit(household_id: int):
     household = queries.get_household_or_404(household_id)
     if request.method == "GET":
@@ -265,6 +267,7 @@ def _show_file(household_id: int, tab: str):
 
 @bp.get("/<int:household_id>")
 @require("household.view")
+@writes  # opening a file, reading a confidential note: audit events
 def detail(household_id: int):
     return _show_file(household_id, "summary")
 
@@ -281,7 +284,7 @@ for _tab, _label in TABS[1:]:
     bp.add_url_rule(
         f"/<int:household_id>/{_tab}",
         endpoint=f"tab_{_tab}",
-        view_func=require("household.view")(_tab_view(_tab)),
+        view_func=require("household.view")(writes(_tab_view(_tab))),
         methods=["GET"],
     )
 
@@ -447,7 +450,7 @@ for _kind in SUB_RESOURCES:
     bp.add_url_rule(
         f"/<int:household_id>/{_kind}/<int:item_id>",
         endpoint=f"{_kind}_edit",
-        view_func=require("household.edit")(_edit_view(_kind)),
+        view_func=require("household.edit")(writes(_edit_view(_kind))),
         methods=["GET", "POST"],
     )
     bp.add_url_rule(

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from capintra.auth.sessions import keep_session_as_is
 from capintra.extensions import db
 
 
@@ -79,7 +80,10 @@ def _messages() -> dict[int, str]:
 
 
 def error_response(status: int, message: str | None = None, **ctx):
+    """The error page (or its htmx box). It leaves the visitor's session as it was: a
+    link to a missing file must not sign anyone out nor start a session."""
     db.session.rollback()
+    keep_session_as_is()
     generic = 400 if status < 500 else 500
     title = str(ERROR_TITLES.get(status, ERROR_TITLES[generic]))
     message = message or _messages().get(status, _messages()[generic])

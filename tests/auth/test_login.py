@@ -115,23 +115,29 @@ def test_unknown_user_wrong_password_locked_and_deactivated_answer_alike(client,
         assert (status, html.replace(username, typed)) == reference, username
 
 
-def test_session_id_is_rotated_at_login(client, make):
+def test_session_id_is_new_at_each_login(client, make):
+    """A token planted before login (session fixation) never becomes a session, and
+    signing in again from a signed-in browser rotates the id."""
     user = make.user("officer")
+    planted = "planted-by-someone-else-" + "x" * 30
+    client.set_cookie(COOKIE, planted)
     token = csrf_token_from(client.get("/login").get_data(as_text=True))
-    before = client.get_cookie(COOKIE).value
-    assert db.session.get(WebSession, _digest(before)) is not None
-    client.post(
-        "/login",
-        data={"username": user.username, "password": factories.PASSWORD, "csrf_token": token},
-    )
-    after = client.get_cookie(COOKIE).value
-    assert after != before
+    credentials = {"username": user.username, "password": factories.PASSWORD}
+    client.post("/login", data={**credentials, "csrf_token": token})
+    first = client.get_cookie(COOKIE).value
+    assert first != planted
+    assert db.session.get(WebSession, _digest(planted)) is None
+    assert db.session.get(WebSession, _digest(first)).user_id == user.id
+
+    token = csrf_token_from(client.get("/account/password").get_data(as_text=True))
+    assert client.post("/login", data={**credentials, "csrf_token": token}).status_code == 302
+    second = client.get_cookie(COOKIE).value
+    assert second != first
     db.session.expire_all()
-    assert db.session.get(WebSession, _digest(before)) is None
-    row = db.session.get(WebSession, _digest(after))
-    assert row.user_id == user.id
+    assert db.session.get(WebSession, _digest(first)) is None
+    assert db.session.get(WebSession, _digest(second)).user_id == user.id
     fixated = client.application.test_client()
-    fixated.set_cookie(COOKIE, before)
+    fixated.set_cookie(COOKIE, first)
     assert fixated.get("/").status_code == 302
 
 

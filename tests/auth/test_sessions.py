@@ -9,9 +9,10 @@ from sqlalchemy import func, select
 from capintra.auth.models import User, WebSession
 from capintra.extensions import db
 from tests import factories
-from tests.conftest import login
+from tests.conftest import csrf_token_from, login
 
 COOKIE = "capintra_session"
+VISIT = "capintra_visit"
 NEW_PASSWORD = "une phrase de passe toute neuve"
 
 
@@ -49,16 +50,26 @@ def test_cookie_carries_a_random_id_only(client, make):
     assert db.session.get(WebSession, token) is None, "the table must not hold usable ids"
 
 
+def _attributes(set_cookie: str) -> set[str]:
+    return {part.strip().split("=")[0].lower() for part in set_cookie.split(";")[1:]}
+
+
 def test_cookie_attributes(client, make):
     user = make.user("officer")
     page = client.get("/login")
-    set_cookie = page.headers["Set-Cookie"]
-    assert set_cookie.startswith(f"{COOKIE}=")
-    attributes = {part.strip().split("=")[0].lower() for part in set_cookie.split(";")[1:]}
-    assert {"httponly", "path", "samesite"} <= attributes
-    assert "samesite=lax" in set_cookie.lower()
-    assert not attributes & {"expires", "max-age"}, "no remember-me: a browser-session cookie"
+    (visit,) = page.headers.getlist("Set-Cookie")
+    assert visit.startswith(f"{VISIT}=")
     login(client, user)
+    signed_in_page = client.get("/")
+    assert signed_in_page.status_code == 200
+    session_cookie = client.get_cookie(COOKIE)
+    assert session_cookie is not None and session_cookie.http_only
+    for set_cookie in (visit,):
+        attributes = _attributes(set_cookie)
+        assert {"httponly", "path", "samesite"} <= attributes
+        assert "samesite=lax" in set_cookie.lower()
+        assert not attributes & {"expires", "max-age"}, "no remember-me: a browser-session cookie"
+    assert session_cookie.same_site == "Lax" and session_cookie.expires is None
 
 
 def test_secure_cookie_behind_https(app, make, app_ctx):
@@ -217,3 +228,144 @@ def test_a_remember_me_cookie_signs_nobody_in(client, make, app_ctx):
     response = client.get("/")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
     assert db.session.scalar(select(func.count()).select_from(WebSession)) == 0
+
+
+# --- nothing on the server for anonymous visitors; static files and errors keep the session
+
+
+def all_session_rows() -> int:
+    return db.session.scalar(select(func.count()).select_from(WebSession))
+
+
+def test_anonymous_visitors_store_nothing_on_the_server(client, make):
+    """Issue 6: every cookieless request stored a row (150 requests, 150 rows)."""
+    before = all_session_rows()
+    for _ in range(3):
+        for path in (
+            "/login",
+            "/",
+            "/households/",
+            "/nowhere",
+            "/static/app.js",
+            "/static/missing.js",
+            "/healthz",
+            "/login?next=/households/",
+        ):
+            stranger = client.application.test_client()
+            assert stranger.get(path).status_code < 500, path
+        stranger = client.application.test_client()
+        assert stranger.post("/login", data={"username": "x", "password": "y"}).status_code == 400
+        assert stranger.post("/static/app.js").status_code == 405
+    # A visitor who keeps the cookie through several pages, and a wrong password.
+    visitor = client.application.test_client()
+    token = csrf_token_from(visitor.get("/login").get_data(as_text=True))
+    answer = visitor.post(
+        "/login", data={"username": "nobody", "password": "wrong" * 4, "csrf_token": token}
+    )
+    assert answer.status_code == 422
+    assert visitor.get_cookie(COOKIE) is None
+    assert all_session_rows() == before
+
+
+def test_the_login_form_is_protected_by_the_signed_visit_cookie(client, make):
+    user = make.user("officer")
+    token = csrf_token_from(client.get("/login").get_data(as_text=True))
+    credentials = {"username": user.username, "password": factories.PASSWORD, "csrf_token": token}
+    # The token without the cookie it belongs to, or with a tampered cookie: refused.
+    stranger = client.application.test_client()
+    assert stranger.post("/login", data=credentials).status_code == 400
+    visit = client.get_cookie(VISIT).value
+    stranger.set_cookie(VISIT, visit[:-2] + ("AA" if not visit.endswith("AA") else "BB"))
+    assert stranger.post("/login", data=credentials).status_code == 400
+    assert all_session_rows() == 0
+    # The right pair signs in, creates the server session and drops the visit cookie.
+    response = client.post("/login", data=credentials)
+    assert response.status_code == 302
+    assert client.get_cookie(VISIT) is None
+    assert session_rows(user.id) == 1
+
+
+def test_the_visit_cookie_never_signs_anyone_in(client, make, app_ctx):
+    """Even signed with the right key, the anonymous cookie's user id is ignored."""
+    from capintra.auth.sessions import DatabaseSessionInterface
+
+    user = make.user("admin")
+    with app_ctx.test_request_context():
+        serializer = DatabaseSessionInterface()._anonymous_serializer(app_ctx)
+        forged = serializer.dumps({"_user_id": str(user.id), "_fresh": True})
+    client.set_cookie(VISIT, forged)
+    response = client.get("/")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+    assert all_session_rows() == 0
+
+
+def test_the_goodbye_message_rides_the_visit_cookie(client, make):
+    user = make.user("officer")
+    browser = login(client, user)
+    response = browser.post("/logout")
+    assert response.status_code == 303
+    assert client.get_cookie(COOKIE) is None
+    assert all_session_rows() == 0
+    page = client.get("/login").get_data(as_text=True)
+    assert "Vous êtes déconnecté(e)." in page
+    assert "déconnecté" not in client.get("/login").get_data(as_text=True), "shown once"
+    assert all_session_rows() == 0
+
+
+def test_static_404_and_405_keep_the_session(client, make):
+    """Issue 6: a link to a missing static file signed the user out."""
+    user = make.user("officer")
+    browser = login(client, user)
+    token = cookie_of(client)
+    for response in (
+        client.get("/static/missing.css"),
+        client.get("/static/../static/nope.js"),
+        client.post("/static/app.js"),
+        browser.post("/static/app.js"),
+        client.get("/static/app.js"),
+    ):
+        assert response.status_code in (200, 404, 405), response.status_code
+        assert "Set-Cookie" not in response.headers, response.headers.get("Set-Cookie")
+    assert cookie_of(client) == token
+    assert signed_in(client)
+    assert session_rows(user.id) == 1
+
+
+def test_error_pages_keep_the_session(client, make):
+    user = make.user("assistant")
+    browser = login(client, user)
+    token = cookie_of(client)
+    browser.refresh_token()
+    responses = [
+        client.get("/nowhere"),
+        client.get("/households/999999"),
+        client.get("/admin/users/"),  # 403 for an assistant
+        client.post("/households/new", data={}),  # no CSRF token: 400
+        client.delete("/households/"),  # 405
+    ]
+    assert [r.status_code for r in responses] == [404, 404, 403, 400, 405]
+    for response in responses:
+        assert "Set-Cookie" not in response.headers
+    assert cookie_of(client) == token
+    assert signed_in(client)
+
+
+def test_expired_rows_are_purged_at_the_next_login(client, make, travel):
+    first, second = make.user("officer"), make.user("manager")
+    login(client.application.test_client(), first)
+    login(client.application.test_client(), first)
+    assert session_rows(first.id) == 2
+    travel.forward(minutes=31)
+    login(client, second)
+    assert session_rows(first.id) == 0, "idle sessions deleted at the next login"
+    assert session_rows(second.id) == 1
+
+
+def test_an_expired_session_cookie_is_deleted(client, make, travel):
+    user = make.user("officer")
+    login(client, user)
+    travel.forward(minutes=31)
+    response = client.get("/")
+    assert response.status_code == 302
+    assert client.get_cookie(COOKIE) is None
+    assert session_rows(user.id) == 0
