@@ -7,6 +7,7 @@ from typing import Any
 from flask import Flask, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from capintra.auth.sessions import keep_session_as_is
@@ -101,6 +102,12 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def domain_error(error: DomainError):
         return error_response(409, error.message, obj=error.obj)
+
+    @app.errorhandler(StaleDataError)
+    def concurrent_save(error: StaleDataError):
+        # PostgreSQL: two saves read the same version; the second one's UPDATE, run once
+        # the first committed, finds no row of that version. Same answer as a stale form.
+        return error_response(409, StaleVersion(None).message)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
