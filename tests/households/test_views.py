@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 from markupsafe import escape
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from capintra.extensions import db
 from capintra.households import services
@@ -437,6 +437,34 @@ def test_a_stale_household_edit_is_409_with_both_versions(make, browser_for):
     )
     assert again.status_code == 303
     assert fresh(household).name == "KACI Aïcha Épouse MARTIN"
+
+
+def test_a_save_overtaken_between_its_check_and_its_update_is_409(make, browser_for):
+    """PostgreSQL, read committed: two saves of the same version both pass the check; the
+    second UPDATE, run once the first has committed, finds no row of that version. Here
+    the colleague's commit is slipped in just before the UPDATE, on the same database."""
+    household = make.household(name="KACI Aïcha")
+    officer = browser_for("officer")
+    table = Household.__table__
+
+    def colleague_commits_first(mapper, connection, target):
+        connection.execute(
+            table.update()
+            .where(table.c.id == target.id)
+            .values(name="KACI-BENALI Aïcha", version=table.c.version + 1)
+        )
+
+    event.listen(Household, "before_update", colleague_commits_first)
+    try:
+        response = officer.post(
+            f"/households/{household.id}/edit",
+            data=household_form(household, name="Mon nom", version=household.version),
+        )
+    finally:
+        event.remove(Household, "before_update", colleague_commits_first)
+    assert response.status_code == 409
+    assert "a été modifié par quelqu" in text_of(response)
+    assert fresh(household).name == "KACI Aïcha", "the whole save is rolled back"
 
 
 @pytest.mark.parametrize("htmx", [True, False])
