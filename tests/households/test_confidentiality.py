@@ -144,6 +144,10 @@ def test_officers_see_the_confidential_note_and_every_read_is_audited(case_file,
     assert all(e.entity_type == "note" and e.confidential for e in reads)
     assert reads[-1].user_id == officer.user.id
     assert reads[-1].household_id == household.id
+    # The journal shown around a note's edit form is a read too.
+    edit = officer.get(f"/households/{household.id}/notes/{secret.id}")
+    assert edit.status_code == 200 and SECRET_BODY in text_of(edit)
+    assert len(audit_events(action="read_confidential", entity_id=secret.id)) == before + 3
     # Shared notes are not confidential reads.
     assert not audit_events(action="read_confidential", entity_id=_shared.id)
     summary = text_of(officer.get(f"/households/{household.id}"))
