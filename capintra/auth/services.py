@@ -65,9 +65,9 @@ def authenticate(username: str, password: str) -> User | None:
         )
         record_event("login", user, user_id=user.id)
         return user
-    if not user.is_locked(now):
-        count_failure(user, now)
     record_event("login_failed", user, user_id=user.id)
+    if not user.is_locked(now):
+        count_failure(user, now)  # the 10th failure locks, after its own event
     return None
 
 
