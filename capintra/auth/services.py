@@ -47,9 +47,10 @@ def authenticate(username: str, password: str) -> User | None:
         record_event("login_failed", entity_type="user_account")
         return None
     user = db.session.scalar(
-        select(User).where(User.id == user_id).with_for_update().execution_options(
-            populate_existing=True
-        )
+        select(User)
+        .where(User.id == user_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
     )
     now = utcnow()
     if user is None:  # deleted meanwhile
