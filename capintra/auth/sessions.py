@@ -59,8 +59,6 @@ class ServerSession(CallbackDict, SessionMixin):
         self.modified = False
         self.rotate = False
         self.token: str | None = None
-        #: True for static files: nothing is loaded, so nothing may be saved.
-        self.detached = False
 
     def regenerate(self) -> None:
         """Give this session a new id (at login), dropping the old row."""
@@ -98,9 +96,7 @@ class DatabaseSessionInterface(SessionInterface):
 
     def open_session(self, app: Flask, request: Request) -> ServerSession:
         if app.static_url_path and request.path.startswith(app.static_url_path + "/"):
-            session = ServerSession()  # static files need no session: spare the query
-            session.detached = True
-            return session
+            return ServerSession()  # static files need no session: spare the query
         token = request.cookies.get(self.get_cookie_name(app))
         if not token or len(token) > 128:
             return self._anonymous_session(app, request)
@@ -127,7 +123,7 @@ class DatabaseSessionInterface(SessionInterface):
         return ServerSession(data, sid=sid, last_seen=last_seen)
 
     def save_session(self, app: Flask, session: ServerSession, response: Response) -> None:
-        if session.detached or g.get("capintra_keep_session"):
+        if g.get("capintra_keep_session"):
             return
         # Whatever the view left uncommitted was not meant to be kept; what follows
         # writes, in a transaction of its own.

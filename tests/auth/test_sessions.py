@@ -350,6 +350,35 @@ def test_error_pages_keep_the_session(client, make):
     assert signed_in(client)
 
 
+def test_a_message_waiting_for_the_next_page_survives_an_error_page(client, make):
+    household = make.household(name="TEST Message")
+    browser = login(client, make.user("officer"))
+    response = browser.post(f"/households/{household.id}/notes", {
+        "kind": "entretien", "note_date": "2026-11-20", "body": "Visite", "shared": "y",
+    })  # fmt: skip
+    assert response.status_code == 303  # the message waits in the session
+    assert client.get("/nowhere").status_code == 404
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Note ajoutée." in page
+
+
+def test_an_error_page_gives_an_anonymous_visitor_no_cookie(client):
+    for path in ("/nowhere", "/static/missing.css"):
+        response = client.get(path)
+        assert response.status_code == 404
+        assert "Set-Cookie" not in response.headers, path
+
+
+def test_static_files_cost_no_query(client, make):
+    from tests.households.helpers import count_statements
+
+    login(client, make.user("officer"))
+    with count_statements() as statements:
+        assert client.get("/static/app.js").status_code == 200
+        assert client.get("/static/missing.js").status_code == 404
+    assert statements == []
+
+
 def test_expired_rows_are_purged_at_the_next_login(client, make, travel):
     first, second = make.user("officer"), make.user("manager")
     login(client.application.test_client(), first)
