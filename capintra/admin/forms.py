@@ -18,6 +18,7 @@ from capintra.web.forms import (
     VersionedForm,
     email_address,
     no_control_characters,
+    optional_id,
 )
 
 ROLE_CHOICES = [(r.value, r.label) for r in Role]
@@ -96,6 +97,6 @@ class ReassignForm(FlaskForm):
 
     to_officer_id = SelectField(
         _l("Nouveau ou nouvelle référent(e)"),
-        coerce=lambda v: int(v) if str(v).isdigit() else None,
+        coerce=optional_id,
         validators=[DataRequired()],
     )

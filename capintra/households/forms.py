@@ -32,6 +32,8 @@ from capintra.web.forms import (
     RequiredVersionForm,
     VersionedForm,
     no_control_characters,
+    optional_id,
+    record_id,
 )
 
 TEXT = [no_control_characters]
@@ -46,18 +48,14 @@ def _enum_or_none(enum_cls):
     return lambda value: enum_cls(value) if value else None
 
 
-def _int_or_none(value):
-    return int(value) if value not in (None, "", "None") else None
-
-
 class HouseholdForm(VersionedForm):
     name = StringField(
         _l("Nom du ménage"),
         validators=[DataRequired(), Length(max=200), *TEXT],
         description=_l("NOM Prénom du titulaire du bail, par exemple KACI Aïcha."),
     )
-    operation_id = SelectField(_l("Opération"), coerce=_int_or_none, validators=[DataRequired()])
-    officer_id = SelectField(_l("Référent(e) social(e)"), coerce=_int_or_none)
+    operation_id = SelectField(_l("Opération"), coerce=optional_id, validators=[DataRequired()])
+    officer_id = SelectField(_l("Référent(e) social(e)"), coerce=optional_id)
     address = StringField(_l("Adresse"), validators=[Length(max=300), *TEXT])
     commune = StringField(_l("Commune"), validators=[Length(max=100), *TEXT])
     phone = StringField(_l("Téléphone"), validators=[Length(max=40), *TEXT])
@@ -186,7 +184,7 @@ class LetterForm(VersionedForm):
 class TaskForm(VersionedForm):
     title = StringField(_l("Tâche"), validators=[DataRequired(), Length(max=200), *TEXT])
     due_date = DateField(_l("Échéance"), validators=[InputRequired()])
-    assignee_id = SelectField(_l("Attribuée à"), coerce=_int_or_none)
+    assignee_id = SelectField(_l("Attribuée à"), coerce=optional_id)
     done = BooleanField(_l("Faite"))
 
 
@@ -206,7 +204,7 @@ class PhaseForm(RequiredVersionForm):
 
 
 class SplitForm(RequiredVersionForm):
-    member_id = HiddenField(validators=[DataRequired()])
+    member_id = HiddenField(validators=[DataRequired(), record_id])
 
 
 class DeleteForm(RequiredVersionForm):

@@ -33,6 +33,7 @@ from capintra.models import utcnow
 from capintra.security import can, require
 from capintra.web.errors import DomainError, StaleVersion, check_version
 from capintra.web.htmx import redirect_to, render, wants_partial
+from capintra.web.routing import db_id
 
 bp = Blueprint("households", __name__)
 
@@ -510,10 +511,10 @@ def phase(household_id: int):
 def split(household_id: int):
     household = queries.get_household_or_404(household_id)
     form = SplitForm(formdata=request.form)
-    if not form.validate() or not (form.member_id.data or "").isdigit():
+    if not form.validate():
         error = _("Décohabitation impossible : rechargez la page puis réessayez.")
         return render_tab(household, "members", TabState(extra={"error": error}), status=422)
-    member = queries.get_item_or_404(Member, household, int(form.member_id.data))
+    member = queries.get_item_or_404(Member, household, db_id(form.member_id.data))
     try:
         check_version(member, form.version.data)
         new = services.split_member(household, member, current_user)

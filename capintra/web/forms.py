@@ -9,6 +9,8 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField
 from wtforms.validators import InputRequired, Optional, Regexp, ValidationError
 
+from capintra.web.routing import db_id
+
 _VERSION_FORMAT = Regexp(r"^[0-9]{1,9}$", message=_l("Version du formulaire invalide."))
 
 
@@ -41,6 +43,20 @@ def no_control_characters(form, field) -> None:
     data = field.data
     if isinstance(data, str) and any(ord(c) < 32 and c not in "\t\r\n" for c in data):
         raise ValidationError(_l("Caractères de contrôle interdits."))
+
+
+def optional_id(value):
+    """`coerce=` of a select of records: blank (or the "—" choice) is None, anything else
+    an id as db_id() reads it (ValueError, hence an invalid form, when it is not one)."""
+    return db_id(value) if value not in (None, "", "None") else None
+
+
+def record_id(form, field) -> None:
+    """A hidden field carrying an id: ASCII digits within the ids the database holds."""
+    try:
+        db_id(field.data)
+    except ValueError:
+        raise ValidationError(_l("Identifiant invalide.")) from None
 
 
 class MoneyField(StringField):

@@ -1,5 +1,6 @@
-"""Numbers in URLs and query strings are database ids: bounded, so that a huge number is
-a missing page (404) or an ignored filter, never a database error (500)."""
+"""Numbers in URLs, query strings and forms are database ids: ASCII digits, bounded, so
+that a huge or odd number is a missing page (404), an ignored filter or an invalid form
+(422), never a database error (500)."""
 
 from __future__ import annotations
 
@@ -10,16 +11,49 @@ from werkzeug.routing import IntegerConverter
 MAX_ID = 2**31 - 1
 
 
+def numbers_up_to(limit: int) -> str:
+    """A regular expression of the decimal numbers 0 … limit, in ASCII digits, without
+    leading zeros: "[1-9][0-9]{0,8}", "1[0-9]{9}", "20[0-9]{8}", … for 2147483647."""
+    digits = str(limit)
+    alternatives = ["0"]
+    if len(digits) > 1:
+        alternatives.append(f"[1-9][0-9]{{0,{len(digits) - 2}}}")
+    for position, digit in enumerate(digits):
+        low = 1 if position == 0 else 0
+        if int(digit) > low:
+            rest = len(digits) - position - 1
+            alternatives.append(f"{digits[:position]}[{low}-{int(digit) - 1}][0-9]{{{rest}}}")
+    alternatives.append(digits)
+    return "(?:" + "|".join(alternatives) + ")"
+
+
 class IdConverter(IntegerConverter):
-    """`<int:…>` in every route: 0 … MAX_ID; a larger number matches no route (404)."""
+    """`<int:…>` in every route: 0 … MAX_ID, in ASCII digits.
+
+    The bound is in the pattern, not only in to_python(): werkzeug checks the method of
+    the rules a path matches before converting, so a GET tab and a POST add route on the
+    same path made a too-large id a 405 for the POST. Now it matches no rule: 404.
+    """
 
     def __init__(self, map, fixed_digits=0, min=0, max=MAX_ID, signed=False):
         super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+        if not signed and not fixed_digits:
+            self.regex = numbers_up_to(max)
 
 
-def db_id(value: str) -> int:
-    """`request.args.get("after", type=db_id)`: an id, or None when not a usable one."""
-    number = int(value)
+def db_id(value: str | int) -> int:
+    """An id read from a query string or a form: ASCII digits, 1 … MAX_ID, else ValueError.
+
+    `request.args.get("after", type=db_id)` (None when unusable), a select's `coerce`, a
+    form validator. int() alone would take "²"-like digits ("٣" is 3, "²" fails), signs,
+    spaces and underscores, and numbers the database cannot hold.
+    """
+    if isinstance(value, int) and not isinstance(value, bool):
+        number = value
+    elif isinstance(value, str) and value.isascii() and value.isdigit():
+        number = int(value)
+    else:
+        raise ValueError(value)
     if not 1 <= number <= MAX_ID:
         raise ValueError(value)
     return number
