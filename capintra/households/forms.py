@@ -13,7 +13,15 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 
 from capintra.households.models import (
     Employment,
@@ -26,7 +34,12 @@ from capintra.households.models import (
     RehousingRight,
     Relation,
 )
-from capintra.households.services import OFFICER_ONLY_FIELDS, SOCIAL_FIELDS
+from capintra.households.services import (
+    NUMERO_UNIQUE_NOTICE,
+    OFFICER_ONLY_FIELDS,
+    SOCIAL_FIELDS,
+    numero_unique_reminder,
+)
 from capintra.web.forms import (
     MoneyField,
     RequiredVersionForm,
@@ -116,6 +129,21 @@ class HouseholdForm(VersionedForm):
 
     #: Fields that are not columns to copy.
     NOT_DATA = frozenset({"csrf_token", "version"})
+
+    def validate_numero_unique_renewal(self, field):
+        """Its reminder task falls a month earlier: that day must exist (year 1 onwards)."""
+        if field.data is None:
+            return
+        try:
+            numero_unique_reminder(field.data)
+        except OverflowError:
+            raise ValidationError(
+                _l(
+                    "Date trop ancienne : la tâche de rappel, %(days)s jours avant, "
+                    "tomberait avant l'an 1.",
+                    days=NUMERO_UNIQUE_NOTICE.days,
+                )
+            ) from None
 
     def restrict_to(self, officer: bool) -> None:
         """Remove the fields the user may not read or write."""

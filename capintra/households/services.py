@@ -43,6 +43,12 @@ SOCIAL_FIELDS = frozenset(
 NUMERO_UNIQUE_NOTICE = timedelta(days=30)
 
 
+def numero_unique_reminder(renewal: date) -> date:
+    """The renewal task's due date, a month before the renewal (OverflowError before
+    year 1: the form refuses such a renewal date, see HouseholdForm)."""
+    return renewal - NUMERO_UNIQUE_NOTICE
+
+
 def today() -> date:
     """Today in Europe/Paris: the date of a closing, a split, a new reference's year."""
     return clock.today()
@@ -133,7 +139,7 @@ def sync_numero_unique_task(household: Household) -> None:
         if task is not None:
             task.soft_delete()
         return
-    due = renewal - NUMERO_UNIQUE_NOTICE
+    due = numero_unique_reminder(renewal)
     if task is None:
         task = Task(household_id=household.id, kind=TaskKind.NUMERO_UNIQUE, done=False)
         db.session.add(task)
