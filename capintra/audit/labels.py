@@ -7,6 +7,8 @@ ACTION_LABELS = {
     "update": _l("Modification"),
     "delete": _l("Suppression"),
     "restore": _l("Restauration"),
+    "note_shared": _l("Note partagée"),
+    "document_shared": _l("Pièce jointe partagée"),
     "purge": _l("Destruction"),
     "open": _l("Ouverture du dossier"),
     "read_confidential": _l("Lecture d'un élément confidentiel"),

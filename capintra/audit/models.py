@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import JSON, Boolean, ForeignKey, Index, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
 from capintra.extensions import db
 from capintra.models import utcnow
@@ -35,3 +35,10 @@ class AuditEvent(db.Model):
 
     #: About confidential content: hidden from everyone but admins.
     confidential: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: The action as the reader is shown it, when the query says otherwise (see
+    #: audit.queries.without_confidential); not a column.
+    seen_as: Mapped[str | None] = query_expression()
+
+    @property
+    def shown_action(self) -> str:
+        return self.seen_as or self.action

@@ -2,21 +2,33 @@
 
 One rule for the audit trail and for a file's history: without the right to confidential
 content, an event flagged confidential, any event about a note or document that is
-confidential now, and the names of sensitive fields (health, note bodies…) do not exist.
+confidential now, and the names of sensitive fields (health, note bodies…) do not exist;
+a note or document shared after being confidential has no confidential past: it appears
+when it was shared ("Note partagée"), as if created then.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import Select, and_, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import Select, and_, case, literal, select
+from sqlalchemy.orm import joinedload, with_expression
 
 from capintra.audit.classification import COLUMNS, Kind
 from capintra.audit.models import AuditEvent
 from capintra.extensions import db
 
+#: What may be confidential, and what its sharing is shown as to those who could not see it.
+SHARED_ACTIONS = {"note": "note_shared", "document": "document_shared"}
+
 
 def without_confidential(query: Select, household_id: int | None = None) -> Select:
-    """Drop confidential events and every event about an item confidential now."""
+    """The trail as someone without the right to confidential content sees it.
+
+    Dropped: events flagged confidential (written while their item was confidential: its
+    creation, edits, reads) and every event about an item confidential now. The update
+    that shared an item (its `confidential` went from true to false) is shown as the
+    item's sharing (`seen_as`), with no changes (shown_changes): for them the item
+    begins there. Its later edits show as usual.
+    """
     from capintra.documents.models import Document
     from capintra.households.models import Note
 
@@ -25,17 +37,34 @@ def without_confidential(query: Select, household_id: int | None = None) -> Sele
     if household_id is not None:
         hidden_notes = hidden_notes.where(Note.household_id == household_id)
         hidden_documents = hidden_documents.where(Document.household_id == household_id)
+    was_confidential = AuditEvent.changes[("confidential", 0)].as_boolean().is_(True)
+    seen_as = case(
+        *(
+            (and_(AuditEvent.entity_type == entity, AuditEvent.action == "update",
+                  was_confidential), literal(shared))
+            for entity, shared in SHARED_ACTIONS.items()
+        ),
+        else_=AuditEvent.action,
+    )  # fmt: skip
     return query.where(
         AuditEvent.confidential.is_(False),
         ~and_(AuditEvent.entity_type == "note", AuditEvent.entity_id.in_(hidden_notes)),
         ~and_(AuditEvent.entity_type == "document", AuditEvent.entity_id.in_(hidden_documents)),
-    )
+    ).options(with_expression(AuditEvent.seen_as, seen_as))
+
+
+def is_sharing(event: AuditEvent) -> bool:
+    """Shown as the sharing of a once-confidential item (see without_confidential)."""
+    return event.seen_as in SHARED_ACTIONS.values()
 
 
 def shown_changes(event: AuditEvent, sensitive: bool) -> dict:
-    """The event's changes, without sensitive field names unless the reader may see them."""
+    """The event's changes, without sensitive field names unless the reader may see them;
+    none for a sharing (its old values are the confidential past)."""
     if not event.changes or sensitive:
         return event.changes or {}
+    if is_sharing(event):
+        return {}
     columns = COLUMNS.get(event.entity_type or "", {})
     return {k: v for k, v in event.changes.items() if columns.get(k) is not Kind.SENSITIVE}
 
@@ -44,7 +73,7 @@ def readable(events: list[AuditEvent], sensitive: bool) -> list[AuditEvent]:
     """Drop events whose only changes are sensitive fields the reader may not see."""
     if sensitive:
         return events
-    return [e for e in events if not e.changes or shown_changes(e, sensitive)]
+    return [e for e in events if not e.changes or is_sharing(e) or shown_changes(e, sensitive)]
 
 
 def recent_events(
