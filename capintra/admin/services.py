@@ -9,9 +9,10 @@ from capintra.audit.service import record_event
 from capintra.auth.models import User
 from capintra.auth.services import set_password
 from capintra.auth.sessions import end_user_sessions
+from capintra.errors import DomainError
 from capintra.extensions import db
+from capintra.households.models import Household, Task
 from capintra.security import Role
-from capintra.web.errors import DomainError
 
 
 def _other_active_admins(user: User) -> int:
@@ -59,8 +60,6 @@ def reassign_files(from_officer: User, to_officer: User) -> int:
 
     Row by row through the ORM so each change is an audit event. Returns the count.
     """
-    from capintra.households.models import Household, Task
-
     if to_officer.id == from_officer.id:
         raise DomainError(_("Choisissez un autre référent que le titulaire actuel."))
     if to_officer.role is not Role.OFFICER or not to_officer.active:

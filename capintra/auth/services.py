@@ -10,10 +10,10 @@ from capintra.audit.service import record_event
 from capintra.auth.models import User
 from capintra.auth.passwords import hash_password, password_problems, verify_password
 from capintra.auth.sessions import end_user_sessions
+from capintra.errors import DomainError
 from capintra.extensions import db
 from capintra.models import utcnow
 from capintra.security import Role
-from capintra.web.errors import DomainError
 
 
 class PasswordRefused(DomainError):

@@ -25,10 +25,10 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from capintra.documents.models import Document, DocumentKind
+from capintra.errors import DomainError
 from capintra.extensions import db
 from capintra.models import utcnow
 from capintra.security import user_can
-from capintra.web.errors import DomainError
 
 if TYPE_CHECKING:
     from werkzeug.datastructures import FileStorage

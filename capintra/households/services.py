@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from capintra import clock
 from capintra.audit.service import record_event
 from capintra.auth.models import User
+from capintra.errors import DomainError
 from capintra.extensions import db
 from capintra.households.models import (
     Household,
@@ -30,7 +31,6 @@ from capintra.households.models import (
 )
 from capintra.models import utcnow
 from capintra.security import Role, user_can
-from capintra.web.errors import DomainError
 
 #: Fields only officers read and write (health and vulnerability details).
 OFFICER_ONLY_FIELDS = frozenset({"health_details", "vulnerability_details"})

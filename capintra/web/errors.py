@@ -1,8 +1,10 @@
-"""Domain errors and the error pages, for plain and htmx requests alike (DESIGN §4)."""
+"""The error pages, for plain and htmx requests alike (DESIGN §4).
+
+The domain errors live in the core (`capintra.errors`); they are re-exported here for the
+views that still import them from this module.
+"""
 
 from __future__ import annotations
-
-from typing import Any
 
 from flask import Flask, render_template, request
 from flask_babel import gettext as _
@@ -11,46 +13,17 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from capintra.auth.sessions import keep_session_as_is
+from capintra.errors import DomainError, IllegalTransition, StaleVersion, check_version
 from capintra.extensions import db
 
-
-class DomainError(Exception):
-    """A business rule refuses the action: 409 with the reason and the current state."""
-
-    status = 409
-
-    def __init__(self, message: str, obj: Any = None):
-        super().__init__(message)
-        self.message = message
-        self.obj = obj
-
-
-class IllegalTransition(DomainError):
-    pass
-
-
-class StaleVersion(DomainError):
-    """The record changed since the form was shown."""
-
-    def __init__(self, obj: Any):
-        super().__init__(
-            _(
-                "Ce dossier a été modifié par quelqu'un d'autre pendant que vous le lisiez. "
-                "Vos saisies sont affichées à côté des valeurs actuelles : reprenez-les puis "
-                "enregistrez à nouveau."
-            ),
-            obj,
-        )
-
-
-def check_version(obj: Any, submitted: Any) -> None:
-    """Compare the version the form carried with the record's (raises StaleVersion)."""
-    try:
-        shown = int(submitted)
-    except (TypeError, ValueError):
-        raise StaleVersion(obj) from None
-    if shown != obj.version:
-        raise StaleVersion(obj)
+__all__ = [
+    "DomainError",
+    "IllegalTransition",
+    "StaleVersion",
+    "check_version",
+    "error_response",
+    "register_error_handlers",
+]
 
 
 ERROR_TITLES = {
