@@ -24,15 +24,20 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from io import BytesIO
 
 from faker import Faker
 from faker.providers.person.fr_FR import Provider as FrenchNames
-from sqlalchemy import Table, func, insert, select, text
+from sqlalchemy import Table, func, insert, select, text, update
+from werkzeug.datastructures import FileStorage
 
 from capintra import clock
 from capintra.admin.models import Operation, Procedure
+from capintra.audit.service import record_event
 from capintra.auth.models import User
 from capintra.auth.services import create_user
+from capintra.documents.models import DocumentKind
+from capintra.documents.services import store_upload
 from capintra.extensions import db
 from capintra.households.models import (
     Household,
@@ -43,9 +48,10 @@ from capintra.households.models import (
     PhaseChange,
     Task,
 )
-from capintra.households.search import STOP_WORDS, household_terms, normalise
+from capintra.households.search import STOP_WORDS, household_terms
 from capintra.households.services import NUMERO_UNIQUE_NOTICE, format_reference
 from capintra.security import Role
+from capintra.text import normalise
 
 OPERATIONS = [
     ("OPAH-RU Saint-Étienne Centre", ["Saint-Étienne"], [Procedure.OPAH_RU, Procedure.ORI], True),
@@ -990,8 +996,6 @@ def seed_households(
     if conn.dialect.name == "sqlite":
         conn.exec_driver_sql("PRAGMA cache_size = -2000")
 
-    from capintra.audit.service import record_event
-
     record_event(
         "seed_demo",
         entity_type="household",
@@ -1046,20 +1050,9 @@ def _seed_documents(
     service (so it is sniffed, stored under a generated name and audited like an upload);
     every fourth one is a confidential medical certificate uploaded by the officer. The
     registered letter that opened the file points to its scan. Skipped, with the reason,
-    when the documents service is not available."""
+    when there is no account to upload them."""
     if not first_household or count <= 0:
         return 0, ""
-    try:
-        from capintra.documents.services import store_upload
-    except ImportError:
-        return 0, "capintra.documents.services.store_upload n'est pas disponible"
-    from io import BytesIO
-
-    from sqlalchemy import update
-    from werkzeug.datastructures import FileStorage
-
-    from capintra.documents.models import DocumentKind
-
     users = {u.id: u for u in db.session.scalars(select(User))}
     officer = users.get(officers[0]) if officers else None
     clerk = users.get(assistant) if assistant else officer

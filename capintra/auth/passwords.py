@@ -11,6 +11,8 @@ from flask import current_app
 from flask_babel import gettext as _
 from zxcvbn import zxcvbn
 
+from capintra.text import normalise
+
 
 def _hasher() -> PasswordHasher:
     cfg = current_app.config
@@ -69,8 +71,6 @@ def common_passwords() -> frozenset[str]:
 
 def _letters(password: str) -> str:
     """The password's letters alone, lower case, without accents."""
-    from capintra.households.search import normalise
-
     return re.sub(r"[^a-z]", "", normalise(password))
 
 

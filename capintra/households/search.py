@@ -1,48 +1,31 @@
 """The household search key: normalised words, kept up to date by the model.
 
-`normalise("Hélène ÇELIK")` → "helene celik". Each word of the reference, name,
-address and members' names is stored in household_search_term; a search word
-matches by prefix with an indexed range (term >= 'hel' AND term < 'hem'), so
-the search costs the same on SQLite and PostgreSQL and stays fast at 50,000 files.
+Words are folded by `capintra.text.normalise` ("Hélène ÇELIK" → "helene celik").
+Each word of the reference, name, address and members' names is stored in
+household_search_term; a search word matches by prefix with an indexed range
+(term >= 'hel' AND term < 'hem'), so the search costs the same on SQLite and
+PostgreSQL and stays fast at 50,000 files.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Iterable
 
 from sqlalchemy import delete, event, insert, inspect, select
 from sqlalchemy.orm import Session
 
 from capintra.households.models import Household, HouseholdSearchTerm, Member
+from capintra.text import normalise
 
-_NON_WORD = re.compile(r"[^a-z0-9]+")
 MAX_TERM = 60
 MAX_QUERY_WORDS = 5
 
-
-#: Letters that Unicode does not decompose into a base letter and an accent.
-_FOLD = str.maketrans(
-    {"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß": "ss", "ı": "i", "İ": "i", "ø": "o",
-     "Ø": "o", "đ": "d", "Đ": "d", "ł": "l", "Ł": "l", "þ": "th", "ð": "d"}
-)  # fmt: skip
 
 #: Words too common to narrow a search (every reference starts with MEN; street words).
 STOP_WORDS = frozenset(
     {"men", "rue", "de", "du", "des", "la", "le", "les", "et", "avenue", "av", "bd",
      "boulevard", "place", "chemin", "impasse", "allee", "cours", "quai", "route"}
 )  # fmt: skip
-
-
-def normalise(text: str | None) -> str:
-    """Lower case, accents and ligatures removed, punctuation turned into spaces."""
-    if not text:
-        return ""
-    text = text.translate(_FOLD)
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
-    return _NON_WORD.sub(" ", stripped).strip()
 
 
 def words(text: str | None) -> list[str]:
