@@ -10,8 +10,13 @@ from pathlib import Path
 import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
+from flask_migrate import upgrade
 from sqlalchemy import select
 
+from capintra.auth.models import User
+from capintra.auth.services import create_user
+from capintra.auth.sessions import purge_expired_sessions
+from capintra.errors import DomainError
 from capintra.extensions import db
 from capintra.security import Role
 
@@ -36,8 +41,6 @@ def fail(message: str) -> None:
 @with_appcontext
 def init_db() -> None:
     """Create or upgrade the schema (Alembic migrations)."""
-    from flask_migrate import upgrade
-
     try:
         upgrade()
     except Exception as error:  # noqa: BLE001
@@ -60,9 +63,6 @@ def init_db() -> None:
 @with_appcontext
 def create_user_command(username, role, is_admin, password, full_name) -> None:
     """Create an account."""
-    from capintra.auth.services import create_user
-    from capintra.web.errors import DomainError
-
     if password is None:
         password = click.prompt("Mot de passe", hide_input=True, confirmation_prompt=True)
     try:
@@ -97,7 +97,8 @@ def seed_demo(households: int) -> None:
             "Refusé : seed-demo ne remplit qu'une base de démonstration. "
             "Définissez CAPINTRA_DEMO=1 si c'est bien le cas."
         )
-    from capintra.auth.models import User
+    # Imported here, not at the top: the demo data (and Faker) is only for this command;
+    # the server, which imports this module to register the commands, never needs it.
     from capintra.seed import seed_households, seed_reference_data
 
     if db.session.scalar(select(User).limit(1)) is not None:
@@ -127,8 +128,6 @@ def demo_accounts() -> None:
 @with_appcontext
 def purge_sessions() -> None:
     """Delete expired sessions (idle or too old); for cron."""
-    from capintra.auth.sessions import purge_expired_sessions
-
     count = purge_expired_sessions(current_app)
     db.session.commit()
     click.echo(f"{count} session(s) expirée(s) supprimée(s).")

@@ -8,6 +8,7 @@ from capintra.admin import services
 from capintra.admin.forms import (
     OperationForm,
     PasswordResetForm,
+    ReassignForm,
     SimpleVersionForm,
     UserCreateForm,
     UserEditForm,
@@ -15,9 +16,11 @@ from capintra.admin.forms import (
 from capintra.admin.models import Operation
 from capintra.auth.models import User
 from capintra.auth.services import PasswordRefused, create_user
+from capintra.errors import DomainError, StaleVersion, check_version
 from capintra.extensions import db, htmx
+from capintra.households.queries import filter_choices
 from capintra.security import require
-from capintra.web.errors import DomainError, StaleVersion, check_version, error_response
+from capintra.web.errors import error_response
 from capintra.web.htmx import redirect_to, render
 
 bp = Blueprint("admin", __name__)
@@ -270,9 +273,6 @@ def operation_edit(op_id: int):
 @require("admin.manage")
 def user_reassign(user_id: int):
     """Reassign an officer's files, e.g. before a departure."""
-    from capintra.admin.forms import ReassignForm
-    from capintra.households.queries import filter_choices
-
     user = _user_or_404(user_id)
     form = ReassignForm()
     officers = filter_choices()[1]

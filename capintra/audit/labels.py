@@ -1,6 +1,11 @@
 """French labels of audit actions and audited tables, for history views."""
 
+import datetime as dt
+
 from flask_babel import lazy_gettext as _l
+
+from capintra.extensions import db
+from capintra.web.formatting import date_fr, datetime_fr
 
 ACTION_LABELS = {
     "create": _l("Création"),
@@ -145,10 +150,6 @@ FIELD_LABELS = {
 
 def _display_value(table, field: str, value):
     """A stored value as users read it: enum labels, French dates, oui/non."""
-    import datetime as dt
-
-    from capintra.web.formatting import date_fr, datetime_fr
-
     if value is None:
         return "∅"
     if isinstance(value, bool):
@@ -172,8 +173,6 @@ def _display_value(table, field: str, value):
 
 def present_changes(event, changes: dict | None = None) -> list[tuple[str, object, object, bool]]:
     """(label, old, new, has_values) rows for an event (or the given subset of its changes)."""
-    from capintra.extensions import db
-
     changes = event.changes if changes is None else changes
     if not changes:
         return []

@@ -14,7 +14,11 @@ from sqlalchemy.orm import joinedload, with_expression
 
 from capintra.audit.classification import COLUMNS, Kind
 from capintra.audit.models import AuditEvent
+from capintra.documents.models import Document
 from capintra.extensions import db
+
+# TODO issue 7: feature registry (audit names a feature: households)
+from capintra.households.models import Note
 
 #: What may be confidential, and what its sharing is shown as to those who could not see it.
 SHARED_ACTIONS = {"note": "note_shared", "document": "document_shared"}
@@ -29,9 +33,6 @@ def without_confidential(query: Select, household_id: int | None = None) -> Sele
     item's sharing (`seen_as`), with no changes (shown_changes): for them the item
     begins there. Its later edits show as usual.
     """
-    from capintra.documents.models import Document
-    from capintra.households.models import Note
-
     hidden_notes = select(Note.id).where(Note.confidential.is_(True))
     hidden_documents = select(Document.id).where(Document.confidential.is_(True))
     if household_id is not None:

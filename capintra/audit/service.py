@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from capintra.audit.classification import NOT_AUDITED, Kind, is_silent, kind_of
 from capintra.audit.models import AuditEvent
+from capintra.extensions import db
 from capintra.models import utcnow
 
 
@@ -149,8 +150,6 @@ def record_event(
     household_id: int | None = None,
 ) -> None:
     """Add an explicit event (login, export, opening of a file…) to the session."""
-    from capintra.extensions import db
-
     actor_id, ip = _actor()
     if entity is not None:
         entity_type = entity.__tablename__
@@ -178,7 +177,5 @@ def record_bulk(action: str, entities: list[Any]) -> None:
 
     Executed at once, not at the next flush, so the page's loaded rows stay as they are.
     """
-    from capintra.extensions import db
-
     if entities:
         db.session.execute(insert(AuditEvent), [_row(e, action, None) for e in entities])

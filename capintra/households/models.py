@@ -19,6 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from capintra import clock
 from capintra.extensions import db
 from capintra.models import LabelledEnum, SoftDeleteMixin, VersionedMixin, enum_column, utcnow
 
@@ -332,9 +333,7 @@ class Task(VersionedMixin, SoftDeleteMixin, db.Model):
 
     @property
     def overdue(self) -> bool:
-        from capintra.clock import today
-
-        return not self.done and self.due_date < today()
+        return not self.done and self.due_date < clock.today()
 
     def mark_done(self, done: bool = True) -> None:
         self.done = done
