@@ -1,7 +1,7 @@
 # capintra — everyday commands. Every target is idempotent: a second run installs nothing.
 #   make run     demo server on http://127.0.0.1:5000 (CAPINTRA_DEMO=1)
 #   make test    test suite (PYTEST_ARGS="-k foo -x" to pass options)
-#   make lint    ruff check + format check
+#   make lint    ruff check + format check + import contracts (lint-imports)
 # See `make help`.
 
 SHELL := /bin/bash
@@ -32,7 +32,7 @@ help:
 	@echo "Cibles : venv assets system-deps db run test bench lint clean"
 	@echo "  make run                 serveur de démonstration sur http://127.0.0.1:5000"
 	@echo "  make test PYTEST_ARGS=…  tests (options pytest dans PYTEST_ARGS)"
-	@echo "  make lint                ruff check + ruff format --check"
+	@echo "  make lint                ruff check + ruff format --check + lint-imports"
 
 # --- Python -----------------------------------------------------------------------------
 venv: $(VENV)/.installed
@@ -86,8 +86,11 @@ bench: venv assets
 	@sh scripts/apt-ensure.sh $(BENCH_PACKAGES)
 	$(BIN)/python -m capintra.bench $(BENCH_ARGS)
 
+# lint-imports: the layers' contracts (pyproject.toml [tool.importlinter]); the test suite
+# runs them too (tests/test_architecture.py).
 lint: venv
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-logo
 
 # Never touches instance/ (database, secret key, uploads).
 clean:
