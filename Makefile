@@ -84,7 +84,7 @@ test: venv assets system-deps
 
 bench: venv assets
 	@sh scripts/apt-ensure.sh $(BENCH_PACKAGES)
-	$(BIN)/python -m capintra.bench $(BENCH_ARGS)
+	$(BIN)/python tools/bench.py $(BENCH_ARGS)
 
 # lint-imports: the layers' contracts (pyproject.toml [tool.importlinter]); the test suite
 # runs them too (tests/test_architecture.py).

@@ -1,6 +1,6 @@
 """`make bench`: the household list, search and file page on 50,000 households.
 
-    python -m capintra.bench [--households 50000] [--runs 50] [--duration 10]
+    python tools/bench.py [--households 50000] [--runs 50] [--duration 10]
 
 Builds a throw-away SQLite database in a temporary folder (migrations, demo accounts,
 `seed_households`), then measures, logged in as the demo officer:
@@ -17,6 +17,9 @@ Checks the targets of the household-files issue (≤ 8 SQL statements per page w
 the rows, the deep page within 20 % of the first, a search ≤ 5 ms of database time),
 prints PASS or FAIL for each, writes the figures to docs/bench.md (for a full run, or
 wherever --output says) and exits 1 when a target is missed. A benchmark, not a test.
+
+It lives outside the `capintra` package: the application never imports it, and it is not
+installed with it.
 """
 
 from __future__ import annotations
@@ -45,10 +48,17 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from flask_migrate import upgrade
 from sqlalchemy import event, func, select
 
 from capintra import ROOT, create_app
+from capintra.cli import DEMO_USERS
 from capintra.extensions import db
+from capintra.households.models import Household, Member, Note, Relation
+from capintra.households.search import matching_household_ids
+from capintra.security import Role
+from capintra.seed import RARE_SURNAMES, seed_households, seed_reference_data
+from capintra.text import normalise
 
 FULL_RUN = 50_000
 DEEP_PAGES = 200
@@ -226,8 +236,6 @@ def deep_page_anchor(page_size: int, pages: int) -> tuple[int, int]:
     """The `after=` id that opens page `pages + 1` of the list in its default order
     (sort_name, id), read from the database directly rather than by walking 200 pages;
     fewer pages when the data is small. Returns (anchor id, page number)."""
-    from capintra.households.models import Household
-
     total = db.session.scalar(
         select(func.count()).select_from(Household).where(Household.deleted_at.is_(None))
     )
@@ -243,8 +251,6 @@ def deep_page_anchor(page_size: int, pages: int) -> tuple[int, int]:
 
 
 def matches(word: str) -> int:
-    from capintra.households.search import matching_household_ids
-
     return db.session.scalar(
         select(func.count()).select_from(matching_household_ids(word).distinct().subquery())
     )
@@ -253,9 +259,6 @@ def matches(word: str) -> int:
 def common_name() -> tuple[str, int]:
     """`martin` (France's most frequent surname, and a prefix of Martinez, Martineau…), or
     the most frequent surname among household heads if that finds more files."""
-    from capintra.households.models import Household, Member, Relation
-    from capintra.households.search import normalise
-
     name = db.session.scalar(
         select(Member.last_name)
         .join(Household, Household.id == Member.household_id)
@@ -271,10 +274,6 @@ def common_name() -> tuple[str, int]:
 
 def rare_name() -> tuple[str, int]:
     """A surname that occurs in one household only (no other term starts with it)."""
-    from capintra.households.models import Member
-    from capintra.households.search import normalise
-    from capintra.seed import RARE_SURNAMES
-
     candidates = [normalise(n) for n in RARE_SURNAMES]
     counted = (
         select(Member.last_name)
@@ -292,8 +291,6 @@ def rare_name() -> tuple[str, int]:
 
 def busiest_file() -> int:
     """The household with the longest journal: a file page at its heaviest."""
-    from capintra.households.models import Note
-
     return db.session.scalar(
         select(Note.household_id)
         .group_by(Note.household_id)
@@ -582,7 +579,7 @@ def report(
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m capintra.bench", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python tools/bench.py", description=__doc__)
     parser.add_argument("--households", type=int, default=FULL_RUN, help="default 50000")
     parser.add_argument("--runs", type=int, default=50, help="requests per measure (50)")
     parser.add_argument("--duration", type=int, default=10, help="seconds of wrk per URL (10)")
@@ -635,12 +632,6 @@ def run(args: argparse.Namespace, workdir: Path) -> int:
     )
     households = f"{args.households:,}".replace(",", "\u202f")
     say(f"capintra bench — {households} ménages, base jetable {database}")
-
-    from flask_migrate import upgrade
-
-    from capintra.cli import DEMO_USERS
-    from capintra.security import Role
-    from capintra.seed import seed_households, seed_reference_data
 
     with app.app_context():
         say("[1/5] Migrations…")
