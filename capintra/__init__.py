@@ -6,13 +6,34 @@ import logging
 import os
 from pathlib import Path
 
-from flask import Flask
+from flask import Flask, url_for
+from werkzeug.routing import BuildError
 
-from capintra import database
+from capintra import database, features
+from capintra.auth.models import User
+from capintra.auth.sessions import DatabaseSessionInterface
+from capintra.cli import register_commands
 from capintra.config import Config, _instance_secret
 from capintra.extensions import babel, csrf, db, htmx, login_manager, migrate
+from capintra.security import can, enforce_access
+from capintra.web import NAVIGATION
+from capintra.web import bp as web_bp
+from capintra.web.errors import register_error_handlers
+from capintra.web.formatting import register_filters
+from capintra.web.headers import register_headers
+from capintra.web.routing import register_converters
 
 ROOT = Path(__file__).resolve().parent.parent
+
+#: The features, in the order their blueprints are registered: each is a folder with a
+#: feature.py (capintra.features). Adding a feature adds a line here, nothing else.
+FEATURES = (
+    "capintra.auth",
+    "capintra.admin",
+    "capintra.audit",
+    "capintra.households",
+    "capintra.documents",
+)
 
 
 def _sqlite_url(instance_path: Path) -> str:
@@ -48,7 +69,7 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)
     _configure_logging(app)
     _init_extensions(app)
-    _register_blueprints(app)
+    _register_features(app)
     return app
 
 
@@ -60,19 +81,6 @@ def _configure_logging(app: Flask) -> None:
 
 
 def _init_extensions(app: Flask) -> None:
-    from capintra import models_registry  # noqa: F401  (every model, for Alembic)
-    from capintra.audit.service import install_listeners
-    from capintra.auth.models import User
-    from capintra.auth.sessions import DatabaseSessionInterface
-    from capintra.documents.services import install_document_listeners
-    from capintra.households.search import install_search_listeners
-    from capintra.security import can, enforce_access
-    from capintra.web import NAVIGATION
-    from capintra.web.errors import register_error_handlers
-    from capintra.web.formatting import register_filters
-    from capintra.web.headers import register_headers
-    from capintra.web.routing import register_converters
-
     register_converters(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
@@ -97,15 +105,9 @@ def _init_extensions(app: Flask) -> None:
     htmx.init_app(app)
     babel.init_app(app, locale_selector=lambda: "fr", timezone_selector=lambda: "Europe/Paris")
 
-    install_listeners()
-    install_search_listeners()
-    install_document_listeners()
     register_error_handlers(app)
     register_headers(app)
     register_filters(app)
-
-    from flask import url_for
-    from werkzeug.routing import BuildError
 
     def nav_items():
         items = []
@@ -121,20 +123,7 @@ def _init_extensions(app: Flask) -> None:
     app.jinja_env.globals.update(can=can, nav_items=nav_items)
 
 
-def _register_blueprints(app: Flask) -> None:
-    from capintra.admin.views import bp as admin_bp
-    from capintra.audit.views import bp as audit_bp
-    from capintra.auth.views import bp as auth_bp
-    from capintra.cli import register_commands
-    from capintra.documents.views import bp as documents_bp
-    from capintra.households import dashboard  # noqa: F401  (registers its sections)
-    from capintra.households.views import bp as households_bp
-    from capintra.web import bp as web_bp
-
+def _register_features(app: Flask) -> None:
     app.register_blueprint(web_bp)
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(admin_bp, url_prefix="/admin")
-    app.register_blueprint(audit_bp, url_prefix="/audit")
-    app.register_blueprint(households_bp, url_prefix="/households")
-    app.register_blueprint(documents_bp)
+    features.install(app, features.load(FEATURES))
     register_commands(app)

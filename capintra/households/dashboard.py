@@ -1,4 +1,4 @@
-"""Household sections of the dashboard, one per role (DESIGN §3)."""
+"""Household sections of the dashboard, one per role (DESIGN §3); declared in feature.py."""
 
 from __future__ import annotations
 
@@ -8,10 +8,8 @@ from capintra.households import queries
 from capintra.households.models import Phase
 from capintra.households.services import today
 from capintra.security import can
-from capintra.web import dashboard_section
 
 
-@dashboard_section("household.social", "households/_dashboard_officer.html")
 def officer_section() -> dict:
     user = current_user._get_current_object()
     return {
@@ -22,7 +20,6 @@ def officer_section() -> dict:
     }
 
 
-@dashboard_section("household.edit", "households/_dashboard_paperwork.html")
 def paperwork_section() -> dict:
     user = current_user._get_current_object()
     return {
@@ -34,6 +31,5 @@ def paperwork_section() -> dict:
     }
 
 
-@dashboard_section("report.view", "households/_dashboard_progress.html")
 def progress_section() -> dict:
     return {"progress": queries.progress_by_operation(), "phases": list(Phase)}

@@ -6,6 +6,7 @@ from flask_login import current_user
 from sqlalchemy import text
 
 from capintra.extensions import db
+from capintra.features import dashboard_sections
 from capintra.security import can, public, require
 
 bp = Blueprint("web", __name__)
@@ -21,18 +22,6 @@ NAVIGATION = [
     ("admin.users", _l("Administration"), "admin.manage"),
 ]
 
-#: Dashboard sections, one per role; later features register theirs here:
-#: (capability, template of the section, function returning its context).
-DASHBOARD_SECTIONS: list[tuple[str, str, object]] = []
-
-
-def dashboard_section(capability: str, template: str):
-    def decorator(fn):
-        DASHBOARD_SECTIONS.append((capability, template, fn))
-        return fn
-
-    return decorator
-
 
 @bp.get("/healthz")
 @public
@@ -44,7 +33,5 @@ def healthz():
 @bp.get("/")
 @require("dashboard.view")
 def dashboard():
-    sections = [
-        (template, fn()) for capability, template, fn in DASHBOARD_SECTIONS if can(capability)
-    ]
+    sections = [(s.template, s.context()) for s in dashboard_sections() if can(s.capability)]
     return render_template("web/dashboard.html", sections=sections, user=current_user)

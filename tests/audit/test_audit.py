@@ -10,14 +10,17 @@ import json
 import pytest
 from sqlalchemy import JSON, Date, DateTime, Enum, Integer, String, func, select
 
-import capintra.models_registry  # noqa: F401  (every model)
+from capintra import FEATURES
 from capintra.audit.classification import COLUMNS, NOT_AUDITED, Kind, is_silent
 from capintra.audit.models import AuditEvent
 from capintra.extensions import db
+from capintra.features import load
 from capintra.models import SoftDeleteMixin
 from tests import factories
 from tests.conftest import login
 from tests.model_samples import SAMPLES
+
+DECLARED = [model for feature in load(FEATURES) for model in feature.models]  # every model
 
 AUDITED = sorted(
     {
@@ -354,3 +357,9 @@ def test_columns_named_like_personal_data_are_not_ordinary():
         f"{suspicious}. Classify them personal/sensitive in capintra/audit/classification.py, "
         "or, if they really hold none, add them to ORDINARY_DESPITE_NAME here."
     )
+
+
+def test_every_model_is_declared_by_exactly_one_feature():
+    """Alembic and this classification check find models through the features."""
+    mapped = {mapper.class_ for mapper in db.Model.registry.mappers}
+    assert sorted(m.__name__ for m in mapped) == sorted(m.__name__ for m in DECLARED)

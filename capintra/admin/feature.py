@@ -1,0 +1,7 @@
+"""Administration: accounts, operations."""
+
+from capintra.admin.models import Operation
+from capintra.admin.views import bp
+from capintra.features import Feature
+
+FEATURE = Feature(name="admin", blueprints=((bp, "/admin"),), models=(Operation,))

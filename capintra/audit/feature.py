@@ -1,0 +1,13 @@
+"""The audit trail: an event for every change (flush listener) and every consultation."""
+
+from capintra.audit.models import AuditEvent
+from capintra.audit.service import install_listeners
+from capintra.audit.views import bp
+from capintra.features import Feature
+
+FEATURE = Feature(
+    name="audit",
+    blueprints=((bp, "/audit"),),
+    models=(AuditEvent,),
+    setup=(lambda app: install_listeners(),),
+)

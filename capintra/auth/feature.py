@@ -1,0 +1,7 @@
+"""Accounts, signing in and out, sessions."""
+
+from capintra.auth.models import User, WebSession
+from capintra.auth.views import bp
+from capintra.features import Feature
+
+FEATURE = Feature(name="auth", blueprints=((bp, None),), models=(User, WebSession))
