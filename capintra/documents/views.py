@@ -10,13 +10,14 @@ from capintra.audit.service import record_event
 from capintra.database import writes
 from capintra.documents import queries, services
 from capintra.documents.forms import submitted_upload_form
+from capintra.errors import StaleVersion, check_version
 from capintra.extensions import db
 from capintra.households import queries as household_queries
 from capintra.households.forms import DeleteForm
 from capintra.households.models import Household
 from capintra.households.views import TabState, after_inline_save, render_tab
 from capintra.security import require
-from capintra.web.errors import StaleVersion, check_version, error_response
+from capintra.web.errors import error_response
 
 bp = Blueprint("documents", __name__)
 

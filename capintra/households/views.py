@@ -15,6 +15,7 @@ from capintra.audit.labels import ACTION_LABELS, ENTITY_LABELS, present_changes
 from capintra.audit.queries import shown_changes
 from capintra.audit.service import record_bulk, record_event
 from capintra.database import writes
+from capintra.errors import DomainError, StaleVersion, check_version
 from capintra.extensions import db
 from capintra.households import queries, services
 from capintra.households.forms import (
@@ -31,7 +32,6 @@ from capintra.households.forms import (
 from capintra.households.models import Household, Letter, Member, Note, Phase, Task
 from capintra.models import utcnow
 from capintra.security import can, require
-from capintra.web.errors import DomainError, StaleVersion, check_version
 from capintra.web.htmx import redirect_to, render, wants_partial
 from capintra.web.routing import db_id
 

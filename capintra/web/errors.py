@@ -1,8 +1,5 @@
-"""The error pages, for plain and htmx requests alike (DESIGN §4).
-
-The domain errors live in the core (`capintra.errors`); they are re-exported here for the
-views that still import them from this module.
-"""
+"""The error pages, for plain and htmx requests alike (DESIGN §4). The domain errors
+they answer live in the core (`capintra.errors`)."""
 
 from __future__ import annotations
 
@@ -13,18 +10,8 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from capintra.auth.sessions import keep_session_as_is
-from capintra.errors import DomainError, IllegalTransition, StaleVersion, check_version
+from capintra.errors import DomainError, StaleVersion
 from capintra.extensions import db
-
-__all__ = [
-    "DomainError",
-    "IllegalTransition",
-    "StaleVersion",
-    "check_version",
-    "error_response",
-    "register_error_handlers",
-]
-
 
 ERROR_TITLES = {
     400: _("Requête invalide"),
