@@ -1,6 +1,6 @@
 # capintra — everyday commands. Every target is idempotent: a second run installs nothing.
 #   make run     demo server on http://127.0.0.1:5000 (CAPINTRA_DEMO=1)
-#   make test    test suite (PYTEST_ARGS="-k foo -x" to pass options)
+#   make test    test suite, in parallel (PYTEST_ARGS="-k foo -x" to pass options)
 #   make lint    ruff check + format check + import contracts (lint-imports)
 # See `make help`.
 
@@ -12,6 +12,7 @@ PYTHON      ?= python3
 VENV        ?= .venv
 BIN         := $(VENV)/bin
 PYTEST_ARGS ?=
+PYTEST_WORKERS ?= auto
 BENCH_ARGS  ?=
 NPM         ?= npm
 
@@ -79,8 +80,10 @@ run: venv assets system-deps db
 	export CAPINTRA_DEMO=1; exec $(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 
 # --- Checks -------------------------------------------------------------------------------
+# In parallel (pytest-xdist): PYTEST_WORKERS=0 runs in one process. On PostgreSQL each
+# worker has its own schema of the test database (tests/conftest.py).
 test: venv assets system-deps
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 bench: venv assets
 	@sh scripts/apt-ensure.sh $(BENCH_PACKAGES)

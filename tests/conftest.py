@@ -17,31 +17,29 @@ from contextlib import contextmanager
 import pytest
 from flask.testing import FlaskClient
 from flask_sqlalchemy.session import Session as FlaskSQLAlchemySession
-from sqlalchemy import inspect, text
+from sqlalchemy import inspect
 
 from capintra import create_app
 from capintra.config import TestConfig
 from capintra.extensions import db
 from tests import factories
 from tests.clock import TimeMachine
-from tests.databases import dispose, scratch_database
+from tests.databases import dispose, postgresql_schema, scratch_database
 
 # Nothing a test run does may touch the repository's instance folder (the demo database).
 os.environ.setdefault("CAPINTRA_INSTANCE_PATH", tempfile.mkdtemp(prefix="capintra-instance-"))
 CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|"X-CSRFToken": "([^"]+)"')
 
 
-def _database_url(tmp_path_factory) -> str:
-    url = os.environ.get("CAPINTRA_TEST_DATABASE_URL")
-    if url:
-        return url
-    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
-
-
-def _reset_postgresql(engine) -> None:
-    with engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
+def pytest_collection_modifyitems(config, items):
+    """Under pytest-xdist (`make test`: -n, --dist loadgroup), tests that share a costly
+    server stay on one worker: the browser tests (one Chromium, one server) and each live
+    module (one gunicorn)."""
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.xdist_group("browser"))
+        elif item.get_closest_marker("live"):
+            item.add_marker(pytest.mark.xdist_group(f"live:{item.module.__name__}"))
 
 
 class BoundSession(FlaskSQLAlchemySession):
@@ -75,7 +73,15 @@ def make_test_app(database_url: str, tmp_dir, **overrides):
 
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory):
-    return _database_url(tmp_path_factory)
+    """SQLite: a file of this run (of this xdist worker). PostgreSQL: the database of
+    CAPINTRA_TEST_DATABASE_URL, in a schema of this worker's own (`test_gw0`…), emptied
+    at the start and dropped at the end."""
+    url = os.environ.get("CAPINTRA_TEST_DATABASE_URL")
+    if not url:
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+        return
+    with postgresql_schema(url, f"test_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -84,11 +90,10 @@ def app(database_url, tmp_path_factory):
 
     app = make_test_app(database_url, tmp_path_factory.mktemp("files"))
     with app.app_context():
-        if db.engine.dialect.name == "postgresql":
-            _reset_postgresql(db.engine)
         upgrade()
         db.session.remove()
-    return app
+    yield app
+    dispose(app)  # before the worker's schema is dropped
 
 
 @contextmanager

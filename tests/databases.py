@@ -25,9 +25,19 @@ def scratch_database(test_url: str, tmp_dir: Path) -> Iterator[str]:
         path = tmp_dir / f"scratch-{secrets.token_hex(4)}.db"
         yield f"sqlite:///{path}"
         return
-    schema = f"scratch_{secrets.token_hex(6)}"
+    with postgresql_schema(test_url, f"scratch_{secrets.token_hex(6)}") as url:
+        yield url
+
+
+@contextmanager
+def postgresql_schema(test_url: str, schema: str) -> Iterator[str]:
+    """PostgreSQL: the test database's URL with `search_path` set to `schema`, created
+    empty (dropped first if a previous run left it) and dropped with everything in it at
+    the end. Each pytest-xdist worker runs in its own (`test_gw0`…), so they share one
+    database without seeing each other's tables."""
     admin = create_engine(test_url)
     with admin.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
     url = make_url(test_url).update_query_dict({"options": f"-csearch_path={schema}"})
     try:
