@@ -1,47 +1,32 @@
 """The role matrix: every route × method × (anonymous, each role, admin) → its status.
 
-Generated from `app.url_map` and `capintra.security.CAPABILITIES`, so a new route is
-covered the day it is added: it must declare a capability (@require / @public), its URL
-variables must have a value in tests/route_params.py, and if its normal answer is not
-the default (GET 200, POST with an empty form 422) it is written in EXPECTED below.
-Every answer also carries the security headers, and every page passes the CSP checks.
+Generated from `app.url_map`, so a new route is covered the day it is added; its
+expected statuses come from the hand-written table in tests/security/role_table.py (the
+independent oracle, read against DESIGN §1), never from `capintra.security.CAPABILITIES`.
+A route missing from the table, or a line of the table naming no route, fails with a
+message saying which line to add or remove. Routes that name a note or a document are
+also played on a confidential one (HIDDEN_TABLE). Every answer also carries the security
+headers, and every page passes the CSP checks.
 """
 
 from __future__ import annotations
+
+import re
 
 import pytest
 
 from capintra.security import CAPABILITIES, PUBLIC, require
 from tests.checks import assert_csp_safe_html, assert_local_redirect, assert_security_headers
 from tests.conftest import Browser, csrf_token_from, login, make_test_app, rolled_back
-from tests.routes import (
-    METHODS,
-    ROLES,
-    all_routes,
-    capability_of,
-    collection_app,
-    role_holds,
-    url_for_route,
-)
+from tests.routes import METHODS, ROLES, all_routes, capability_of, collection_app, url_for_route
+from tests.security.role_table import HIDDEN_TABLE, LOGIN, ROUTE_TABLE, expected, line_to_add
 
 PRINCIPALS = ("anonymous", "anonymous-htmx", *ROLES)
 
-#: The normal answer of a route to whoever may use it, GET as is, POST with an empty form
-#: (and a valid CSRF token), where it differs from DEFAULT. A dict gives answers per
-#: principal, "default" for the others.
-EXPECTED: dict[tuple[str, str], int | dict[str, int]] = {
-    ("auth.login", "GET"): {"anonymous": 200, "anonymous-htmx": 200, "default": 302},
-    ("auth.logout", "POST"): 303,
-    ("admin.index", "GET"): 302,
-}
-DEFAULT = {"GET": 200, "POST": 422}
 
-
-def expected_status(route, principal: str) -> int:
-    expected = EXPECTED.get(route.key, DEFAULT[route.method])
-    if isinstance(expected, dict):
-        return expected.get(principal, expected.get("default", DEFAULT[route.method]))
-    return expected
+def names_a_confidential_item(route) -> bool:
+    """Routes on one note or one document: what can be confidential today."""
+    return "document_id" in route.variables or "/notes/<" in route.rule
 
 
 def pytest_generate_tests(metafunc):
@@ -49,6 +34,14 @@ def pytest_generate_tests(metafunc):
         cases = [(route, who) for route in all_routes() for who in PRINCIPALS]
         metafunc.parametrize(
             ("route", "principal"),
+            cases,
+            ids=[f"{route.method}-{route.endpoint}-{who}" for route, who in cases],
+        )
+    if {"hidden_route", "principal"} <= set(metafunc.fixturenames):
+        routes = [route for route in all_routes() if names_a_confidential_item(route)]
+        cases = [(route, who) for route in routes for who in PRINCIPALS]
+        metafunc.parametrize(
+            ("hidden_route", "principal"),
             cases,
             ids=[f"{route.method}-{route.endpoint}-{who}" for route, who in cases],
         )
@@ -63,45 +56,108 @@ def _anonymous(client, *, needs_token: bool) -> Browser:
     return browser
 
 
-def test_route(client, make, route, principal):
+def _request(client, make, route, principal: str, url: str):
     capability = capability_of(client.application, route.endpoint)
     assert capability is not None, (
         f"{route}: the view declares no capability. Decorate it with "
         "@require('<capability of capintra.security.CAPABILITIES>') or @public."
     )
     assert route.method in METHODS, f"{route}: only GET and POST routes are expected"
-    anonymous = principal.startswith("anonymous")
-    if anonymous:
+    if principal.startswith("anonymous"):
         browser = _anonymous(client, needs_token=capability == PUBLIC and route.method == "POST")
     else:
         browser = login(client, make.user(principal))
-    url = url_for_route(route)
     headers = {"HX-Request": "true"} if principal == "anonymous-htmx" else {}
     if route.method == "GET":
-        response = browser.get(url, headers=headers)
-    else:
-        response = browser.post(url, data={}, headers=headers)
-    status = response.status_code
-    where = f"{route} as {principal}"
+        return browser.get(url, headers=headers)
+    return browser.post(url, data={}, headers=headers)
 
-    allowed = capability == PUBLIC if anonymous else role_holds(principal, capability)
-    if allowed:
-        expected = expected_status(route, principal)
-        assert status == expected, f"{where}: {status}, expected {expected} (EXPECTED?)"
-    elif principal == "anonymous-htmx":
-        assert status == 401, f"{where}: {status}"
+
+def _check(response, route, principal: str, want, where: str) -> None:
+    status = response.status_code
+    if want == LOGIN and principal == "anonymous-htmx":
+        assert status == 401, f"{where}: {status}, expected 401 (sign in first)"
         assert response.headers.get("HX-Redirect") == "/login", where
-    elif anonymous:
-        assert status == 302, f"{where}: {status}"
+    elif want == LOGIN:
+        assert status == 302, f"{where}: {status}, expected 302 to the login page"
         assert assert_local_redirect(response, where) == "/login", where
     else:
-        assert status == 403, f"{where}: {status}"
+        assert status == want, f"{where}: {status}, expected {want} (tests/security/role_table.py)"
 
     assert_security_headers(response, personal=route.endpoint != "static", where=where)
     if 300 <= status < 400:
         assert_local_redirect(response, where)
     if response.mimetype == "text/html":
         assert_csp_safe_html(response.get_data(as_text=True), where)
+
+
+def test_route(client, make, route, principal):
+    if route.key not in ROUTE_TABLE:
+        pytest.fail(
+            f"{route} is not in the role table: add the line\n    "
+            f"{line_to_add(*route.key)}\nto ROUTE_TABLE in tests/security/role_table.py.",
+            pytrace=False,
+        )
+    response = _request(client, make, route, principal, url_for_route(route))
+    _check(response, route, principal, expected(ROUTE_TABLE, route.key, principal),
+           f"{route} as {principal}")  # fmt: skip
+
+
+def _confidential_item_url(route) -> str:
+    """The route's URL on an officer's unshared note or document of a household file."""
+    from tests import factories
+    from tests.documents.samples import stored_document
+
+    household = factories.household()
+    values: dict[str, object] = {"household_id": household.id}
+    if "/notes/<" in route.rule:
+        values["item_id"] = factories.note(household, confidential=True).id
+    if "document_id" in route.variables:
+        values["document_id"] = stored_document(household, confidential=True).id
+    url = route.rule
+    for name in route.variables:
+        assert name in values, f"{route}: say in test_role_matrix.py what <{name}> is"
+        url = re.sub(rf"<(?:[^:<>]+:)?{name}>", str(values[name]), url, count=1)
+    return url
+
+
+def test_confidential_item_route(client, make, hidden_route, principal):
+    route = hidden_route
+    if route.key not in HIDDEN_TABLE:
+        pytest.fail(
+            f"{route} names a note or a document, which can be confidential: add the line\n"
+            f"    {line_to_add(*route.key)}\nto HIDDEN_TABLE in tests/security/role_table.py.",
+            pytrace=False,
+        )
+    response = _request(client, make, route, principal, _confidential_item_url(route))
+    where = f"{route} on a confidential item as {principal}"
+    _check(response, route, principal, expected(HIDDEN_TABLE, route.key, principal), where)
+
+
+def test_the_role_table_names_exactly_the_routes():
+    """Both ways: a route without a line, a line without a route (renamed or removed)."""
+    routes = all_routes(collection_app())
+    keys = {route.key for route in routes}
+    missing = sorted(keys - ROUTE_TABLE.keys())
+    stale = sorted(ROUTE_TABLE.keys() - keys)
+    hidden = {route.key for route in routes if names_a_confidential_item(route)}
+    hidden_missing = sorted(hidden - HIDDEN_TABLE.keys())
+    hidden_stale = sorted(HIDDEN_TABLE.keys() - hidden)
+    problems = [
+        *(f"add to ROUTE_TABLE: {line_to_add(*key)}" for key in missing),
+        *(f"remove from ROUTE_TABLE (no such route): {key}" for key in stale),
+        *(f"add to HIDDEN_TABLE: {line_to_add(*key)}" for key in hidden_missing),
+        *(f"remove from HIDDEN_TABLE (no such route on a note or document): {key}"
+          for key in hidden_stale),
+    ]  # fmt: skip
+    assert not problems, "tests/security/role_table.py:\n" + "\n".join(problems)
+
+
+def test_the_role_table_has_a_status_for_everyone():
+    for table in (ROUTE_TABLE, HIDDEN_TABLE):
+        for key, cells in table.items():
+            assert len(cells) == 5, f"{key}: anonymous, officer, assistant, manager, admin"
+            assert all(cell == LOGIN or isinstance(cell, int) for cell in cells), key
 
 
 def test_every_endpoint_declares_a_capability():

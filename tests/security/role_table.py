@@ -1,0 +1,125 @@
+"""Who may do what: the expected answer of every route to every kind of visitor, written
+by hand from DESIGN §1 — never computed from `capintra.security.CAPABILITIES`, which it
+checks. Read it line by line against the design:
+
+- signed-in people (officer, assistant, manager) all see the dashboard, the household
+  files and their tabs, and manage their own account;
+- officers and assistants create and edit household files, members, letters, notes,
+  tasks and documents; managers do not;
+- only officers change a file's phase and split a household;
+- confidential notes and documents exist for officers only: for everyone else a direct
+  URL answers 404 (HIDDEN_TABLE) — or 403 first, where the route is refused to the role;
+- managers read the audit trail; the admin is a manager with the admin flag, who also
+  manages users and operations;
+- the login page, the health check and static files are public.
+
+What a cell means, for whoever may use the route: a GET as is, a POST with an empty form
+(and a valid CSRF token) — 200 page, 422 form refused, 302/303 redirect. LOGIN: an
+anonymous visitor is sent to the login page (302; 401 with HX-Redirect for htmx).
+
+A new route fails tests/security/test_role_matrix.py until its line is added here.
+"""
+
+from __future__ import annotations
+
+LOGIN = "login"
+PRINCIPALS = ("anonymous", "officer", "assistant", "manager", "admin")
+
+# fmt: off
+#: (endpoint, method): anonymous, officer, assistant, manager, admin (a manager + admin flag)
+ROUTE_TABLE: dict[tuple[str, str], tuple[int | str, ...]] = {
+    # public
+    ("auth.login", "GET"):                      (200,   302, 302, 302, 302),
+    ("auth.login", "POST"):                     (422,   422, 422, 422, 422),
+    ("web.healthz", "GET"):                     (200,   200, 200, 200, 200),
+    ("static", "GET"):                          (200,   200, 200, 200, 200),
+    # every signed-in person
+    ("web.dashboard", "GET"):                   (LOGIN, 200, 200, 200, 200),
+    ("auth.change_password", "GET"):            (LOGIN, 200, 200, 200, 200),
+    ("auth.change_password", "POST"):           (LOGIN, 422, 422, 422, 422),
+    ("auth.logout", "POST"):                    (LOGIN, 303, 303, 303, 303),
+    # household files: everyone reads
+    ("households.index", "GET"):                (LOGIN, 200, 200, 200, 200),
+    ("households.detail", "GET"):               (LOGIN, 200, 200, 200, 200),
+    ("households.tab_members", "GET"):          (LOGIN, 200, 200, 200, 200),
+    ("households.tab_journal", "GET"):          (LOGIN, 200, 200, 200, 200),
+    ("households.tab_letters", "GET"):          (LOGIN, 200, 200, 200, 200),
+    ("households.tab_documents", "GET"):        (LOGIN, 200, 200, 200, 200),
+    ("households.tab_tasks", "GET"):            (LOGIN, 200, 200, 200, 200),
+    ("households.tab_history", "GET"):          (LOGIN, 200, 200, 200, 200),
+    ("households.tab_occupancy", "GET"):        (LOGIN, 200, 200, 200, 200),
+    ("households.tab_offers", "GET"):           (LOGIN, 200, 200, 200, 200),
+    ("households.tab_relocation", "GET"):       (LOGIN, 200, 200, 200, 200),
+    ("documents.download", "GET"):              (LOGIN, 200, 200, 200, 200),
+    # household files: officers and assistants write, managers do not
+    ("households.create", "GET"):               (LOGIN, 200, 200, 403, 403),
+    ("households.create", "POST"):              (LOGIN, 422, 422, 403, 403),
+    ("households.edit", "GET"):                 (LOGIN, 200, 200, 403, 403),
+    ("households.edit", "POST"):                (LOGIN, 422, 422, 403, 403),
+    ("households.members_add", "POST"):         (LOGIN, 422, 422, 403, 403),
+    ("households.members_edit", "GET"):         (LOGIN, 200, 200, 403, 403),
+    ("households.members_edit", "POST"):        (LOGIN, 422, 422, 403, 403),
+    ("households.members_delete", "POST"):      (LOGIN, 422, 422, 403, 403),
+    ("households.notes_add", "POST"):           (LOGIN, 422, 422, 403, 403),
+    ("households.notes_edit", "GET"):           (LOGIN, 200, 200, 403, 403),
+    ("households.notes_edit", "POST"):          (LOGIN, 422, 422, 403, 403),
+    ("households.notes_delete", "POST"):        (LOGIN, 422, 422, 403, 403),
+    ("households.letters_add", "POST"):         (LOGIN, 422, 422, 403, 403),
+    ("households.letters_edit", "GET"):         (LOGIN, 200, 200, 403, 403),
+    ("households.letters_edit", "POST"):        (LOGIN, 422, 422, 403, 403),
+    ("households.letters_delete", "POST"):      (LOGIN, 422, 422, 403, 403),
+    ("households.tasks_add", "POST"):           (LOGIN, 422, 422, 403, 403),
+    ("households.tasks_edit", "GET"):           (LOGIN, 200, 200, 403, 403),
+    ("households.tasks_edit", "POST"):          (LOGIN, 422, 422, 403, 403),
+    ("households.tasks_delete", "POST"):        (LOGIN, 422, 422, 403, 403),
+    ("documents.upload", "POST"):               (LOGIN, 422, 422, 403, 403),
+    ("documents.delete", "POST"):               (LOGIN, 422, 422, 403, 403),
+    # the social follow-up: officers only
+    ("households.phase", "POST"):               (LOGIN, 422, 403, 403, 403),
+    ("households.split", "POST"):               (LOGIN, 422, 403, 403, 403),
+    # audit trail: managers (and so the admin)
+    ("audit.index", "GET"):                     (LOGIN, 403, 403, 200, 200),
+    # administration: the admin flag only
+    ("admin.index", "GET"):                     (LOGIN, 403, 403, 403, 302),
+    ("admin.users", "GET"):                     (LOGIN, 403, 403, 403, 200),
+    ("admin.user_new", "GET"):                  (LOGIN, 403, 403, 403, 200),
+    ("admin.user_new", "POST"):                 (LOGIN, 403, 403, 403, 422),
+    ("admin.user_edit", "GET"):                 (LOGIN, 403, 403, 403, 200),
+    ("admin.user_edit", "POST"):                (LOGIN, 403, 403, 403, 422),
+    ("admin.user_password", "GET"):             (LOGIN, 403, 403, 403, 200),
+    ("admin.user_password", "POST"):            (LOGIN, 403, 403, 403, 422),
+    ("admin.user_reassign", "GET"):             (LOGIN, 403, 403, 403, 200),
+    ("admin.user_reassign", "POST"):            (LOGIN, 403, 403, 403, 422),
+    ("admin.user_deactivate", "POST"):          (LOGIN, 403, 403, 403, 422),
+    ("admin.user_reactivate", "POST"):          (LOGIN, 403, 403, 403, 422),
+    ("admin.user_unlock", "POST"):              (LOGIN, 403, 403, 403, 422),
+    ("admin.operations", "GET"):                (LOGIN, 403, 403, 403, 200),
+    ("admin.operation_new", "GET"):             (LOGIN, 403, 403, 403, 200),
+    ("admin.operation_new", "POST"):            (LOGIN, 403, 403, 403, 422),
+    ("admin.operation_edit", "GET"):            (LOGIN, 403, 403, 403, 200),
+    ("admin.operation_edit", "POST"):           (LOGIN, 403, 403, 403, 422),
+}
+
+#: The same routes on a *confidential* item (an officer's unshared note or document):
+#: it exists for officers only; a role the route already refuses gets its 403 first.
+HIDDEN_TABLE: dict[tuple[str, str], tuple[int | str, ...]] = {
+    ("households.notes_edit", "GET"):           (LOGIN, 200, 404, 403, 403),
+    ("households.notes_edit", "POST"):          (LOGIN, 422, 404, 403, 403),
+    ("households.notes_delete", "POST"):        (LOGIN, 422, 404, 403, 403),
+    ("documents.download", "GET"):              (LOGIN, 200, 404, 404, 404),
+    ("documents.delete", "POST"):               (LOGIN, 422, 404, 403, 403),
+}
+# fmt: on
+
+
+def expected(table: dict, key: tuple[str, str], principal: str) -> int | str:
+    """The cell for that principal ("anonymous-htmx" reads the anonymous column)."""
+    column = "anonymous" if principal.startswith("anonymous") else principal
+    return table[key][PRINCIPALS.index(column)]
+
+
+def line_to_add(endpoint: str, method: str) -> str:
+    return (
+        f"({endpoint!r}, {method!r}): (anonymous, officer, assistant, manager, admin) — "
+        "the statuses DESIGN §1 gives"
+    )
