@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
-from capintra.auth.models import WebSession
-from capintra.extensions import db
 from tests.conftest import Browser, csrf_token_from, login
 from tests.routes import (
     all_routes,
@@ -14,19 +10,7 @@ from tests.routes import (
     first_role_holding,
     url_for_route,
 )
-
-
-def snapshot() -> dict[str, list]:
-    """Every row of every table, the audit trail included; of the session store, the ids
-    only (a refused request may still store the session's own CSRF token)."""
-    db.session.expire_all()
-    rows = {
-        table.name: sorted(map(tuple, db.session.execute(select(table)).all()), key=repr)
-        for table in db.metadata.sorted_tables
-        if table.name != WebSession.__tablename__
-    }
-    rows["web_session ids"] = sorted(db.session.scalars(select(WebSession.id)))
-    return rows
+from tests.snapshots import snapshot
 
 
 def pytest_generate_tests(metafunc):
