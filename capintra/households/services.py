@@ -40,6 +40,9 @@ SOCIAL_FIELDS = frozenset(
      "committee_blocking_point", "committee_decision"}
 )  # fmt: skip
 
+#: A member's field only officers read and write: the health data behind a housing need.
+OFFICER_ONLY_MEMBER_FIELDS = frozenset({"disability_need"})
+
 NUMERO_UNIQUE_NOTICE = timedelta(days=30)
 
 
@@ -213,10 +216,13 @@ def note_confidential_for(author: User, requested: bool | None) -> bool:
 def save_item(item: Member | Note | Letter | Task, data: dict, author: User) -> None:
     """Copy a member's, note's, letter's or task's fields, with their rules: a note is
     confidential unless its officer shares it (others cannot write confidential notes);
-    a task's completion date follows `done` (kept when a done task is edited again)."""
+    a task's completion date follows `done` (kept when a done task is edited again); a
+    member's disability need is written by officers only."""
     data = dict(data)
     shared = data.pop("shared", None)
     done = data.pop("done", None) if isinstance(item, Task) else None
+    if isinstance(item, Member) and not user_can(author, "household.confidential"):
+        data = {k: v for k, v in data.items() if k not in OFFICER_ONLY_MEMBER_FIELDS}
     for name, value in data.items():
         setattr(item, name, value)
     if isinstance(item, Note):
