@@ -32,17 +32,36 @@
     showError("Le serveur ne répond pas. Vérifiez la connexion puis réessayez.");
   });
 
-  // Confirmation for destructive buttons, without inline handlers: data-confirm="…".
+  // One confirmation per destructive form, never two. The form says it once, in
+  // hx-confirm="…": htmx asks when it sends the form; when htmx does not (not loaded,
+  // or a form without hx-post), the browser posts the form and this asks instead.
+  function htmxSends(form) {
+    return Boolean(window.htmx) && form.hasAttribute("hx-post");
+  }
   document.addEventListener("submit", function (event) {
     var form = event.target;
-    var message = form.getAttribute && form.getAttribute("data-confirm");
-    if (message && !window.confirm(message)) { event.preventDefault(); }
-  }, true);
-  document.addEventListener("htmx:confirm", function (event) {
-    var elt = event.detail.elt;
-    var message = elt.getAttribute && elt.getAttribute("data-confirm");
-    if (!message) { return; }
-    event.preventDefault();
-    if (window.confirm(message)) { event.detail.issueRequest(true); }
+    var message = form.getAttribute && form.getAttribute("hx-confirm");
+    if (!message || htmxSends(form)) { return; }
+    if (!window.confirm(message)) { event.preventDefault(); }
+  });
+
+  // After an inline save (HX-Trigger: capintra:saved, sent before the swap) the part
+  // that changed is swapped in; if the focus was on something that is gone (the button
+  // just used), it moves to that part's heading, so keyboard and screen-reader users
+  // carry on from there instead of from the top of the page.
+  var savedBy = null;
+  document.addEventListener("capintra:saved", function (event) {
+    savedBy = event.target;
+  });
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var config = event.detail.requestConfig;
+    if (!savedBy || !config || config.elt !== savedBy) { return; }
+    savedBy = null;
+    var active = document.activeElement;
+    if (active && active !== document.body && document.contains(active)) { return; }
+    var heading = event.detail.target && event.detail.target.querySelector("h1, h2, h3");
+    if (!heading) { return; }
+    heading.setAttribute("tabindex", "-1");
+    heading.focus();
   });
 })();
