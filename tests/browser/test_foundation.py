@@ -35,11 +35,49 @@ def test_csp_blocks_inline_script(live_server, page):
     page.problems.clear()
 
 
+#: True once no CSS transition or (finite) animation is running on the page.
+AT_REST = """() => document.getAnimations().every(a => a.playState !== "running"
+    || a.effect.getComputedTiming().iterations === Infinity)"""
+
+
+def wait_until_at_rest(page) -> None:
+    """The page as a user sees it once nothing moves. Bootstrap eases a button's colours
+    in over 150 ms on hover or focus: axe reading the computed colours meanwhile sees an
+    outline button's text halfway to white on a background halfway to blue, and reports
+    a contrast failure that depends on timing. So the pointer leaves the content (x=0 is
+    the page's margin) and the check waits for every transition to end."""
+    page.mouse.move(0, 0)
+    page.wait_for_function(AT_REST)
+
+
 def assert_accessible(page, where: str) -> None:
     from axe_playwright_python.sync_playwright import Axe
 
+    wait_until_at_rest(page)
     results = Axe().run(page)
     assert results.violations_count == 0, f"{where}:\n{results.generate_report()}"
+
+
+def test_the_accessibility_check_waits_for_transitions_to_end(live_server, chromium):
+    """A button caught mid-transition fails axe's contrast rule; assert_accessible checks
+    the page at rest. Transitions are slowed here (10 s, injected past the CSP) so that
+    the raw check surely falls inside one."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    context = chromium.new_context(locale="fr-FR", bypass_csp=True)
+    try:
+        page = context.new_page()
+        sign_in(page, live_server, *live_server.make_user("admin"))
+        page.goto(live_server.url("/admin/users/"))
+        slow = page.add_style_tag(content=".btn { transition-duration: 10s !important; }")
+        modify = page.locator("#users-table").get_by_role("link", name=re.compile("Modifier"))
+        modify.first.hover()
+        raw = Axe().run(page)
+        assert [v["id"] for v in raw.response["violations"]] == ["color-contrast"]
+        slow.evaluate("style => style.remove()")  # the way back takes the usual 150 ms
+        assert_accessible(page, "/admin/users/ with a button mid-transition")
+    finally:
+        context.close()
 
 
 def test_login_page_is_accessible(live_server, page):
