@@ -7,7 +7,6 @@ import os
 from pathlib import Path
 
 from flask import Flask, url_for
-from werkzeug.routing import BuildError
 
 from capintra import database, features
 from capintra.auth.models import User
@@ -16,8 +15,7 @@ from capintra.cli import register_commands
 from capintra.config import Config, _instance_secret
 from capintra.extensions import babel, csrf, db, htmx, login_manager, migrate
 from capintra.security import can, enforce_access
-from capintra.web import NAVIGATION
-from capintra.web import bp as web_bp
+from capintra.web import pages
 from capintra.web.errors import register_error_handlers
 from capintra.web.formatting import register_filters
 from capintra.web.headers import register_headers
@@ -28,6 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 #: The features, in the order their blueprints are registered: each is a folder with a
 #: feature.py (capintra.features). Adding a feature adds a line here, nothing else.
 FEATURES = (
+    "capintra.web",
     "capintra.auth",
     "capintra.admin",
     "capintra.audit",
@@ -111,19 +110,15 @@ def _init_extensions(app: Flask) -> None:
 
     def nav_items():
         items = []
-        for endpoint, label, capability in NAVIGATION:
-            if not can(capability):
-                continue
-            try:
-                items.append((endpoint, url_for(endpoint), label))
-            except BuildError:
-                continue  # feature not built yet
+        for item in features.navigation():
+            if can(item.capability):
+                items.append((item.endpoint, url_for(item.endpoint), item.label))
         return items
 
     app.jinja_env.globals.update(can=can, nav_items=nav_items)
 
 
 def _register_features(app: Flask) -> None:
-    app.register_blueprint(web_bp)
     features.install(app, features.load(FEATURES))
+    pages.install(app)
     register_commands(app)

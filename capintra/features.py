@@ -31,6 +31,16 @@ class DashboardSection:
 
 
 @dataclass(frozen=True)
+class NavItem:
+    """An entry of the main menu, shown to whoever holds `capability`."""
+
+    endpoint: str
+    label: Any
+    capability: str
+    order: int
+
+
+@dataclass(frozen=True)
 class Feature:
     name: str
     #: (blueprint, url_prefix) pairs, registered in this order.
@@ -40,6 +50,16 @@ class Feature:
     #: Called once per application: listeners, converters…
     setup: tuple[Callable[[Flask], None], ...] = ()
     dashboard_sections: tuple[DashboardSection, ...] = ()
+    #: Main menu entries (capintra.features.NavItem), placed by their `order`.
+    navigation: tuple[NavItem, ...] = ()
+    #: What in the feature can be confidential (capintra.confidentiality.Confidential).
+    confidential: tuple[Any, ...] = ()
+    #: Record pages it serves (capintra.web.pages.RecordPage) and the tabs it adds to
+    #: any record page, its own or another feature's (capintra.web.pages.Tab).
+    pages: tuple[Any, ...] = ()
+    tabs: tuple[Any, ...] = ()
+    #: Records that may own documents (capintra.documents.owners.DocumentOwner).
+    document_owners: tuple[Any, ...] = ()
 
 
 def load(modules: Iterable[str]) -> list[Feature]:
@@ -63,3 +83,13 @@ def features() -> list[Feature]:
 
 def dashboard_sections() -> list[DashboardSection]:
     return [section for feature in features() for section in feature.dashboard_sections]
+
+
+def navigation() -> list[NavItem]:
+    items = [item for feature in features() for item in feature.navigation]
+    return sorted(items, key=lambda item: item.order)
+
+
+def declared(kind: str) -> list[Any]:
+    """Every feature's declarations of one kind (`"tabs"`, `"document_owners"`…)."""
+    return [item for feature in features() for item in getattr(feature, kind)]

@@ -1080,7 +1080,7 @@ def _seed_documents(
         )
         document = store_upload(
             upload,
-            household=household,
+            owner=household,
             kind=kind,
             title=title,
             confidential=confidential,

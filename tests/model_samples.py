@@ -43,7 +43,8 @@ def _document():
 
     return _committed(
         Document(
-            household_id=factories.household().id,
+            owner_type="household",
+            owner_id=factories.household().id,
             original_name="avis-imposition.pdf",
             content_type="application/pdf",
             size=1234,

@@ -38,10 +38,14 @@ def _household_model():
     return Household
 
 
-def _document_id() -> int:
+def _document_id(values: dict) -> int:
+    """A stored document: of the household in the same URL, if there is one."""
+    from capintra.extensions import db
     from tests.documents.samples import stored_document
 
-    return stored_document().id
+    household_id = values.get("household_id")
+    owner = db.session.get(_household_model(), household_id) if household_id else None
+    return stored_document(owner).id
 
 
 ROUTE_PARAMS = {

@@ -9,54 +9,52 @@ when it was shared ("Note partagée"), as if created then.
 
 from __future__ import annotations
 
-from sqlalchemy import Select, and_, case, literal, select
+from sqlalchemy import Select, and_, case, exists, literal, select
 from sqlalchemy.orm import joinedload, with_expression
 
 from capintra.audit.classification import COLUMNS, Kind
 from capintra.audit.models import AuditEvent
-from capintra.documents.models import Document
+from capintra.confidentiality import hidden_rules, rules
 from capintra.extensions import db
 
-# TODO issue 7: feature registry (audit names a feature: households)
-from capintra.households.models import Note
 
-#: What may be confidential, and what its sharing is shown as to those who could not see it.
-SHARED_ACTIONS = {"note": "note_shared", "document": "document_shared"}
-
-
-def without_confidential(query: Select, household_id: int | None = None) -> Select:
+def without_confidential(query: Select) -> Select:
     """The trail as someone without the right to confidential content sees it.
 
     Dropped: events flagged confidential (written while their item was confidential: its
-    creation, edits, reads) and every event about an item confidential now. The update
-    that shared an item (its `confidential` went from true to false) is shown as the
-    item's sharing (`seen_as`), with no changes (shown_changes): for them the item
-    begins there. Its later edits show as usual.
+    creation, edits, reads) and every event about an item confidential now (the
+    confidentiality policy's rules the reader does not hold). The update that shared an
+    item (its confidential column went from true to false) is shown as the item's
+    sharing (`seen_as`, the rule's `shared_action`), with no changes (shown_changes): for
+    them the item begins there. Its later edits show as usual.
     """
-    hidden_notes = select(Note.id).where(Note.confidential.is_(True))
-    hidden_documents = select(Document.id).where(Document.confidential.is_(True))
-    if household_id is not None:
-        hidden_notes = hidden_notes.where(Note.household_id == household_id)
-        hidden_documents = hidden_documents.where(Document.household_id == household_id)
-    was_confidential = AuditEvent.changes[("confidential", 0)].as_boolean().is_(True)
-    seen_as = case(
-        *(
-            (and_(AuditEvent.entity_type == entity, AuditEvent.action == "update",
-                  was_confidential), literal(shared))
-            for entity, shared in SHARED_ACTIONS.items()
-        ),
-        else_=AuditEvent.action,
-    )  # fmt: skip
-    return query.where(
-        AuditEvent.confidential.is_(False),
-        ~and_(AuditEvent.entity_type == "note", AuditEvent.entity_id.in_(hidden_notes)),
-        ~and_(AuditEvent.entity_type == "document", AuditEvent.entity_id.in_(hidden_documents)),
-    ).options(with_expression(AuditEvent.seen_as, seen_as))
+    rules = hidden_rules()
+    conditions = [AuditEvent.confidential.is_(False)]
+    shared = []
+    for rule in rules:
+        hidden_now = exists(
+            select(rule.model.id).where(rule.model.id == AuditEvent.entity_id, rule.hidden())
+        )
+        conditions.append(~and_(AuditEvent.entity_type == rule.entity_type, hidden_now))
+        if rule.shared_action:
+            was_confidential = AuditEvent.changes[(rule.column, 0)].as_boolean().is_(True)
+            sharing = and_(
+                AuditEvent.entity_type == rule.entity_type,
+                AuditEvent.action == "update",
+                was_confidential,
+            )
+            shared.append((sharing, literal(rule.shared_action)))
+    seen_as = case(*shared, else_=AuditEvent.action) if shared else AuditEvent.action
+    return query.where(*conditions).options(with_expression(AuditEvent.seen_as, seen_as))
+
+
+def _shared_actions() -> set[str]:
+    return {rule.shared_action for rule in rules() if rule.shared_action}
 
 
 def is_sharing(event: AuditEvent) -> bool:
     """Shown as the sharing of a once-confidential item (see without_confidential)."""
-    return event.seen_as in SHARED_ACTIONS.values()
+    return event.seen_as in _shared_actions()
 
 
 def shown_changes(event: AuditEvent, sensitive: bool) -> dict:

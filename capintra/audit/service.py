@@ -53,9 +53,12 @@ def _jsonable(value: Any) -> Any:
 
 
 def _household_id(obj: Any) -> int | None:
-    """The household file an object belongs to, for the file's history tab."""
+    """The household file an object belongs to, for the file's history tab: the file
+    itself, a row with a `household_id`, or a document (any record's) owned by a file."""
     if obj.__tablename__ == "household":
         return obj.id
+    if getattr(obj, "owner_type", None) == "household":
+        return obj.owner_id
     return getattr(obj, "household_id", None)
 
 

@@ -1,12 +1,12 @@
-"""Documents: files attached to a household (and later buildings, incidents, orders,
-contracts), stored outside the web root under a generated name."""
+"""Documents: files attached to any record (a household file, later a building, an
+incident, an order, a contract), stored outside the web root under a generated name."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import BigInteger, Boolean, ForeignKey, String
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from capintra.extensions import db
@@ -28,14 +28,17 @@ class DocumentKind(LabelledEnum):
 class Document(VersionedMixin, SoftDeleteMixin, db.Model):
     """Pièce jointe: a file stored outside the web root under a generated name.
 
-    Attached to a household now; buildings, incidents, orders and contracts get their
-    own owner column when they arrive.
+    Its owner is any record: `owner_type` is the owner's table (`household`), `owner_id`
+    its id. The owner's feature declares it (`DocumentOwner`), hosts the upload and the
+    list on its page, and says who may reach its documents.
     """
 
     __tablename__ = "document"
+    __table_args__ = (Index("ix_document_owner", "owner_type", "owner_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    household_id: Mapped[int | None] = mapped_column(ForeignKey("household.id"), index=True)
+    owner_type: Mapped[str] = mapped_column(String(40))
+    owner_id: Mapped[int] = mapped_column(Integer)
     kind: Mapped[DocumentKind] = mapped_column(
         enum_column(DocumentKind), default=DocumentKind.AUTRE
     )

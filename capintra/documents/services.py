@@ -18,23 +18,23 @@ import tempfile
 import unicodedata
 import zipfile
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 
 from babel.numbers import format_decimal
 from flask import current_app
 from flask_babel import gettext as _
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
+from capintra.confidentiality import user_may_see_confidential
 from capintra.documents.models import Document, DocumentKind
 from capintra.errors import DomainError
 from capintra.extensions import db
 from capintra.models import utcnow
-from capintra.security import user_can
 
 if TYPE_CHECKING:
-    from werkzeug.datastructures import FileStorage
-
     from capintra.auth.models import User
-    from capintra.households.models import Household
+    from werkzeug.datastructures import FileStorage
 
 PDF = ("application/pdf", "pdf")
 JPEG = ("image/jpeg", "jpg")
@@ -227,14 +227,15 @@ def _write_atomically(path: Path, data: bytes) -> None:
 def store_upload(
     file_storage: FileStorage,
     *,
-    household: Household,
+    owner: Any,
     kind: DocumentKind | None,
     title: str | None,
     confidential: bool,
     delete_after_use: bool,
     uploader: User,
 ) -> Document:
-    """Check and store an uploaded file; returns the new (flushed) Document.
+    """Check and store an uploaded file as a document of `owner` (any record: a
+    household file, a building…); returns the new (flushed) Document.
 
     Raises DocumentTooLarge above MAX_DOCUMENT_SIZE and UploadRefused for a type we do
     not accept; nothing is written then. Only those who may see confidential documents
@@ -253,10 +254,11 @@ def store_upload(
 
     storage_name = f"{secrets.token_hex(16)}.{extension}"
     document = Document(
-        household_id=household.id,
+        owner_type=owner.__tablename__,
+        owner_id=owner.id,
         kind=kind or DocumentKind.AUTRE,
         title=(title or "").strip(),
-        confidential=bool(confidential) and user_can(uploader, "household.confidential"),
+        confidential=bool(confidential) and user_may_see_confidential(uploader, Document),
         delete_after_use=bool(delete_after_use),
         original_name=clean_original_name(file_storage.filename, extension),
         content_type=content_type,
@@ -273,6 +275,16 @@ def store_upload(
         discard_content(document)
         raise
     return document
+
+
+def commit_upload(document: Document) -> None:
+    """Commit the upload; if the commit fails, its stored file goes too."""
+    try:
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        discard_content(document)
+        raise
 
 
 def discard_content(document: Document) -> None:
@@ -308,22 +320,15 @@ def _keep_after_rollback(session, previous_transaction) -> None:
 
 
 def install_document_listeners() -> None:
-    from sqlalchemy import event
-    from sqlalchemy.orm import Session
-
     if not event.contains(Session, "after_commit", _destroy_after_commit):
         event.listen(Session, "after_commit", _destroy_after_commit)
         event.listen(Session, "after_soft_rollback", _keep_after_rollback)
 
 
-def awaiting_deletion(household: Household, documents: list[Document]) -> list[Document]:
-    """The household's "delete after use" supporting documents still stored, once the file
-    has moved past diagnostic (DESIGN §5: supporting documents deleted once used).
-
-    Works on the tab's list (already filtered for the user), so it costs no query.
-    """
-    if not household.phase.supporting_documents_used:
-        return []
+def awaiting_deletion(documents: list[Document]) -> list[Document]:
+    """The "delete after use" supporting documents still stored, among `documents` (a
+    tab's list, already filtered for the user: no query), once their owner says they
+    have been used (DESIGN §5: supporting documents deleted once used)."""
     return [d for d in documents if d.delete_after_use and d.purged_at is None and not d.is_deleted]
 
 

@@ -1,7 +1,11 @@
 """Household files: list and search, the file and its tabs, dashboards."""
 
-from capintra.features import DashboardSection, Feature
-from capintra.households import dashboard
+from flask_babel import lazy_gettext as _l
+
+from capintra.confidentiality import Confidential
+from capintra.documents.owners import DocumentOwner
+from capintra.features import DashboardSection, Feature, NavItem
+from capintra.households import dashboard, pages, queries
 from capintra.households.models import (
     Household,
     HouseholdSearchTerm,
@@ -19,6 +23,11 @@ FEATURE = Feature(
     blueprints=((bp, "/households"),),
     models=(Household, HouseholdSearchTerm, Member, Note, Letter, Task, PhaseChange),
     setup=(lambda app: install_search_listeners(),),
+    navigation=(NavItem("households.index", _l("Ménages"), "household.view", 10),),
+    confidential=(Confidential(Note, shared_action="note_shared"),),
+    pages=(pages.PAGE,),
+    tabs=pages.TABS,
+    document_owners=(DocumentOwner(Household, queries.get_household_or_404),),
     dashboard_sections=(
         DashboardSection(
             "household.social", "households/_dashboard_officer.html", dashboard.officer_section

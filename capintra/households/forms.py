@@ -233,7 +233,3 @@ class PhaseForm(RequiredVersionForm):
 
 class SplitForm(RequiredVersionForm):
     member_id = HiddenField(validators=[DataRequired(), record_id])
-
-
-class DeleteForm(RequiredVersionForm):
-    """A button that soft-deletes the record whose version it shows."""

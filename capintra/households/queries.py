@@ -7,13 +7,14 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask import abort
-from sqlalchemy import Select, case, select, tuple_
+from sqlalchemy import Select, and_, case, func, select, tuple_
 from sqlalchemy.orm import joinedload
 
 from capintra.admin.models import Operation
 from capintra.audit.models import AuditEvent
 from capintra.audit.queries import readable, without_confidential
 from capintra.auth.models import User
+from capintra.confidentiality import may_see, visible
 from capintra.documents.models import Document
 from capintra.extensions import db
 from capintra.households.models import (
@@ -238,35 +239,22 @@ def members_of(household: Household) -> list[Member]:
 RELATION_ORDER = {relation.value: rank for rank, relation in enumerate(Relation)}
 
 
-def _confidential_filter(model):
-    """Non-officers never see confidential items: they do not exist for them."""
-    if can("household.confidential"):
-        return True
-    return model.confidential.is_(False)
-
-
-def _items_of(model, household: Household, order, *options, confidential=False) -> list:
-    """A tab's list: the household's items not deleted (nor hidden from the reader)."""
-    query = select(model).where(model.household_id == household.id, model.deleted_at.is_(None))
-    if confidential:
-        query = query.where(_confidential_filter(model))
+def _items_of(model, household: Household, order, *options) -> list:
+    """A tab's list: the household's items not deleted (nor hidden from the reader by
+    the confidentiality policy)."""
+    query = select(model).where(
+        model.household_id == household.id, model.deleted_at.is_(None), visible(model)
+    )
     return list(db.session.scalars(query.options(*options).order_by(*order)))
 
 
 def notes_of(household: Household) -> list[Note]:
     order = (Note.note_date.desc(), Note.id.desc())
-    return _items_of(Note, household, order, joinedload(Note.author), confidential=True)
+    return _items_of(Note, household, order, joinedload(Note.author))
 
 
 def letters_of(household: Household) -> list[Letter]:
     return _items_of(Letter, household, (Letter.letter_date.desc(), Letter.id.desc()))
-
-
-def documents_of(household: Household) -> list[Document]:
-    order = (Document.created_at.desc(), Document.id.desc())
-    return _items_of(
-        Document, household, order, joinedload(Document.uploaded_by), confidential=True
-    )
 
 
 def tasks_of(household: Household) -> list[Task]:
@@ -303,17 +291,17 @@ def history_of(household: Household, limit: int = 200) -> list[AuditEvent]:
     )
     confidential = can("household.confidential")
     if not confidential:
-        query = without_confidential(query, household.id)
+        query = without_confidential(query)
     events = list(db.session.scalars(query.order_by(AuditEvent.id.desc()).limit(limit)))
     return readable(events, confidential)
 
 
 def get_item_or_404(model, household: Household, item_id: int):
-    """A member, note, letter, task or document of this household, visible to the user."""
+    """A member, note, letter or task of this household, visible to the user."""
     item = db.session.get(model, item_id)
     if item is None or item.household_id != household.id or item.is_deleted:
         abort(404)
-    if getattr(item, "confidential", False) and not can("household.confidential"):
+    if not may_see(item):
         abort(404)
     return item
 
@@ -361,8 +349,6 @@ def tasks_due(user: User, today: date, limit: int = 50) -> list[Task]:
 
 
 def files_by_phase(officer: User) -> list[tuple[Phase, int]]:
-    from sqlalchemy import func
-
     rows = db.session.execute(
         select(Household.phase, func.count())
         .where(Household.officer_id == officer.id, Household.deleted_at.is_(None))
@@ -387,13 +373,19 @@ def supporting_documents_to_delete(limit: int = 100) -> list[Document]:
     return list(
         db.session.scalars(
             select(Document)
-            .join(Household, Household.id == Document.household_id)
+            .join(
+                Household,
+                and_(
+                    Document.owner_type == Household.__tablename__,
+                    Household.id == Document.owner_id,
+                ),
+            )
             .where(
                 Document.delete_after_use.is_(True),
                 Document.deleted_at.is_(None),
                 Document.purged_at.is_(None),
                 Household.phase.in_(past_diagnostic),
-                _confidential_filter(Document),
+                visible(Document),
             )
             .order_by(Document.created_at, Document.id)
             .limit(limit)
@@ -403,8 +395,6 @@ def supporting_documents_to_delete(limit: int = 100) -> list[Document]:
 
 def progress_by_operation() -> list[tuple[Operation, dict[Phase, int], int, int]]:
     """Per operation: files per phase, total, and files rehoused or closed (one query)."""
-    from sqlalchemy import func
-
     rows = db.session.execute(
         select(Household.operation_id, Household.phase, func.count())
         .where(Household.deleted_at.is_(None))

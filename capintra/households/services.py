@@ -213,23 +213,39 @@ def note_confidential_for(author: User, requested: bool | None) -> bool:
     return True if requested is None else bool(requested)
 
 
-def save_item(item: Member | Note | Letter | Task, data: dict, author: User) -> None:
-    """Copy a member's, note's, letter's or task's fields, with their rules: a note is
-    confidential unless its officer shares it (others cannot write confidential notes);
-    a task's completion date follows `done` (kept when a done task is edited again); a
-    member's disability need is written by officers only."""
-    data = dict(data)
-    shared = data.pop("shared", None)
-    done = data.pop("done", None) if isinstance(item, Task) else None
-    if isinstance(item, Member) and not user_can(author, "household.confidential"):
-        data = {k: v for k, v in data.items() if k not in OFFICER_ONLY_MEMBER_FIELDS}
+def _copy(item, data: dict) -> None:
     for name, value in data.items():
         setattr(item, name, value)
-    if isinstance(item, Note):
-        if item.author_id is None:
-            item.author_id = author.id
-        item.confidential = note_confidential_for(author, None if shared is None else not shared)
-    if isinstance(item, Task) and done is not None and done != item.done:
+
+
+def save_member(item: Member, data: dict, author: User) -> None:
+    """A member's disability need is written by officers only."""
+    if not user_can(author, "household.confidential"):
+        data = {k: v for k, v in data.items() if k not in OFFICER_ONLY_MEMBER_FIELDS}
+    _copy(item, data)
+
+
+def save_note(item: Note, data: dict, author: User) -> None:
+    """A note is confidential unless its officer shares it (others cannot write
+    confidential notes)."""
+    data = dict(data)
+    shared = data.pop("shared", None)
+    _copy(item, data)
+    if item.author_id is None:
+        item.author_id = author.id
+    item.confidential = note_confidential_for(author, None if shared is None else not shared)
+
+
+def save_letter(item: Letter, data: dict, author: User) -> None:
+    _copy(item, data)
+
+
+def save_task(item: Task, data: dict, author: User) -> None:
+    """A task's completion date follows `done` (kept when a done task is edited again)."""
+    data = dict(data)
+    done = data.pop("done", None)
+    _copy(item, data)
+    if done is not None and done != item.done:
         item.mark_done(done)
 
 

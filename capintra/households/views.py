@@ -2,37 +2,27 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from typing import Any
-
-from flask import Blueprint, current_app, flash, request, session, url_for
+from flask import Blueprint, current_app, flash, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from capintra.audit.labels import ACTION_LABELS, ENTITY_LABELS, present_changes
-from capintra.audit.queries import shown_changes
-from capintra.audit.service import record_bulk, record_event
 from capintra.database import writes
+from capintra.documents import services as documents
+from capintra.documents.forms import submitted_upload_form
+from capintra.documents.queries import get_document_or_404
 from capintra.errors import DomainError, StaleVersion, check_version
 from capintra.extensions import db
 from capintra.households import queries, services
-from capintra.households.forms import (
-    DeleteForm,
-    HouseholdForm,
-    LetterForm,
-    MemberForm,
-    NoteForm,
-    PhaseForm,
-    SplitForm,
-    TaskForm,
-    field_value,
-)
-from capintra.households.models import Household, Letter, Member, Note, Phase, Task
-from capintra.models import utcnow
+from capintra.households.forms import HouseholdForm, SplitForm, field_value
+from capintra.households.items import ITEMS, item_form
+from capintra.households.models import Household, Member, Phase
+from capintra.households.pages import phase_form, record_opening
 from capintra.security import can, require
+from capintra.web.errors import error_response
+from capintra.web.forms import DeleteForm
 from capintra.web.htmx import redirect_to, render, wants_partial
+from capintra.web.pages import TabState, render_tab, tab_url
 from capintra.web.routing import db_id
 
 bp = Blueprint("households", __name__)
@@ -112,7 +102,7 @@ def create():
 def edit(household_id: int):
     household = queries.get_household_or_404(household_id)
     if request.method == "GET":
-        _record_opening(household)
+        record_opening(household)
         db.session.commit()
     form = _household_form(household)
     stale, status = None, 200
@@ -140,218 +130,7 @@ def edit(household_id: int):
     )
 
 
-# --- the file and its tabs ---------------------------------------------------------------
-
-TABS = [
-    ("summary", _l("Synthèse")),
-    ("members", _l("Composition familiale")),
-    ("occupancy", _l("Occupation")),
-    ("letters", _l("Courriers")),
-    ("journal", _l("Journal")),
-    ("documents", _l("Pièces jointes")),
-    ("offers", _l("Souhaits et propositions")),
-    ("relocation", _l("Relogement")),
-    ("tasks", _l("Tâches")),
-    ("history", _l("Historique")),
-]
-
-
-@dataclass
-class TabState:
-    """What a tab shows besides its list: the add form, and an item being edited."""
-
-    add_form: Any = None
-    edit_id: int | None = None
-    edit_form: Any = None
-    stale: Any = None
-    extra: dict = field(default_factory=dict)
-
-
-def _tab_context(household: Household, tab: str, state: TabState | None = None) -> dict:
-    state = state or TabState()
-    ctx: dict[str, Any] = {
-        "household": household,
-        "tab": tab,
-        "tabs": TABS,
-        "state": state,
-        "today": services.today(),
-    }
-    if tab == "summary":
-        ctx["children"] = queries.split_children(household)
-        ctx["members"] = queries.members_of(household)
-        if can("household.social"):
-            ctx["phase_form"] = state.extra.get("phase_form") or _phase_form(household)
-    elif tab == "members":
-        ctx["items"] = queries.members_of(household)
-        state.add_form = state.add_form or _sub_form("members", None)
-        ctx["split_form"] = SplitForm(formdata=None)
-    elif tab == "letters":
-        ctx["items"] = queries.letters_of(household)
-        state.add_form = state.add_form or _sub_form("letters", None)
-    elif tab == "journal":
-        items = queries.notes_of(household)
-        ctx["items"] = items
-        state.add_form = state.add_form or _sub_form("notes", None)
-        if request.method == "GET":  # a page showing notes; not the tab redrawn after a save
-            _record_confidential_reads(household, [n for n in items if n.confidential])
-    elif tab == "documents":
-        from capintra.documents.forms import upload_form
-
-        ctx["items"] = queries.documents_of(household)
-        state.add_form = state.add_form or upload_form(formdata=None)
-    elif tab == "tasks":
-        ctx["items"] = queries.tasks_of(household)
-        state.add_form = state.add_form or _sub_form("tasks", None)
-    elif tab == "history":
-        ctx["events"] = queries.history_of(household)
-        ctx["action_labels"] = ACTION_LABELS
-        ctx["entity_labels"] = ENTITY_LABELS
-        ctx["present_changes"] = _present
-        ctx["phase_changes"] = queries.phase_changes_of(household)
-    ctx["delete_form"] = DeleteForm(formdata=None)
-    return ctx
-
-
-def _record_confidential_reads(household: Household, notes: list[Note]) -> None:
-    """Every read of a confidential note is an audit event: one INSERT for them all,
-    committed once the page is rendered (render_tab), so no note is reloaded row by row."""
-    if notes:
-        record_bulk("read_confidential", notes)
-        db.session.info[_AUDITED_READ] = True
-
-
-def _present(event):
-    """History rows of an event, without sensitive field names for non-officers."""
-    return present_changes(event, shown_changes(event, can("household.confidential")))
-
-
-#: session.info key: this request read something that must be audited (commit it).
-_AUDITED_READ = "capintra_audited_read"
-
-
-def render_tab(household: Household, tab: str, state: TabState | None = None, status: int = 200):
-    ctx = _tab_context(household, tab, state)
-    response = render("households/detail.html", partial="tab-content", status=status, **ctx)
-    if db.session.info.pop(_AUDITED_READ, False):
-        # After rendering: a commit expires every loaded object, which the page would
-        # otherwise reload one query per row.
-        db.session.commit()
-    return response
-
-
-#: Going from tab to tab of the same file within this time is one opening, not several.
-REOPEN_AFTER = timedelta(minutes=10)
-
-
-def _record_opening(household: Household) -> None:
-    """Every consultation of a file is an audit event, whatever the request's headers
-    say; tab after tab of the file this session just opened counts once."""
-    now = utcnow()
-    last = session.get("last_opened")
-    if last and last[0] == household.id:
-        try:
-            if now - datetime.fromisoformat(last[1]) < REOPEN_AFTER:
-                return
-        except (TypeError, ValueError):
-            pass
-    record_event("open", household)
-    session["last_opened"] = [household.id, now.isoformat()]
-    db.session.info[_AUDITED_READ] = True
-
-
-def _show_file(household_id: int, tab: str):
-    """The file on one tab (a whole page, or the partial htmx loads)."""
-    household = queries.get_household_or_404(household_id)
-    _record_opening(household)
-    return render_tab(household, tab)
-
-
-@bp.get("/<int:household_id>")
-@require("household.view")
-@writes  # opening a file, reading a confidential note: audit events
-def detail(household_id: int):
-    return _show_file(household_id, "summary")
-
-
-def _tab_view(tab: str):
-    def view(household_id: int):
-        return _show_file(household_id, tab)
-
-    view.__name__ = f"tab_{tab}"
-    return view
-
-
-for _tab, _label in TABS[1:]:
-    bp.add_url_rule(
-        f"/<int:household_id>/{_tab}",
-        endpoint=f"tab_{_tab}",
-        view_func=require("household.view")(writes(_tab_view(_tab))),
-        methods=["GET"],
-    )
-
-
 # --- inline add / edit / delete of members, notes, letters, tasks -----------------------------
-
-
-@dataclass
-class SubResource:
-    model: type
-    form: type
-    tab: str
-    #: flash messages after a plain (non-htmx) add, edit, delete
-    created: str
-    updated: str
-    deleted: str
-
-
-SUB_RESOURCES: dict[str, SubResource] = {
-    "members": SubResource(
-        Member, MemberForm, "members", _l("Membre ajouté."), _l("Membre modifié."),
-        _l("Membre retiré."),
-    ),
-    "notes": SubResource(
-        Note, NoteForm, "journal", _l("Note ajoutée."), _l("Note modifiée."),
-        _l("Note supprimée."),
-    ),
-    "letters": SubResource(
-        Letter, LetterForm, "letters", _l("Courrier enregistré."), _l("Courrier modifié."),
-        _l("Courrier supprimé."),
-    ),
-    "tasks": SubResource(
-        Task, TaskForm, "tasks", _l("Tâche ajoutée."), _l("Tâche modifiée."),
-        _l("Tâche supprimée."),
-    ),
-}  # fmt: skip
-
-
-def _sub_form(kind: str, item: Any, formdata: Any = None):
-    """The add/edit form of a sub-resource, with choices and defaults filled in."""
-    spec = SUB_RESOURCES[kind]
-    # A posted form is read from the post alone: a field (the version!) missing from it
-    # must not be filled in from the record.
-    form = (
-        spec.form(formdata=formdata) if formdata is not None else spec.form(formdata=None, obj=item)
-    )
-    if item is not None and formdata is None:
-        form.version.data = item.version
-    if kind == "members" and not can("household.confidential"):
-        del form.disability_need
-    if kind == "notes":
-        if not can("household.confidential"):
-            del form.shared
-        elif item is not None and formdata is None:
-            form.shared.data = not item.confidential
-    if kind == "tasks":
-        people = queries.task_assignees()
-        form.assignee_id.choices = [(None, "—")] + [(u.id, u.display_name) for u in people]
-        if item is None and formdata is None:
-            form.assignee_id.data = current_user.id
-    if item is None and formdata is None:
-        today = services.today()
-        for date_field in ("note_date", "letter_date"):
-            if date_field in form:
-                form[date_field].data = today
-    return form
 
 
 def _form_data(form) -> dict:
@@ -370,19 +149,19 @@ def after_inline_save(household: Household, tab: str, message: str):
         response.headers["HX-Trigger"] = "capintra:saved"
         return response
     flash(str(message), "success")
-    return redirect_to(url_for(f"households.tab_{tab}", household_id=household.id), 303)
+    return redirect_to(tab_url(household, tab), 303)
 
 
 def _add_view(kind: str):
-    spec = SUB_RESOURCES[kind]
+    spec = ITEMS[kind]
 
     def view(household_id: int):
         household = queries.get_household_or_404(household_id)
-        form = _sub_form(kind, None, formdata=request.form)
+        form = item_form(kind, None, formdata=request.form)
         if not form.validate():
             return render_tab(household, spec.tab, TabState(add_form=form), status=422)
         item = spec.model(household_id=household.id)
-        services.save_item(item, _form_data(form), current_user)
+        spec.save(item, _form_data(form), current_user)
         db.session.add(item)
         db.session.commit()
         return after_inline_save(household, spec.tab, spec.created)
@@ -392,15 +171,15 @@ def _add_view(kind: str):
 
 
 def _edit_view(kind: str):
-    spec = SUB_RESOURCES[kind]
+    spec = ITEMS[kind]
 
     def view(household_id: int, item_id: int):
         household = queries.get_household_or_404(household_id)
         item = queries.get_item_or_404(spec.model, household, item_id)
         if request.method == "GET":
-            form = _sub_form(kind, item)
+            form = item_form(kind, item)
             return render_tab(household, spec.tab, TabState(edit_id=item.id, edit_form=form))
-        form = _sub_form(kind, item, formdata=request.form)
+        form = item_form(kind, item, formdata=request.form)
         if not form.validate():
             state = TabState(edit_id=item.id, edit_form=form)
             return render_tab(household, spec.tab, state, status=422)
@@ -410,7 +189,7 @@ def _edit_view(kind: str):
             form.version.data = item.version
             state = TabState(edit_id=item.id, edit_form=form, stale=item)
             return render_tab(household, spec.tab, state, status=409)
-        services.save_item(item, _form_data(form), current_user)
+        spec.save(item, _form_data(form), current_user)
         db.session.commit()
         return after_inline_save(household, spec.tab, spec.updated)
 
@@ -419,7 +198,7 @@ def _edit_view(kind: str):
 
 
 def _delete_view(kind: str):
-    spec = SUB_RESOURCES[kind]
+    spec = ITEMS[kind]
 
     def view(household_id: int, item_id: int):
         household = queries.get_household_or_404(household_id)
@@ -441,7 +220,7 @@ def _delete_view(kind: str):
     return view
 
 
-for _kind in SUB_RESOURCES:
+for _kind in ITEMS:
     bp.add_url_rule(
         f"/<int:household_id>/{_kind}",
         endpoint=f"{_kind}_add",
@@ -465,20 +244,11 @@ for _kind in SUB_RESOURCES:
 # --- phase and split ---------------------------------------------------------------------
 
 
-def _phase_form(household: Household, formdata: Any = None) -> PhaseForm:
-    form = PhaseForm(formdata=formdata)
-    if formdata is None:
-        form.version.data = household.version
-        following = [p for p in form.to_phase.choices if p[0] != household.phase.value]
-        form.to_phase.choices = following
-    return form
-
-
 @bp.post("/<int:household_id>/phase")
 @require("household.social")
 def phase(household_id: int):
     household = queries.get_household_or_404(household_id)
-    form = _phase_form(household, formdata=request.form)
+    form = phase_form(household, formdata=request.form)
     if not form.validate():
         state = TabState(extra={"phase_form": form})
         return render_tab(household, "summary", state, status=422)
@@ -529,3 +299,61 @@ def split(household_id: int):
         "success",
     )  # fmt: skip
     return redirect_to(url_for("households.detail", household_id=new.id))
+
+
+# --- documents (capintra.documents: stored, sniffed; the file's tab hosts them) ----------
+
+
+def _documents_tab(household: Household, status: int = 200, **state):
+    return render_tab(household, "documents", TabState(**state), status=status)
+
+
+@bp.post("/<int:household_id>/documents")
+@require("household.edit")
+def documents_upload(household_id: int):
+    household = queries.get_household_or_404(household_id)
+    form = submitted_upload_form()
+    if not form.validate():
+        return _documents_tab(household, 422, add_form=form)
+    try:
+        document = documents.store_upload(
+            form.file.data,
+            owner=household,
+            kind=form.kind.data,
+            title=form.title.data,
+            confidential="confidential" in form and form.confidential.data,
+            delete_after_use=form.delete_after_use.data,
+            uploader=current_user,
+        )
+    except documents.DocumentTooLarge as error:
+        return error_response(413, error.message)
+    except documents.UploadRefused as error:
+        db.session.rollback()
+        form.file.errors = [*form.file.errors, error.message]
+        return _documents_tab(household, 422, add_form=form)
+    documents.commit_upload(document)
+    name = document.title or document.original_name
+    return after_inline_save(
+        household, "documents", _("Pièce jointe « %(name)s » ajoutée.", name=name)
+    )
+
+
+@bp.post("/<int:household_id>/documents/<int:document_id>/delete")
+@require("household.edit")
+def documents_delete(household_id: int, document_id: int):
+    household = queries.get_household_or_404(household_id)
+    document = get_document_or_404(document_id, owner=household, with_content=False)
+    form = DeleteForm(formdata=request.form)
+    if not form.validate():
+        message = _("La demande de suppression est incomplète : rechargez la page.")
+        return _documents_tab(household, 422, extra={"error": message})
+    try:
+        check_version(document, form.version.data)
+    except StaleVersion as stale:
+        return _documents_tab(household, 409, extra={"error": stale.message})
+    name = document.title or document.original_name
+    documents.delete_document(document)
+    db.session.commit()
+    return after_inline_save(
+        household, "documents", _("Pièce jointe « %(name)s » supprimée.", name=name)
+    )

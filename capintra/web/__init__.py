@@ -1,7 +1,6 @@
 """What every blueprint shares, and the pages that belong to no feature."""
 
 from flask import Blueprint, render_template
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import text
 
@@ -10,17 +9,6 @@ from capintra.features import dashboard_sections
 from capintra.security import can, public, require
 
 bp = Blueprint("web", __name__)
-
-#: Main navigation: (endpoint, label, capability). Shown only to those who hold it.
-NAVIGATION = [
-    ("web.dashboard", _l("Tableau de bord"), "dashboard.view"),
-    ("households.index", _l("Ménages"), "household.view"),
-    ("buildings.index", _l("Immeubles"), "building.view"),
-    ("orders.index", _l("Bons de commande"), "order.view"),
-    ("reports.relocation", _l("Rapports"), "report.view"),
-    ("audit.index", _l("Journal d'audit"), "audit.view"),
-    ("admin.users", _l("Administration"), "admin.manage"),
-]
 
 
 @bp.get("/healthz")

@@ -38,6 +38,10 @@ email_address = Regexp(
 )
 
 
+class DeleteForm(RequiredVersionForm):
+    """A button that soft-deletes the record whose version it shows."""
+
+
 def no_control_characters(form, field) -> None:
     """Refuse NUL and other control characters (tabs and line breaks allowed)."""
     data = field.data

@@ -111,7 +111,7 @@ def stored_document(household=None, *, content: bytes | None = None, name="avis.
     uploader = kw.pop("uploader", None) or factories.user("officer")
     document = store_upload(
         FileStorage(stream=io.BytesIO(content or pdf()), filename=name),
-        household=household,
+        owner=household,
         kind=kw.pop("kind", DocumentKind.RESSOURCES),
         title=kw.pop("title", ""),
         confidential=kw.pop("confidential", False),

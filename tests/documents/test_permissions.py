@@ -31,10 +31,13 @@ def test_only_assistants_and_officers_upload(login_as, make, role, status):
 def test_only_assistants_and_officers_delete(login_as, make, role, status):
     document = samples.stored_document()
     browser = login_as(role)
-    response = browser.post(f"/documents/{document.id}/delete", data={"version": document.version})
+    response = browser.post(
+        f"/households/{document.owner_id}/documents/{document.id}/delete",
+        data={"version": document.version},
+    )
     assert response.status_code == status
-    page = browser.get(f"/households/{document.household_id}/documents").get_data(as_text=True)
-    assert (f"/documents/{document.id}/delete" in page) is False
+    page = browser.get(f"/households/{document.owner_id}/documents").get_data(as_text=True)
+    assert (f"/households/{document.owner_id}/documents/{document.id}/delete" in page) is False
 
 
 @pytest.mark.parametrize("role", ["assistant", "officer", "manager", "admin"])

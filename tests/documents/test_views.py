@@ -31,7 +31,7 @@ def stored_files(app) -> set[Path]:
 
 
 def documents_of(household) -> list[Document]:
-    return list(db.session.scalars(select(Document).where(Document.household_id == household.id)))
+    return list(db.session.scalars(select(Document).where(Document.owner_id == household.id)))
 
 
 # --- upload ------------------------------------------------------------------------------
@@ -208,7 +208,7 @@ def test_download_of_an_unreachable_document_is_404(login_as, make, state):
     elif state == "purged":
         services.purge_content(document)
     else:
-        db.session.get(Household, document.household_id).soft_delete()
+        db.session.get(Household, document.owner_id).soft_delete()
     db.session.commit()
     assert browser.get(f"/documents/{document_id}").status_code == 404
 
@@ -251,14 +251,19 @@ def test_a_confidential_document_does_not_exist_for_non_officers(login_as, make,
     listed = browser.get(f"/households/{household.id}/documents").get_data(as_text=True)
     assert "Quittance mai" in listed
     assert listed.count('<tr id="document-') == 1
-    delete = browser.post(f"/documents/{officer_doc.id}/delete", data={"version": 1})
+    delete = browser.post(
+        f"/households/{officer_doc.owner_id}/documents/{officer_doc.id}/delete", data={"version": 1}
+    )
     assert delete.status_code == (404 if role == "assistant" else 403)
 
 
 def test_assistant_cannot_delete_a_confidential_document(login_as, make):
     document = samples.stored_document(confidential=True)
     browser = login_as("assistant")
-    response = browser.post(f"/documents/{document.id}/delete", data={"version": document.version})
+    response = browser.post(
+        f"/households/{document.owner_id}/documents/{document.id}/delete",
+        data={"version": document.version},
+    )
     assert response.status_code == 404
     db.session.refresh(document)
     assert document.deleted_at is None
@@ -322,7 +327,7 @@ def test_supporting_documents_are_listed_for_deletion_past_diagnostic(login_as, 
 
     file_path = services.document_path(supporting)
     response = browser.htmx(
-        "POST", f"/documents/{supporting.id}/delete", "tab-content",
+        "POST", f"/households/{supporting.owner_id}/documents/{supporting.id}/delete", "tab-content",
         data={"version": supporting.version},
     )  # fmt: skip
     assert response.status_code == 200
@@ -349,7 +354,10 @@ def test_plain_delete_keeps_the_file_and_redirects(login_as, make):
     household = make.household()
     document = samples.stored_document(household, title="Bail")
     browser = login_as("assistant")
-    response = browser.post(f"/documents/{document.id}/delete", data={"version": document.version})
+    response = browser.post(
+        f"/households/{document.owner_id}/documents/{document.id}/delete",
+        data={"version": document.version},
+    )
     assert response.status_code == 303
     assert response.headers["Location"].endswith(f"/households/{household.id}/documents")
     db.session.refresh(document)
@@ -365,12 +373,14 @@ def test_stale_or_missing_version_refuses_the_delete(login_as, make):
     document = samples.stored_document(title="Bail")
     browser = login_as("assistant")
     stale = browser.htmx(
-        "POST", f"/documents/{document.id}/delete", "tab-content",
+        "POST", f"/households/{document.owner_id}/documents/{document.id}/delete", "tab-content",
         data={"version": document.version + 1},
     )  # fmt: skip
     assert stale.status_code == 409
     assert "modifié par quelqu" in stale.get_data(as_text=True)
-    missing = browser.post(f"/documents/{document.id}/delete", data={})
+    missing = browser.post(
+        f"/households/{document.owner_id}/documents/{document.id}/delete", data={}
+    )
     assert missing.status_code == 422
     db.session.refresh(document)
     assert document.deleted_at is None

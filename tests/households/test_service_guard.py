@@ -87,15 +87,15 @@ def test_an_assistants_member_save_with_a_disability_need_does_not_write_it(make
     household = make.household()
     member = make.member(household, disability_need="Fauteuil roulant")
     data = {"first_name": "Awa", "disability_need": "Autre chose", "relation": Relation.ENFANT}
-    services.save_item(member, data, assistant)
+    services.save_member(member, data, assistant)
     saved = _stored_member(member.id)
     assert saved.first_name == "Awa" and saved.disability_need == "Fauteuil roulant"
     new = Member(household_id=household.id, last_name="DIALLO", relation=Relation.ENFANT)
-    services.save_item(new, {"first_name": "Issa", "disability_need": "Malvoyant"}, assistant)
+    services.save_member(new, {"first_name": "Issa", "disability_need": "Malvoyant"}, assistant)
     db.session.add(new)
     db.session.flush()
     assert _stored_member(new.id).disability_need == ""
-    services.save_item(member, {"disability_need": "Lit médicalisé"}, officer)
+    services.save_member(member, {"disability_need": "Lit médicalisé"}, officer)
     assert _stored_member(member.id).disability_need == "Lit médicalisé"
 
 

@@ -87,7 +87,11 @@ def test_twenty_parallel_uploads(live, crew):
     mark = live.mark()
     responses = together([upload(c, t) for c, t in zip(crew, titles, strict=True)])
 
-    documents = live.scalars(select(Document).where(Document.household_id == household.id))
+    documents = live.scalars(
+        select(Document).where(
+            Document.owner_id == household.id, Document.owner_type == "household"
+        )
+    )
     stored = [p for p in live.upload_dir.rglob("*") if p.is_file()]
     kept = f"{len(documents)} of {PEOPLE} documents saved, {len(stored)} files on disk"
     why = report(live, mark, responses, 303, kept)

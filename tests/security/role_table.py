@@ -72,8 +72,8 @@ ROUTE_TABLE: dict[tuple[str, str], tuple[int | str, ...]] = {
     ("households.tasks_edit", "GET"):           (LOGIN, 200, 200, 403, 403),
     ("households.tasks_edit", "POST"):          (LOGIN, 422, 422, 403, 403),
     ("households.tasks_delete", "POST"):        (LOGIN, 422, 422, 403, 403),
-    ("documents.upload", "POST"):               (LOGIN, 422, 422, 403, 403),
-    ("documents.delete", "POST"):               (LOGIN, 422, 422, 403, 403),
+    ("households.documents_upload", "POST"):    (LOGIN, 422, 422, 403, 403),
+    ("households.documents_delete", "POST"):    (LOGIN, 422, 422, 403, 403),
     # the social follow-up: officers only
     ("households.phase", "POST"):               (LOGIN, 422, 403, 403, 403),
     ("households.split", "POST"):               (LOGIN, 422, 403, 403, 403),
@@ -107,7 +107,7 @@ HIDDEN_TABLE: dict[tuple[str, str], tuple[int | str, ...]] = {
     ("households.notes_edit", "POST"):          (LOGIN, 422, 404, 403, 403),
     ("households.notes_delete", "POST"):        (LOGIN, 422, 404, 403, 403),
     ("documents.download", "GET"):              (LOGIN, 200, 404, 404, 404),
-    ("documents.delete", "POST"):               (LOGIN, 422, 404, 403, 403),
+    ("households.documents_delete", "POST"):    (LOGIN, 422, 404, 403, 403),
 }
 # fmt: on
 

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from capintra.web import NAVIGATION
+from capintra import features
 from tests.routes import ROLES
 
 Y, N = True, False
@@ -35,10 +35,12 @@ def menu_of(page: str) -> list[tuple[str, str]]:
     return [(href, html.unescape(label).strip()) for href, label in links]
 
 
-def test_the_menu_table_names_exactly_the_menu_entries():
-    declared = [endpoint for endpoint, _label, _capability in NAVIGATION]
+def test_the_menu_table_names_exactly_the_menu_entries(app):
+    with app.app_context():
+        declared = [item.endpoint for item in features.navigation()]
     missing = [e for e in declared if e not in MENU_TABLE]
-    stale = [e for e in MENU_TABLE if e not in declared]
+    # Entries of features not built yet stay in the table until their feature declares them.
+    stale = [e for e in MENU_TABLE if e not in declared and e in app.view_functions]
     assert not missing, (
         f"menu entries missing from MENU_TABLE in tests/web/test_navigation.py: {missing}; "
         "add a line (label, officer, assistant, manager, admin) from DESIGN §1"

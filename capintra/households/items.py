@@ -1,0 +1,91 @@
+"""The file's inline items (members, notes, letters, tasks): one declaration per kind,
+read by the add, edit and delete views."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from capintra.households import queries, services
+from capintra.households.forms import LetterForm, MemberForm, NoteForm, TaskForm
+from capintra.households.models import Letter, Member, Note, Task
+from capintra.security import can
+
+
+def _member_form(form, item, posted: bool) -> None:
+    if not can("household.confidential"):
+        del form.disability_need
+
+
+def _note_form(form, item, posted: bool) -> None:
+    if not can("household.confidential"):
+        del form.shared
+    elif item is not None and not posted:
+        form.shared.data = not item.confidential
+    if item is None and not posted:
+        form.note_date.data = services.today()
+
+
+def _letter_form(form, item, posted: bool) -> None:
+    if item is None and not posted:
+        form.letter_date.data = services.today()
+
+
+def _task_form(form, item, posted: bool) -> None:
+    people = queries.task_assignees()
+    form.assignee_id.choices = [(None, "—")] + [(u.id, u.display_name) for u in people]
+    if item is None and not posted:
+        form.assignee_id.data = current_user.id
+
+
+@dataclass(frozen=True)
+class ItemKind:
+    model: type
+    form: type
+    #: the tab that lists them
+    tab: str
+    #: fills choices and defaults: (form, item or None, posted)
+    prepare: Callable[[Any, Any, bool], None]
+    #: copies the form's data with the kind's rules: (item, data, author)
+    save: Callable[[Any, dict, Any], None]
+    #: flash messages after a plain (non-htmx) add, edit, delete
+    created: Any
+    updated: Any
+    deleted: Any
+
+
+ITEMS: dict[str, ItemKind] = {
+    "members": ItemKind(
+        Member, MemberForm, "members", _member_form, services.save_member,
+        _l("Membre ajouté."), _l("Membre modifié."), _l("Membre retiré."),
+    ),
+    "notes": ItemKind(
+        Note, NoteForm, "journal", _note_form, services.save_note,
+        _l("Note ajoutée."), _l("Note modifiée."), _l("Note supprimée."),
+    ),
+    "letters": ItemKind(
+        Letter, LetterForm, "letters", _letter_form, services.save_letter,
+        _l("Courrier enregistré."), _l("Courrier modifié."), _l("Courrier supprimé."),
+    ),
+    "tasks": ItemKind(
+        Task, TaskForm, "tasks", _task_form, services.save_task,
+        _l("Tâche ajoutée."), _l("Tâche modifiée."), _l("Tâche supprimée."),
+    ),
+}  # fmt: skip
+
+
+def item_form(kind: str, item: Any, formdata: Any = None):
+    """The add/edit form of an inline item, with choices and defaults filled in."""
+    spec = ITEMS[kind]
+    posted = formdata is not None
+    # A posted form is read from the post alone: a field (the version!) missing from it
+    # must not be filled in from the record.
+    form = spec.form(formdata=formdata) if posted else spec.form(formdata=None, obj=item)
+    if item is not None and not posted:
+        form.version.data = item.version
+    spec.prepare(form, item, posted)
+    return form

@@ -1,0 +1,152 @@
+"""The household file's page and its tabs (capintra.web.pages), declared in feature.py."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from flask import request, session
+from flask_babel import lazy_gettext as _l
+
+from capintra.audit.labels import ACTION_LABELS, ENTITY_LABELS, present_changes
+from capintra.audit.queries import shown_changes
+from capintra.audit.service import record_bulk, record_event
+from capintra.documents import queries as documents
+from capintra.documents.forms import upload_form
+from capintra.documents.services import awaiting_deletion
+from capintra.households import queries, services
+from capintra.households.forms import PhaseForm, SplitForm
+from capintra.households.items import item_form
+from capintra.households.models import Household, Note
+from capintra.models import utcnow
+from capintra.security import can
+from capintra.web.forms import DeleteForm
+from capintra.web.pages import RecordPage, Tab, TabState, audited_read
+
+#: Going from tab to tab of the same file within this time is one opening, not several.
+REOPEN_AFTER = timedelta(minutes=10)
+
+
+def record_opening(household: Household) -> None:
+    """Every consultation of a file is an audit event, whatever the request's headers
+    say; tab after tab of the file this session just opened counts once."""
+    now = utcnow()
+    last = session.get("last_opened")
+    if last and last[0] == household.id:
+        try:
+            if now - datetime.fromisoformat(last[1]) < REOPEN_AFTER:
+                return
+        except (TypeError, ValueError):
+            pass
+    record_event("open", household)
+    session["last_opened"] = [household.id, now.isoformat()]
+    audited_read()
+
+
+def _file_context(household: Household, state: TabState) -> dict:
+    """What every tab of the file reads."""
+    return {"today": services.today(), "delete_form": DeleteForm(formdata=None)}
+
+
+PAGE = RecordPage(
+    name="household",
+    model=Household,
+    endpoint="households.detail",
+    url="/households/<int:household_id>",
+    template="households/detail.html",
+    capability="household.view",
+    load=queries.get_household_or_404,
+    on_show=record_opening,
+    context=_file_context,
+)
+
+
+def phase_form(household: Household, formdata: Any = None) -> PhaseForm:
+    form = PhaseForm(formdata=formdata)
+    if formdata is None:
+        form.version.data = household.version
+        following = [p for p in form.to_phase.choices if p[0] != household.phase.value]
+        form.to_phase.choices = following
+    return form
+
+
+def _summary(household: Household, state: TabState) -> dict:
+    ctx = {
+        "children": queries.split_children(household),
+        "members": queries.members_of(household),
+    }
+    if can("household.social"):
+        ctx["phase_form"] = state.extra.get("phase_form") or phase_form(household)
+    return ctx
+
+
+def _items_tab(kind: str, items_of, **extra):
+    """A tab listing one kind of inline item, with its add form."""
+
+    def context(household: Household, state: TabState) -> dict:
+        state.add_form = state.add_form or item_form(kind, None)
+        return {"items": items_of(household), **{k: v() for k, v in extra.items()}}
+
+    return context
+
+
+def _journal(household: Household, state: TabState) -> dict:
+    items = queries.notes_of(household)
+    state.add_form = state.add_form or item_form("notes", None)
+    if request.method == "GET":  # a page showing notes; not the tab redrawn after a save
+        _record_confidential_reads([n for n in items if n.confidential])
+    return {"items": items}
+
+
+def _record_confidential_reads(notes: list[Note]) -> None:
+    """Every read of a confidential note is an audit event: one INSERT for them all,
+    committed once the page is rendered, so no note is reloaded row by row."""
+    if notes:
+        record_bulk("read_confidential", notes)
+        audited_read()
+
+
+def _documents(household: Household, state: TabState) -> dict:
+    items = documents.documents_of(household)
+    state.add_form = state.add_form or upload_form(formdata=None)
+    used = household.phase.supporting_documents_used
+    return {
+        "items": items,
+        "awaiting_deletion": awaiting_deletion(items) if used else [],
+    }
+
+
+def _present(event):
+    """History rows of an event, without sensitive field names for non-officers."""
+    return present_changes(event, shown_changes(event, can("household.confidential")))
+
+
+def _history(household: Household, state: TabState) -> dict:
+    return {
+        "events": queries.history_of(household),
+        "action_labels": ACTION_LABELS,
+        "entity_labels": ENTITY_LABELS,
+        "present_changes": _present,
+        "phase_changes": queries.phase_changes_of(household),
+    }
+
+
+def _tab(name: str, label, order: int, context=None, **options) -> Tab:
+    return Tab("household", name, label, order, f"households/tabs/{name}.html", context, **options)
+
+
+TABS = (
+    _tab("summary", _l("Synthèse"), 0, _summary, first=True),
+    _tab(
+        "members", _l("Composition familiale"), 10,
+        _items_tab("members", queries.members_of, split_form=lambda: SplitForm(formdata=None)),
+    ),
+    _tab("occupancy", _l("Occupation"), 20),
+    _tab("letters", _l("Courriers"), 30, _items_tab("letters", queries.letters_of)),
+    _tab("journal", _l("Journal"), 40, _journal),
+    _tab("documents", _l("Pièces jointes"), 50, _documents),
+    _tab("offers", _l("Souhaits et propositions"), 60),
+    _tab("relocation", _l("Relogement"), 70),
+    _tab("tasks", _l("Tâches"), 80, _items_tab("tasks", queries.tasks_of)),
+    _tab("history", _l("Historique"), 90, _history),
+)  # fmt: skip

@@ -1,0 +1,172 @@
+"""Record pages with tabs: the household file now, buildings and orders next.
+
+A record page (`RecordPage`) is one record's page: a header and tabs. A tab (`Tab`) is a
+URL and an htmx partial: `/households/12/documents` answers the whole page, or only the
+`tab-content` block when htmx loads it. Pages and tabs are declared by features
+(`Feature.pages`, `Feature.tabs`); a feature adds a tab to another feature's page by
+declaring it, nothing else. `install(app)` registers one route per tab, under the
+page's access check.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import Flask, url_for
+
+from capintra.database import writes
+from capintra.extensions import db
+from capintra.features import declared
+from capintra.security import can, require
+from capintra.web.htmx import render
+
+
+@dataclass
+class TabState:
+    """What a tab shows besides its list: the add form, an item being edited, a stale
+    version, a message (`extra["error"]`) or any other value a tab's template reads."""
+
+    add_form: Any = None
+    edit_id: int | None = None
+    edit_form: Any = None
+    stale: Any = None
+    extra: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RecordPage:
+    """The page of one kind of record.
+
+    `endpoint` and `url` are the page's first tab (`households.detail`,
+    `/households/<int:household_id>`); every other tab is `<url>/<tab>`, endpoint
+    `<blueprint>.tab_<tab>`. `load(id)` returns the record or aborts 404 when the user
+    may not reach it. `on_show(record)` runs on every consultation (an audit event).
+    `context(record, state)` gives what every tab's template reads.
+    """
+
+    name: str
+    model: type
+    endpoint: str
+    url: str
+    template: str
+    capability: str
+    load: Callable[[int], Any]
+    on_show: Callable[[Any], None] | None = None
+    context: Callable[[Any, TabState], dict] | None = None
+
+    @property
+    def variable(self) -> str:
+        """The URL variable of the record's id: `household_id`."""
+        return self.url.rpartition("<")[2].rstrip(">").rpartition(":")[2]
+
+    def tab_endpoint(self, tab: Tab) -> str:
+        if tab.first:
+            return self.endpoint
+        return f"{self.endpoint.partition('.')[0]}.tab_{tab.name}"
+
+
+@dataclass(frozen=True)
+class Tab:
+    """A tab of the record page `page` (its name): a label, an order among the page's
+    tabs, a template for its body, and `context(record, state)` for what it shows.
+    `first`: the tab served at the page's own URL. `capability`: who may see the tab
+    (default: whoever sees the page)."""
+
+    page: str
+    name: str
+    label: Any
+    order: int
+    template: str
+    context: Callable[[Any, TabState], dict] | None = None
+    first: bool = False
+    capability: str | None = None
+
+
+#: session.info key: this request recorded an audit event of a consultation; it is
+#: committed once the page is rendered.
+_AUDITED_READ = "capintra_audited_read"
+
+
+def audited_read() -> None:
+    """Say that this request read something audited (commit it after rendering)."""
+    db.session.info[_AUDITED_READ] = True
+
+
+def pages() -> dict[str, RecordPage]:
+    return {page.name: page for page in declared("pages")}
+
+
+def tabs_of(page: RecordPage) -> list[Tab]:
+    return sorted((t for t in declared("tabs") if t.page == page.name), key=lambda t: t.order)
+
+
+def page_of(record: Any) -> RecordPage:
+    for page in pages().values():
+        if isinstance(record, page.model):
+            return page
+    raise LookupError(f"no record page for {type(record).__name__}")
+
+
+def tab_url(record: Any, name: str) -> str:
+    page = page_of(record)
+    tab = next(t for t in tabs_of(page) if t.name == name)
+    return url_for(page.tab_endpoint(tab), **{page.variable: record.id})
+
+
+def render_tab(record: Any, name: str, state: TabState | None = None, status: int = 200):
+    """The record's page on tab `name` (the whole page, or the tab for htmx)."""
+    page = page_of(record)
+    state = state or TabState()
+    shown = [t for t in tabs_of(page) if can(t.capability or page.capability)]
+    tab = next(t for t in shown if t.name == name)
+    ctx: dict[str, Any] = {
+        page.name: record,
+        "record": record,
+        "tab": tab.name,
+        "tab_label": tab.label,
+        "tab_template": tab.template,
+        "tabs": [
+            (t.name, t.label, url_for(page.tab_endpoint(t), **{page.variable: record.id}))
+            for t in shown
+        ],
+        "state": state,
+    }
+    if page.context:
+        ctx.update(page.context(record, state))
+    if tab.context:
+        ctx.update(tab.context(record, state))
+    response = render(page.template, partial="tab-content", status=status, **ctx)
+    if db.session.info.pop(_AUDITED_READ, False):
+        # After rendering: a commit expires every loaded object, which the page would
+        # otherwise reload one query per row.
+        db.session.commit()
+    return response
+
+
+def _tab_view(page: RecordPage, tab: Tab) -> Callable:
+    def view(**values):
+        record = page.load(values[page.variable])
+        if page.on_show:
+            page.on_show(record)
+        return render_tab(record, tab.name)
+
+    view.__name__ = f"tab_{tab.name}"
+    return view
+
+
+def install(app: Flask) -> None:
+    """One GET route per tab of every record page, under the page's access check. GET
+    views that write (`writes`): showing a record may record its consultation."""
+    with app.app_context():
+        for page in pages().values():
+            for tab in tabs_of(page):
+                prefix = "" if tab.first else f"/{tab.name}"
+                view = _tab_view(page, tab)
+                app.add_url_rule(
+                    page.url + prefix,
+                    endpoint=page.tab_endpoint(tab),
+                    view_func=require(tab.capability or page.capability)(writes(view)),
+                    methods=["GET"],
+                )
