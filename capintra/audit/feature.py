@@ -1,5 +1,7 @@
 """The audit trail: an event for every change (flush listener) and every consultation."""
 
+from flask_babel import lazy_gettext as _l
+
 from capintra.audit.models import AuditEvent
 from capintra.audit.service import install_listeners
 from capintra.audit.views import bp
@@ -10,4 +12,16 @@ FEATURE = Feature(
     blueprints=((bp, "/audit"),),
     models=(AuditEvent,),
     setup=(lambda app: install_listeners(),),
+    not_audited=(AuditEvent,),  # the trail itself
+    actions={
+        # Written by the flush listener for every audited model.
+        "create": _l("Création"),
+        "update": _l("Modification"),
+        "delete": _l("Suppression"),
+        "restore": _l("Restauration"),
+        "purge": _l("Destruction"),
+        # Recorded outside any feature: capintra/seed.py, exports.
+        "export": _l("Export"),
+        "seed_demo": _l("Données de démonstration chargées"),
+    },
 )

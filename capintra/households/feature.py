@@ -2,6 +2,7 @@
 
 from capintra.features import DashboardSection, Feature
 from capintra.households import dashboard
+from capintra.households.classification import ACTIONS, AUDITED
 from capintra.households.models import (
     Household,
     HouseholdSearchTerm,
@@ -19,6 +20,9 @@ FEATURE = Feature(
     blueprints=((bp, "/households"),),
     models=(Household, HouseholdSearchTerm, Member, Note, Letter, Task, PhaseChange),
     setup=(lambda app: install_search_listeners(),),
+    audited=AUDITED,
+    not_audited=(HouseholdSearchTerm,),  # an index of Household, rebuilt from it
+    actions=ACTIONS,
     dashboard_sections=(
         DashboardSection(
             "household.social", "households/_dashboard_officer.html", dashboard.officer_section

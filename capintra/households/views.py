@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from capintra.audit.labels import ACTION_LABELS, ENTITY_LABELS, present_changes
+from capintra.audit.labels import action_labels, entity_labels, present_changes
 from capintra.audit.queries import shown_changes
 from capintra.audit.service import record_bulk, record_event
 from capintra.database import writes
@@ -204,8 +204,8 @@ def _tab_context(household: Household, tab: str, state: TabState | None = None) 
         state.add_form = state.add_form or _sub_form("tasks", None)
     elif tab == "history":
         ctx["events"] = queries.history_of(household)
-        ctx["action_labels"] = ACTION_LABELS
-        ctx["entity_labels"] = ENTITY_LABELS
+        ctx["action_labels"] = action_labels()
+        ctx["entity_labels"] = entity_labels()
         ctx["present_changes"] = _present
         ctx["phase_changes"] = queries.phase_changes_of(household)
     ctx["delete_form"] = DeleteForm(formdata=None)
