@@ -383,3 +383,21 @@ def test_every_model_is_declared_by_exactly_one_feature():
     """Alembic and this classification check find models through the features."""
     mapped = {mapper.class_ for mapper in db.Model.registry.mappers}
     assert sorted(m.__name__ for m in mapped) == sorted(m.__name__ for m in DECLARED)
+
+
+def test_the_classification_is_merged_once_per_application(app_ctx):
+    from capintra.audit.classification import classification
+
+    assert classification() is classification()
+    assert classification().tables.keys() == CLASSIFICATION.tables.keys()
+
+
+def test_two_features_cannot_declare_one_table_or_label_one_action_twice():
+    from capintra.features import Audited, Feature
+
+    user_model = dict(AUDITED)["user_account"]
+    twice = Audited(user_model, "Compte", {})
+    with pytest.raises(ValueError, match="user_account declared by a and b"):
+        collect([Feature("a", audited=(twice,)), Feature("b", audited=(twice,))])
+    with pytest.raises(ValueError, match="'split' has two labels"):
+        collect([Feature("a", actions={"split": "Un"}), Feature("b", actions={"split": "Deux"})])
