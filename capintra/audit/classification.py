@@ -20,7 +20,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from capintra import features
-from capintra.features import HIDDEN, ORD, Feature, Kind, Label
+from capintra.features import HIDDEN, ORD, Audited, Feature, Kind, Label
 
 #: app.extensions key of the merged classification.
 EXTENSION_KEY = "capintra.audit.classification"
@@ -54,7 +54,7 @@ class Table:
 
 
 class UnclassifiedColumn(LookupError):
-    pass
+    """A column changed that no feature classified (tests/audit/ names it first)."""
 
 
 @dataclass(frozen=True)
@@ -75,7 +75,7 @@ class Classification:
         except KeyError:
             raise UnclassifiedColumn(
                 f"{table}.{column} is not classified: declare it in the Audited(...) of "
-                "its feature (capintra/<feature>/feature.py)"
+                "its feature (capintra/<feature>/classification.py)"
             ) from None
 
     def is_silent(self, table: str, column: str) -> bool:
@@ -99,7 +99,7 @@ class Classification:
         return label is not HIDDEN, label
 
 
-def _table(feature: Feature, declaration) -> Table:
+def _table(feature: Feature, declaration: Audited) -> Table:
     names = [column.name for column in declaration.model.__table__.columns]
     merged = {name: BOOKKEEPING[name] for name in names if name in BOOKKEEPING}
     merged.update(declaration.columns)
