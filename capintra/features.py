@@ -2,16 +2,18 @@
 application; `create_app` collects the declarations from `capintra.FEATURES`.
 
 A feature declares its blueprints, its models (Alembic and the audit classification
-check find them there), what runs once when the application is set up (SQLAlchemy
-listeners), and its dashboard sections. Nothing outside the folder names it but the
-FEATURES list: see docs/architecture.md.
+check find them there), how the audit trail treats each model (`Audited`: the class of
+every column and the French labels) and the actions it records, what runs once when the
+application is set up (SQLAlchemy listeners), and its dashboard sections. Nothing
+outside the folder names it but the FEATURES list: see docs/architecture.md.
 """
 
 from __future__ import annotations
 
+import enum
 import importlib
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from flask import Blueprint, Flask, current_app
@@ -28,6 +30,52 @@ class DashboardSection:
     capability: str
     template: str
     context: Callable[[], dict[str, Any]]
+
+
+class Kind(enum.StrEnum):
+    """What the audit trail keeps of a column's change: old → new values for an ordinary
+    column; only the field's name for a personal or sensitive one. Sensitive field names
+    (health, note bodies…) are shown only to who may read confidential content."""
+
+    ORDINARY = "ordinary"
+    PERSONAL = "personal"
+    SENSITIVE = "sensitive"
+
+
+ORD, PER, SEN = Kind.ORDINARY, Kind.PERSONAL, Kind.SENSITIVE
+
+#: The label of a column never shown in a history (bookkeeping: keys, sort columns…).
+HIDDEN = None
+
+#: A French label: a lazy_gettext string (flask_babel), or HIDDEN.
+Label = Any
+
+
+@dataclass(frozen=True)
+class Audited:
+    """How the audit trail treats one model: its table's French label and, for every
+    column, its Kind and French label, e.g.
+
+        Audited(Household, _l("Dossier"), {"name": (PER, _l("Nom")), ...},
+                silent={"sort_name"})
+
+    The bookkeeping columns of capintra.models' mixins (id, version, created_at,
+    updated_at, deleted_at) are classified by the audit package; a feature declares
+    them only to say otherwise. tests/audit/ fails on a column declared nowhere.
+    """
+
+    model: type
+    label: Label
+    #: column name → (Kind, French label or HIDDEN).
+    columns: Mapping[str, tuple[Kind, Label]]
+    #: Columns whose change alone makes no event (explicit events cover them).
+    silent: frozenset[str] = frozenset()
+    #: French labels of other names found in the changes of this table's explicit events.
+    event_fields: Mapping[str, Label] = field(default_factory=dict)
+
+    @property
+    def table(self) -> str:
+        return self.model.__table__.name
 
 
 @dataclass(frozen=True)
@@ -60,6 +108,12 @@ class Feature:
     tabs: tuple[Any, ...] = ()
     #: Records that may own documents (capintra.documents.owners.DocumentOwner).
     document_owners: tuple[Any, ...] = ()
+    #: How the audit trail treats each model (every model is in `audited` or `not_audited`).
+    audited: tuple[Audited, ...] = ()
+    #: Models the audit trail ignores (the trail itself, the session store, indexes…).
+    not_audited: tuple[type, ...] = ()
+    #: The audit actions the feature records (record_event), with their French labels.
+    actions: Mapping[str, Label] = field(default_factory=dict)
 
 
 def load(modules: Iterable[str]) -> list[Feature]:

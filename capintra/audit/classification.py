@@ -1,195 +1,162 @@
-"""Every audited column, classified once: ordinary, personal or sensitive.
+"""Every audited column, classified once: ordinary, personal or sensitive — by the feature
+that owns it.
 
-Audit events keep old → new values for ordinary columns only; for personal and
-sensitive columns they keep the field name. A table or column missing here fails
-tests/audit/test_classification.py, so a new model cannot slip through unclassified.
+Each feature declares, next to its models, how the audit trail treats them
+(`capintra.features.Audited`: every column's Kind and French label, the table's label)
+and the actions it records (`Feature.actions`). This module merges the declarations of
+the application's features once per application, and answers the flush listener
+(service.py), the filter of sensitive field names (queries.py) and the history views
+(labels.py). Audit events keep old → new values for ordinary columns only; for personal
+and sensitive columns they keep the field name. A table or column declared nowhere
+fails tests/audit/test_audit.py, so a new model cannot slip through unclassified.
 """
 
 from __future__ import annotations
 
-import enum
+from collections.abc import Iterable
+from dataclasses import dataclass
 
+from flask import current_app
+from flask_babel import lazy_gettext as _l
 
-class Kind(enum.StrEnum):
-    ORDINARY = "ordinary"
-    PERSONAL = "personal"
-    SENSITIVE = "sensitive"
+from capintra import features
+from capintra.features import HIDDEN, ORD, Audited, Feature, Kind, Label
 
+#: app.extensions key of the merged classification.
+EXTENSION_KEY = "capintra.audit.classification"
 
-ORD, PER, SEN = Kind.ORDINARY, Kind.PERSONAL, Kind.SENSITIVE
-
-_COMMON = {"id": ORD, "version": ORD, "created_at": ORD, "updated_at": ORD}
-_SOFT = {"deleted_at": ORD}
-
-#: Tables that are not audited themselves: the trail, and the session store.
-NOT_AUDITED = frozenset({"audit_event", "web_session", "alembic_version", "household_search_term"})
-
-#: Bookkeeping columns whose change alone makes no event (explicit events cover them,
-#: or they change with every edit).
-SILENT = frozenset(
-    {
-        ("*", "version"),
-        ("*", "updated_at"),
-        ("user_account", "last_login_at"),
-        ("user_account", "failed_logins"),
-        ("user_account", "locked_until"),
-        ("household", "sort_name"),
-    }
-)
-
-COLUMNS: dict[str, dict[str, Kind]] = {
-    "user_account": {
-        **_COMMON,
-        "username": PER,
-        "full_name": PER,
-        "email": PER,
-        "role": ORD,
-        "is_admin": ORD,
-        "active": ORD,
-        "password_hash": SEN,
-        "must_change_password": ORD,
-        "last_login_at": ORD,
-        "failed_logins": ORD,
-        "locked_until": ORD,
-    },
-    "operation": {
-        **_COMMON,
-        "name": ORD,
-        "communes": ORD,
-        "procedures": ORD,
-        "concession_ref": ORD,
-        "funders": ORD,
-        "priority_area": ORD,
-        "start_date": ORD,
-        "end_date": ORD,
-        "active": ORD,
-    },
-    "household": {
-        **_COMMON,
-        **_SOFT,
-        "reference": ORD,
-        "ref_year": ORD,
-        "ref_number": ORD,
-        "operation_id": ORD,
-        "officer_id": ORD,
-        "split_from_id": ORD,
-        "name": PER,
-        "sort_name": PER,
-        "address": PER,
-        "commune": ORD,
-        "phone": PER,
-        "email": PER,
-        "preferred_language": PER,
-        "years_in_home": PER,
-        "privacy_notice_date": ORD,
-        "phase": ORD,
-        "outcome": ORD,
-        "closed_at": ORD,
-        "rehousing_right": ORD,
-        "rehousing_basis": ORD,
-        "rehousing_bearer": ORD,
-        "monthly_resources_cents": PER,
-        "tax_reference_income_cents": PER,
-        "rent_cents": PER,
-        "charges_cents": PER,
-        "apl_cents": PER,
-        "caf_number": PER,
-        "other_benefits": PER,
-        "arrears_cents": PER,
-        "repayment_plan": PER,
-        "fsl": PER,
-        "ccapex_referral": PER,
-        "numero_unique": PER,
-        "numero_unique_renewal": ORD,
-        "partners": PER,
-        "needs_ground_floor": ORD,
-        "needs_lift": ORD,
-        "needs_adapted": ORD,
-        "health_details": SEN,
-        "vulnerability_details": SEN,
-        "committee_flag": ORD,
-        "committee_blocking_point": PER,
-        "committee_decision": PER,
-    },
-    "member": {
-        **_COMMON,
-        **_SOFT,
-        "household_id": ORD,
-        "last_name": PER,
-        "first_name": PER,
-        "birth_date": PER,
-        "relation": ORD,
-        "lease_holder": ORD,
-        "in_home_since": PER,
-        "employment": PER,
-        "disability_need": SEN,
-        "left_at": ORD,
-        "split_to_id": ORD,
-    },
-    "note": {
-        **_COMMON,
-        **_SOFT,
-        "household_id": ORD,
-        "kind": ORD,
-        "note_date": ORD,
-        "body": SEN,
-        "author_id": ORD,
-        "confidential": ORD,
-    },
-    "letter": {
-        **_COMMON,
-        **_SOFT,
-        "household_id": ORD,
-        "letter_date": ORD,
-        "direction": ORD,
-        "channel": ORD,
-        "acknowledged_on": ORD,
-        "subject": PER,
-        "document_id": ORD,
-    },
-    "document": {
-        **_COMMON,
-        **_SOFT,
-        "household_id": ORD,
-        "kind": ORD,
-        "title": PER,
-        "confidential": ORD,
-        "delete_after_use": ORD,
-        "original_name": PER,
-        "content_type": ORD,
-        "size": ORD,
-        "checksum": ORD,
-        "storage_name": ORD,
-        "uploaded_by_id": ORD,
-        "purged_at": ORD,
-    },
-    "task": {
-        **_COMMON,
-        **_SOFT,
-        "household_id": ORD,
-        "kind": ORD,
-        "title": PER,
-        "due_date": ORD,
-        "assignee_id": ORD,
-        "done": ORD,
-        "done_at": ORD,
-    },
-    "phase_change": {
-        "id": ORD,
-        "household_id": ORD,
-        "from_phase": ORD,
-        "to_phase": ORD,
-        "outcome": ORD,
-        "reason": PER,
-        "at": ORD,
-        "by_id": ORD,
-    },
+#: The bookkeeping columns of capintra.models' mixins, on whatever table has them (a
+#: feature's declaration overrides them).
+BOOKKEEPING: dict[str, tuple[Kind, Label]] = {
+    "id": (ORD, HIDDEN),
+    "version": (ORD, HIDDEN),
+    "created_at": (ORD, HIDDEN),
+    "updated_at": (ORD, HIDDEN),
+    "deleted_at": (ORD, _l("Supprimé le")),
 }
+#: Bookkeeping columns that change with every edit: their change alone makes no event.
+BOOKKEEPING_SILENT = frozenset({"version", "updated_at"})
 
 
-def kind_of(table: str, column: str) -> Kind:
-    return COLUMNS[table][column]
+@dataclass(frozen=True)
+class Table:
+    """One audited table, as its feature declared it (bookkeeping columns added)."""
+
+    name: str
+    feature: str
+    label: Label
+    kinds: dict[str, Kind]
+    #: Field → French label, or HIDDEN; columns and the fields of explicit events.
+    labels: dict[str, Label]
+    silent: frozenset[str]
+    #: Columns without a label in the declaration (tests/audit/ fails on them).
+    unlabelled: frozenset[str]
 
 
-def is_silent(table: str, column: str) -> bool:
-    return ("*", column) in SILENT or (table, column) in SILENT
+class UnclassifiedColumn(LookupError):
+    """A column changed that no feature classified (tests/audit/ names it first)."""
+
+
+@dataclass(frozen=True)
+class Classification:
+    tables: dict[str, Table]
+    not_audited: frozenset[str]
+    #: Action → French label, for every action of every feature.
+    actions: dict[str, Label]
+    #: Table → French label.
+    table_labels: dict[str, Label]
+
+    def is_audited(self, table: str | None) -> bool:
+        return table is not None and table not in self.not_audited
+
+    def kind_of(self, table: str, column: str) -> Kind:
+        try:
+            return self.tables[table].kinds[column]
+        except KeyError:
+            raise UnclassifiedColumn(
+                f"{table}.{column} is not classified: declare it in the Audited(...) of "
+                "its feature (capintra/<feature>/classification.py)"
+            ) from None
+
+    def is_silent(self, table: str, column: str) -> bool:
+        silent = self.tables[table].silent if table in self.tables else BOOKKEEPING_SILENT
+        return column in silent
+
+    def is_sensitive(self, table: str | None, field: str) -> bool:
+        found = self.tables.get(table or "")
+        return found is not None and found.kinds.get(field) is Kind.SENSITIVE
+
+    def field_label(self, table: str | None, field: str) -> tuple[bool, Label]:
+        """(shown, label) of a changed field in a history: the table's label, else the
+        bookkeeping one, else the field's name."""
+        found = self.tables.get(table or "")
+        if found is not None and field in found.labels:
+            label = found.labels[field]
+        elif field in BOOKKEEPING:
+            label = BOOKKEEPING[field][1]
+        else:
+            return True, field
+        return label is not HIDDEN, label
+
+
+def _table(feature: Feature, declaration: Audited) -> Table:
+    names = [column.name for column in declaration.model.__table__.columns]
+    merged = {name: BOOKKEEPING[name] for name in names if name in BOOKKEEPING}
+    merged.update(declaration.columns)
+    kinds, labels, unlabelled = {}, {}, set()
+    for name, value in merged.items():
+        if isinstance(value, Kind):  # a Kind without its label
+            kinds[name] = value
+            unlabelled.add(name)
+        else:
+            kinds[name], labels[name] = value
+    labels.update(declaration.event_fields)
+    silent = frozenset(declaration.silent) | (BOOKKEEPING_SILENT & set(names))
+    return Table(
+        name=declaration.table,
+        feature=feature.name,
+        label=declaration.label,
+        kinds=kinds,
+        labels=labels,
+        silent=silent,
+        unlabelled=frozenset(unlabelled),
+    )
+
+
+def collect(app_features: Iterable[Feature]) -> Classification:
+    """Merge the features' declarations; two features may not declare the same table, nor
+    give the same action two labels."""
+    tables: dict[str, Table] = {}
+    not_audited: set[str] = set()
+    actions: dict[str, Label] = {}
+    for feature in app_features:
+        for declaration in feature.audited:
+            table = _table(feature, declaration)
+            if table.name in tables:
+                raise ValueError(
+                    f"table {table.name} declared by {tables[table.name].feature} "
+                    f"and {feature.name}"
+                )
+            tables[table.name] = table
+        not_audited |= {model.__table__.name for model in feature.not_audited}
+        for action, label in feature.actions.items():
+            if action in actions and str(actions[action]) != str(label):
+                raise ValueError(f"action {action!r} has two labels ({feature.name})")
+            actions.setdefault(action, label)
+    both = not_audited & set(tables)
+    if both:
+        raise ValueError(f"tables both audited and not: {sorted(both)}")
+    return Classification(
+        tables=tables,
+        not_audited=frozenset(not_audited),
+        actions=actions,
+        table_labels={name: table.label for name, table in tables.items()},
+    )
+
+
+def classification() -> Classification:
+    """The current application's classification, merged once and kept in app.extensions."""
+    found = current_app.extensions.get(EXTENSION_KEY)
+    if found is None:
+        found = current_app.extensions[EXTENSION_KEY] = collect(features.features())
+    return found

@@ -13,4 +13,16 @@ FEATURE = Feature(
     models=(AuditEvent,),
     setup=(lambda app: install_listeners(),),
     navigation=(NavItem("audit.index", _l("Journal d'audit"), "audit.view", 50),),
+    not_audited=(AuditEvent,),  # the trail itself
+    actions={
+        # Written by the flush listener for every audited model.
+        "create": _l("Création"),
+        "update": _l("Modification"),
+        "delete": _l("Suppression"),
+        "restore": _l("Restauration"),
+        "purge": _l("Destruction"),
+        # Recorded outside any feature: capintra/seed.py, exports.
+        "export": _l("Export"),
+        "seed_demo": _l("Données de démonstration chargées"),
+    },
 )

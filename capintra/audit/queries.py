@@ -12,7 +12,7 @@ from __future__ import annotations
 from sqlalchemy import Select, and_, case, exists, literal, select
 from sqlalchemy.orm import joinedload, with_expression
 
-from capintra.audit.classification import COLUMNS, Kind
+from capintra.audit.classification import classification
 from capintra.audit.models import AuditEvent
 from capintra.confidentiality import hidden_rules, rules
 from capintra.extensions import db
@@ -64,8 +64,10 @@ def shown_changes(event: AuditEvent, sensitive: bool) -> dict:
         return event.changes or {}
     if is_sharing(event):
         return {}
-    columns = COLUMNS.get(event.entity_type or "", {})
-    return {k: v for k, v in event.changes.items() if columns.get(k) is not Kind.SENSITIVE}
+    classes = classification()
+    return {
+        k: v for k, v in event.changes.items() if not classes.is_sensitive(event.entity_type, k)
+    }
 
 
 def readable(events: list[AuditEvent], sensitive: bool) -> list[AuditEvent]:

@@ -18,9 +18,10 @@ from flask_login import current_user
 from sqlalchemy import event, insert, inspect
 from sqlalchemy.orm import Session
 
-from capintra.audit.classification import NOT_AUDITED, Kind, is_silent, kind_of
+from capintra.audit.classification import Classification, classification
 from capintra.audit.models import AuditEvent
 from capintra.extensions import db
+from capintra.features import Kind
 from capintra.models import utcnow
 
 
@@ -77,7 +78,7 @@ def _row(obj: Any, action: str, changes: dict | None) -> dict:
     }
 
 
-def _changes(obj: Any, creating: bool) -> dict[str, Any]:
+def _changes(classes: Classification, obj: Any, creating: bool) -> dict[str, Any]:
     table = obj.__tablename__
     state = inspect(obj)
     changes: dict[str, Any] = {}
@@ -86,7 +87,7 @@ def _changes(obj: Any, creating: bool) -> dict[str, Any]:
         if column.table.name != table:
             continue
         name = column.name
-        if is_silent(table, name):
+        if classes.is_silent(table, name):
             continue
         history = state.attrs[attr.key].history
         if creating:
@@ -101,26 +102,32 @@ def _changes(obj: Any, creating: bool) -> dict[str, Any]:
             new = history.added[0] if history.added else None
             if old == new:
                 continue
-        if kind_of(table, name) is Kind.ORDINARY:
+        if classes.kind_of(table, name) is Kind.ORDINARY:
             changes[name] = [_jsonable(old), _jsonable(new)]
         else:
             changes[name] = None
     return changes
 
 
+def _audited(classes: Classification, objects) -> list[Any]:
+    return [
+        obj
+        for obj in objects
+        if hasattr(obj, "__table__") and classes.is_audited(getattr(obj, "__tablename__", None))
+    ]
+
+
 def _after_flush(session: Session, flush_context) -> None:
+    if not (session.new or session.dirty or session.deleted):
+        return
+    classes = classification()
     rows = []
-    for obj in session.new:
-        if getattr(obj, "__tablename__", None) in NOT_AUDITED or not hasattr(obj, "__table__"):
-            continue
-        rows.append(_row(obj, "create", _changes(obj, creating=True)))
-    for obj in session.dirty:
-        table = getattr(obj, "__tablename__", None)
-        if table in NOT_AUDITED or not hasattr(obj, "__table__"):
-            continue
+    for obj in _audited(classes, session.new):
+        rows.append(_row(obj, "create", _changes(classes, obj, creating=True)))
+    for obj in _audited(classes, session.dirty):
         if not session.is_modified(obj, include_collections=False):
             continue
-        changes = _changes(obj, creating=False)
+        changes = _changes(classes, obj, creating=False)
         if not changes:
             continue
         action = "update"
@@ -128,9 +135,7 @@ def _after_flush(session: Session, flush_context) -> None:
             old, new = changes["deleted_at"]
             action = "delete" if old is None and new is not None else "restore"
         rows.append(_row(obj, action, changes))
-    for obj in session.deleted:
-        if getattr(obj, "__tablename__", None) in NOT_AUDITED or not hasattr(obj, "__table__"):
-            continue
+    for obj in _audited(classes, session.deleted):
         rows.append(_row(obj, "purge", None))
     if rows:
         session.connection().execute(insert(AuditEvent), rows)

@@ -1,6 +1,6 @@
 from flask import Blueprint, request
 
-from capintra.audit.labels import ACTION_LABELS, ENTITY_LABELS, present_changes
+from capintra.audit.labels import action_labels, entity_labels, present_changes
 from capintra.audit.queries import recent_events, shown_changes
 from capintra.security import can, require
 from capintra.web.htmx import render
@@ -22,7 +22,7 @@ def index():
         partial="audit-rows",
         events=events,
         next_before=next_before,
-        action_labels=ACTION_LABELS,
-        entity_labels=ENTITY_LABELS,
+        action_labels=action_labels(),
+        entity_labels=entity_labels(),
         present=lambda e: present_changes(e, shown_changes(e, confidential)),
     )

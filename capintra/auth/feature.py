@@ -1,7 +1,15 @@
 """Accounts, signing in and out, sessions."""
 
+from capintra.auth.classification import ACTIONS, AUDITED
 from capintra.auth.models import User, WebSession
 from capintra.auth.views import bp
 from capintra.features import Feature
 
-FEATURE = Feature(name="auth", blueprints=((bp, None),), models=(User, WebSession))
+FEATURE = Feature(
+    name="auth",
+    blueprints=((bp, None),),
+    models=(User, WebSession),
+    audited=AUDITED,
+    not_audited=(WebSession,),  # the session store
+    actions=ACTIONS,
+)

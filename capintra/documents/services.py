@@ -33,8 +33,9 @@ from capintra.extensions import db
 from capintra.models import utcnow
 
 if TYPE_CHECKING:
-    from capintra.auth.models import User
     from werkzeug.datastructures import FileStorage
+
+    from capintra.auth.models import User
 
 PDF = ("application/pdf", "pdf")
 JPEG = ("image/jpeg", "jpg")

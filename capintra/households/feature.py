@@ -6,6 +6,7 @@ from capintra.confidentiality import Confidential
 from capintra.documents.owners import DocumentOwner
 from capintra.features import DashboardSection, Feature, NavItem
 from capintra.households import dashboard, pages, queries
+from capintra.households.classification import ACTIONS, AUDITED
 from capintra.households.models import (
     Household,
     HouseholdSearchTerm,
@@ -28,6 +29,9 @@ FEATURE = Feature(
     pages=(pages.PAGE,),
     tabs=pages.TABS,
     document_owners=(DocumentOwner(Household, queries.get_household_or_404),),
+    audited=AUDITED,
+    not_audited=(HouseholdSearchTerm,),  # an index of Household, rebuilt from it
+    actions=ACTIONS,
     dashboard_sections=(
         DashboardSection(
             "household.social", "households/_dashboard_officer.html", dashboard.officer_section

@@ -8,7 +8,7 @@ from typing import Any
 from flask import request, session
 from flask_babel import lazy_gettext as _l
 
-from capintra.audit.labels import ACTION_LABELS, ENTITY_LABELS, present_changes
+from capintra.audit.labels import action_labels, entity_labels, present_changes
 from capintra.audit.queries import shown_changes
 from capintra.audit.service import record_bulk, record_event
 from capintra.documents import queries as documents
@@ -124,8 +124,8 @@ def _present(event):
 def _history(household: Household, state: TabState) -> dict:
     return {
         "events": queries.history_of(household),
-        "action_labels": ACTION_LABELS,
-        "entity_labels": ENTITY_LABELS,
+        "action_labels": action_labels(),
+        "entity_labels": entity_labels(),
         "present_changes": _present,
         "phase_changes": queries.phase_changes_of(household),
     }

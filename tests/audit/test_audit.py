@@ -11,16 +11,20 @@ import pytest
 from sqlalchemy import JSON, Date, DateTime, Enum, Integer, String, func, select
 
 from capintra import FEATURES
-from capintra.audit.classification import COLUMNS, NOT_AUDITED, Kind, is_silent
+from capintra.audit.classification import collect
 from capintra.audit.models import AuditEvent
 from capintra.extensions import db
-from capintra.features import load
+from capintra.features import Kind, load
 from capintra.models import SoftDeleteMixin
 from tests import factories
 from tests.conftest import login
 from tests.model_samples import SAMPLES
 
 DECLARED = [model for feature in load(FEATURES) for model in feature.models]  # every model
+
+#: The features' audit declarations (Feature.audited, not_audited, actions), merged.
+CLASSIFICATION = collect(load(FEATURES))
+NOT_AUDITED = CLASSIFICATION.not_audited
 
 AUDITED = sorted(
     {
@@ -57,7 +61,8 @@ def columns_of(table: str, kinds: set[Kind]):
     return [
         column
         for column in model.__table__.columns
-        if COLUMNS[table][column.name] in kinds and not is_silent(table, column.name)
+        if CLASSIFICATION.kind_of(table, column.name) in kinds
+        and not CLASSIFICATION.is_silent(table, column.name)
     ]
 
 
@@ -66,22 +71,36 @@ def columns_of(table: str, kinds: set[Kind]):
 
 def test_every_table_and_column_is_classified():
     problems = []
+    tables = CLASSIFICATION.tables
     for table in db.metadata.sorted_tables:
         if table.name in NOT_AUDITED:
             continue
-        if table.name not in COLUMNS:
-            problems.append(f"table {table.name} missing from COLUMNS")
+        if table.name not in tables:
+            problems.append(
+                f"table {table.name}: no Audited({table.name}'s model, …) in its feature's "
+                "`audited` (nor in `not_audited`)"
+            )
             continue
-        actual, classified = set(table.columns.keys()), set(COLUMNS[table.name])
-        problems += [f"{table.name}.{c} not classified" for c in sorted(actual - classified)]
-        problems += [f"{table.name}.{c} classified, no such column" for c in classified - actual]
-    problems += [f"COLUMNS names unknown table {t}" for t in set(COLUMNS) - set(db.metadata.tables)]
-    assert not problems, "capintra/audit/classification.py:\n" + "\n".join(problems)
+        actual, classified = set(table.columns.keys()), set(tables[table.name].kinds)
+        feature = tables[table.name].feature
+        problems += [
+            f"{table.name}.{c} not classified (feature {feature})"
+            for c in sorted(actual - classified)
+        ]
+        problems += [
+            f"{table.name}.{c} classified by {feature}, no such column"
+            for c in sorted(classified - actual)
+        ]
+    problems += [f"Audited names unknown table {t}" for t in set(tables) - set(db.metadata.tables)]
+    assert not problems, (
+        "the audit classification (Feature.audited, capintra/<feature>/classification.py):\n"
+        + "\n".join(problems)
+    )
 
 
 def test_only_bookkeeping_tables_escape_the_audit():
-    assert NOT_AUDITED - set(db.metadata.tables) <= {"alembic_version"}
-    assert {"audit_event", "web_session"} <= NOT_AUDITED
+    not_audited = CLASSIFICATION.not_audited
+    assert not_audited == {"audit_event", "web_session", "household_search_term"}
 
 
 # --- one event per change, for every model ---------------------------------------------
@@ -346,15 +365,16 @@ ORDINARY_DESPITE_NAME = {
 def test_columns_named_like_personal_data_are_not_ordinary():
     suspicious = [
         f"{table}.{column}"
-        for table, columns in COLUMNS.items()
-        for column, kind in columns.items()
+        for table, declared in CLASSIFICATION.tables.items()
+        for column, kind in declared.kinds.items()
         if kind is Kind.ORDINARY
         and any(hint in column for hint in PERSONAL_HINTS)
         and (table, column) not in ORDINARY_DESPITE_NAME
     ]
     assert not suspicious, (
         "classified ordinary (values kept in the audit trail) but named like personal data: "
-        f"{suspicious}. Classify them personal/sensitive in capintra/audit/classification.py, "
+        f"{suspicious}. Classify them personal/sensitive in their feature's Audited(...) "
+        "(capintra/<feature>/classification.py), "
         "or, if they really hold none, add them to ORDINARY_DESPITE_NAME here."
     )
 
@@ -363,3 +383,21 @@ def test_every_model_is_declared_by_exactly_one_feature():
     """Alembic and this classification check find models through the features."""
     mapped = {mapper.class_ for mapper in db.Model.registry.mappers}
     assert sorted(m.__name__ for m in mapped) == sorted(m.__name__ for m in DECLARED)
+
+
+def test_the_classification_is_merged_once_per_application(app_ctx):
+    from capintra.audit.classification import classification
+
+    assert classification() is classification()
+    assert classification().tables.keys() == CLASSIFICATION.tables.keys()
+
+
+def test_two_features_cannot_declare_one_table_or_label_one_action_twice():
+    from capintra.features import Audited, Feature
+
+    user_model = dict(AUDITED)["user_account"]
+    twice = Audited(user_model, "Compte", {})
+    with pytest.raises(ValueError, match="user_account declared by a and b"):
+        collect([Feature("a", audited=(twice,)), Feature("b", audited=(twice,))])
+    with pytest.raises(ValueError, match="'split' has two labels"):
+        collect([Feature("a", actions={"split": "Un"}), Feature("b", actions={"split": "Deux"})])
