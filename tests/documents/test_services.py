@@ -150,7 +150,7 @@ def test_too_large_and_refused_files_write_nothing(app_ctx, make):
         with pytest.raises(error):
             services.store_upload(
                 FileStorage(stream=io.BytesIO(data), filename="x.pdf"),
-                household=household,
+                owner=household,
                 kind=None,
                 title="",
                 confidential=False,
