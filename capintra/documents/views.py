@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, request, send_file
+from flask import Blueprint, abort, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -17,6 +17,7 @@ from capintra.households.forms import DeleteForm
 from capintra.households.models import Household
 from capintra.households.views import TabState, after_inline_save, render_tab
 from capintra.security import require
+from capintra.web.confirm import confirmation_page
 from capintra.web.errors import error_response
 
 bp = Blueprint("documents", __name__)
@@ -115,6 +116,14 @@ def delete(document_id: int):
     except StaleVersion as stale:
         return _documents_tab(household, 409, extra={"error": stale.message})
     name = document.title or document.original_name
+    question = (
+        _("Supprimer le justificatif « %(name)s » ? Son contenu sera détruit.", name=name)
+        if document.delete_after_use
+        else _("Supprimer la pièce jointe « %(name)s » ?", name=name)
+    )
+    cancel_url = url_for("households.tab_documents", household_id=household.id)
+    if (page := confirmation_page(form, question, cancel_url)) is not None:
+        return page
     services.delete_document(document)
     db.session.commit()
     return after_inline_save(

@@ -32,6 +32,8 @@ from capintra.households.forms import (
 from capintra.households.models import Household, Letter, Member, Note, Phase, Task
 from capintra.models import utcnow
 from capintra.security import can, require
+from capintra.web.confirm import confirmation_page
+from capintra.web.formatting import date_fr
 from capintra.web.htmx import redirect_to, render, wants_partial
 from capintra.web.routing import db_id
 
@@ -418,6 +420,19 @@ def _edit_view(kind: str):
     return view
 
 
+def _delete_question(kind: str, item: Any) -> tuple[str, str | None]:
+    """What the confirmation page of a delete asks (without JavaScript), and its button."""
+    if kind == "members":
+        return _("Retirer %(name)s du ménage ?", name=item.full_name), _("Retirer")
+    if kind == "notes":
+        return _("Supprimer la note du %(d)s ?", d=date_fr(item.note_date)), None
+    if kind == "letters":
+        question = _("Supprimer le courrier « %(subject)s » du %(d)s ?",
+                     subject=item.subject, d=date_fr(item.letter_date))  # fmt: skip
+        return question, None
+    return _("Supprimer la tâche « %(title)s » ?", title=item.title), None
+
+
 def _delete_view(kind: str):
     spec = SUB_RESOURCES[kind]
 
@@ -433,6 +448,10 @@ def _delete_view(kind: str):
         except StaleVersion as stale:
             # The tab as it is now, with the reason: the user sees what changed.
             return render_tab(household, spec.tab, TabState(extra={"error": stale.message}), 409)
+        cancel_url = url_for(f"households.tab_{spec.tab}", household_id=household.id)
+        question, label = _delete_question(kind, item)
+        if (page := confirmation_page(form, question, cancel_url, confirm_label=label)) is not None:
+            return page
         item.soft_delete()
         db.session.commit()
         return after_inline_save(household, spec.tab, spec.deleted)

@@ -31,7 +31,9 @@ def test_only_assistants_and_officers_upload(login_as, make, role, status):
 def test_only_assistants_and_officers_delete(login_as, make, role, status):
     document = samples.stored_document()
     browser = login_as(role)
-    response = browser.post(f"/documents/{document.id}/delete", data={"version": document.version})
+    response = browser.post(
+        f"/documents/{document.id}/delete", data={"version": document.version, "confirmed": "1"}
+    )
     assert response.status_code == status
     page = browser.get(f"/households/{document.household_id}/documents").get_data(as_text=True)
     assert (f"/documents/{document.id}/delete" in page) is False

@@ -349,7 +349,9 @@ def test_plain_delete_keeps_the_file_and_redirects(login_as, make):
     household = make.household()
     document = samples.stored_document(household, title="Bail")
     browser = login_as("assistant")
-    response = browser.post(f"/documents/{document.id}/delete", data={"version": document.version})
+    response = browser.post(
+        f"/documents/{document.id}/delete", data={"version": document.version, "confirmed": "1"}
+    )
     assert response.status_code == 303
     assert response.headers["Location"].endswith(f"/households/{household.id}/documents")
     db.session.refresh(document)
