@@ -116,11 +116,12 @@ def delete(document_id: int):
     except StaleVersion as stale:
         return _documents_tab(household, 409, extra={"error": stale.message})
     name = document.title or document.original_name
-    question = (
-        _("Supprimer le justificatif « %(name)s » ? Son contenu sera détruit.", name=name)
-        if document.delete_after_use
-        else _("Supprimer la pièce jointe « %(name)s » ?", name=name)
-    )
+    # No-break spaces inside « » and before ?, as French typography wants.
+    if document.delete_after_use:
+        question = _("Supprimer le justificatif «\u00a0%(name)s\u00a0»\u00a0? "
+                     "Son contenu sera détruit.", name=name)  # fmt: skip
+    else:
+        question = _("Supprimer la pièce jointe «\u00a0%(name)s\u00a0»\u00a0?", name=name)
     cancel_url = url_for("households.tab_documents", household_id=household.id)
     if (page := confirmation_page(form, question, cancel_url)) is not None:
         return page

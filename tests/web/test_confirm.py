@@ -31,26 +31,26 @@ CASES = {
     "members": (
         lambda make, h: make.member(h, last_name="DIALLO", first_name="Awa"),
         "/households/{h}/members/{i}/delete", "/households/{h}/members",
-        "Retirer DIALLO Awa du ménage ?", "Retirer",
+        "Retirer DIALLO Awa du ménage\u00a0?", "Retirer",
     ),
     "notes": (
         _note, "/households/{h}/notes/{i}/delete", "/households/{h}/journal",
-        "Supprimer la note du 12/03/2026 ?", "Supprimer",
+        "Supprimer la note du 12/03/2026\u00a0?", "Supprimer",
     ),
     "letters": (
         lambda make, h: make.letter(h, subject="Convocation", letter_date=date(2026, 11, 2)),
         "/households/{h}/letters/{i}/delete", "/households/{h}/letters",
-        "Supprimer le courrier « Convocation » du 02/11/2026 ?", "Supprimer",
+        "Supprimer le courrier «\u00a0Convocation\u00a0» du 02/11/2026\u00a0?", "Supprimer",
     ),
     "tasks": (
         lambda make, h: make.task(h, title="Rappeler le bailleur"),
         "/households/{h}/tasks/{i}/delete", "/households/{h}/tasks",
-        "Supprimer la tâche « Rappeler le bailleur » ?", "Supprimer",
+        "Supprimer la tâche «\u00a0Rappeler le bailleur\u00a0»\u00a0?", "Supprimer",
     ),
     "documents": (
         lambda make, h: samples.stored_document(h, title="Bail"),
         "/documents/{i}/delete", "/households/{h}/documents",
-        "Supprimer la pièce jointe « Bail » ?", "Supprimer",
+        "Supprimer la pièce jointe «\u00a0Bail\u00a0»\u00a0?", "Supprimer",
     ),
 }  # fmt: skip
 
@@ -163,7 +163,8 @@ def test_a_supporting_document_says_its_content_is_destroyed(make, login_as):
     browser = login_as("officer")
     response = browser.post(f"/documents/{document.id}/delete", data={"version": document.version})
     assert response.status_code == 200
-    assert "Supprimer le justificatif « Avis » ? Son contenu sera détruit." in _text(response)
+    question = "Supprimer le justificatif «\u00a0Avis\u00a0»\u00a0? Son contenu sera détruit."
+    assert question in _text(response)
     assert not _deleted(document)
 
 
