@@ -33,8 +33,10 @@
   });
 
   // One confirmation per destructive form, never two. The form says it once, in
-  // hx-confirm="…": htmx asks when it sends the form; when htmx does not (not loaded,
-  // or a form without hx-post), the browser posts the form and this asks instead.
+  // hx-confirm="…": htmx asks when it sends the form (and sends confirmed=1, hx-vals);
+  // when htmx does not (not loaded, or a form without hx-post), the browser posts the
+  // form and this asks instead, adding confirmed=1 so that the server does not ask again
+  // with its confirmation page (the one a browser without JavaScript gets).
   function htmxSends(form) {
     return Boolean(window.htmx) && form.hasAttribute("hx-post");
   }
@@ -42,7 +44,14 @@
     var form = event.target;
     var message = form.getAttribute && form.getAttribute("hx-confirm");
     if (!message || htmxSends(form)) { return; }
-    if (!window.confirm(message)) { event.preventDefault(); }
+    if (!window.confirm(message)) { event.preventDefault(); return; }
+    if (!form.querySelector('input[name="confirmed"]')) {
+      var confirmed = document.createElement("input");
+      confirmed.type = "hidden";
+      confirmed.name = "confirmed";
+      confirmed.value = "1";
+      form.appendChild(confirmed);
+    }
   });
 
   // After an inline save (HX-Trigger: capintra:saved, sent before the swap) the part

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -14,6 +15,7 @@ from capintra.households import queries, services
 from capintra.households.forms import LetterForm, MemberForm, NoteForm, TaskForm
 from capintra.households.models import Letter, Member, Note, Task
 from capintra.security import can
+from capintra.web.formatting import date_fr
 
 
 def _member_form(form, item, posted: bool) -> None:
@@ -42,6 +44,28 @@ def _task_form(form, item, posted: bool) -> None:
         form.assignee_id.data = current_user.id
 
 
+# What the confirmation page of a delete asks (without JavaScript), and its button (None:
+# "Supprimer"); no-break spaces inside « » and before ?, as French typography wants.
+
+
+def _member_question(item: Member) -> tuple[str, str | None]:
+    return _("Retirer %(name)s du ménage\u00a0?", name=item.full_name), _("Retirer")
+
+
+def _note_question(item: Note) -> tuple[str, str | None]:
+    return _("Supprimer la note du %(d)s\u00a0?", d=date_fr(item.note_date)), None
+
+
+def _letter_question(item: Letter) -> tuple[str, str | None]:
+    question = _("Supprimer le courrier «\u00a0%(subject)s\u00a0» du %(d)s\u00a0?",
+                 subject=item.subject, d=date_fr(item.letter_date))  # fmt: skip
+    return question, None
+
+
+def _task_question(item: Task) -> tuple[str, str | None]:
+    return _("Supprimer la tâche «\u00a0%(title)s\u00a0»\u00a0?", title=item.title), None
+
+
 @dataclass(frozen=True)
 class ItemKind:
     model: type
@@ -52,6 +76,8 @@ class ItemKind:
     prepare: Callable[[Any, Any, bool], None]
     #: copies the form's data with the kind's rules: (item, data, author)
     save: Callable[[Any, dict, Any], None]
+    #: the question a delete asks without JavaScript, and its button label (or None)
+    question: Callable[[Any], tuple[str, str | None]]
     #: flash messages after a plain (non-htmx) add, edit, delete
     created: Any
     updated: Any
@@ -60,19 +86,19 @@ class ItemKind:
 
 ITEMS: dict[str, ItemKind] = {
     "members": ItemKind(
-        Member, MemberForm, "members", _member_form, services.save_member,
+        Member, MemberForm, "members", _member_form, services.save_member, _member_question,
         _l("Membre ajouté."), _l("Membre modifié."), _l("Membre retiré."),
     ),
     "notes": ItemKind(
-        Note, NoteForm, "journal", _note_form, services.save_note,
+        Note, NoteForm, "journal", _note_form, services.save_note, _note_question,
         _l("Note ajoutée."), _l("Note modifiée."), _l("Note supprimée."),
     ),
     "letters": ItemKind(
-        Letter, LetterForm, "letters", _letter_form, services.save_letter,
+        Letter, LetterForm, "letters", _letter_form, services.save_letter, _letter_question,
         _l("Courrier enregistré."), _l("Courrier modifié."), _l("Courrier supprimé."),
     ),
     "tasks": ItemKind(
-        Task, TaskForm, "tasks", _task_form, services.save_task,
+        Task, TaskForm, "tasks", _task_form, services.save_task, _task_question,
         _l("Tâche ajoutée."), _l("Tâche modifiée."), _l("Tâche supprimée."),
     ),
 }  # fmt: skip

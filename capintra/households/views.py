@@ -19,6 +19,7 @@ from capintra.households.items import ITEMS, item_form
 from capintra.households.models import Household, Member, Phase
 from capintra.households.pages import phase_form, record_opening
 from capintra.security import can, require
+from capintra.web.confirm import confirmation_page
 from capintra.web.errors import error_response
 from capintra.web.forms import DeleteForm
 from capintra.web.htmx import redirect_to, render, wants_partial
@@ -212,6 +213,10 @@ def _delete_view(kind: str):
         except StaleVersion as stale:
             # The tab as it is now, with the reason: the user sees what changed.
             return render_tab(household, spec.tab, TabState(extra={"error": stale.message}), 409)
+        question, label = spec.question(item)
+        cancel = tab_url(household, spec.tab)
+        if (page := confirmation_page(form, question, cancel, confirm_label=label)) is not None:
+            return page  # no JavaScript: the question on a page of its own
         item.soft_delete()
         db.session.commit()
         return after_inline_save(household, spec.tab, spec.deleted)
@@ -352,6 +357,15 @@ def documents_delete(household_id: int, document_id: int):
     except StaleVersion as stale:
         return _documents_tab(household, 409, extra={"error": stale.message})
     name = document.title or document.original_name
+    # No-break spaces inside « » and before ?, as French typography wants.
+    if document.delete_after_use:
+        question = _("Supprimer le justificatif «\u00a0%(name)s\u00a0»\u00a0? "
+                     "Son contenu sera détruit.", name=name)  # fmt: skip
+    else:
+        question = _("Supprimer la pièce jointe «\u00a0%(name)s\u00a0»\u00a0?", name=name)
+    cancel = tab_url(household, "documents")
+    if (page := confirmation_page(form, question, cancel)) is not None:
+        return page
     documents.delete_document(document)
     db.session.commit()
     return after_inline_save(

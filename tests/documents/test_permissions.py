@@ -33,7 +33,7 @@ def test_only_assistants_and_officers_delete(login_as, make, role, status):
     browser = login_as(role)
     response = browser.post(
         f"/households/{document.owner_id}/documents/{document.id}/delete",
-        data={"version": document.version},
+        data={"version": document.version, "confirmed": "1"},
     )
     assert response.status_code == status
     page = browser.get(f"/households/{document.owner_id}/documents").get_data(as_text=True)

@@ -356,7 +356,7 @@ def test_plain_delete_keeps_the_file_and_redirects(login_as, make):
     browser = login_as("assistant")
     response = browser.post(
         f"/households/{document.owner_id}/documents/{document.id}/delete",
-        data={"version": document.version},
+        data={"version": document.version, "confirmed": "1"},
     )
     assert response.status_code == 303
     assert response.headers["Location"].endswith(f"/households/{household.id}/documents")

@@ -172,7 +172,8 @@ def test_the_search_key_follows_edits(make, browser_for, households):
     assert found(officer, "jerome") == set()
     db.session.refresh(member)
     response = officer.post(
-        f"/households/{martin.id}/members/{member.id}/delete", data={"version": member.version}
+        f"/households/{martin.id}/members/{member.id}/delete",
+        data={"version": member.version, "confirmed": "1"},
     )
     assert response.status_code == 303
     assert found(officer, "jeremie") == set()
