@@ -1,7 +1,8 @@
 """Accounts, signing in and out, sessions."""
 
+from capintra.auth import demo
 from capintra.auth.models import User, WebSession
 from capintra.auth.views import bp
 from capintra.features import Feature
 
-FEATURE = Feature(name="auth", blueprints=((bp, None),), models=(User, WebSession))
+FEATURE = Feature(name="auth", blueprints=((bp, None),), models=(User, WebSession), demo=demo.load)

@@ -1,7 +1,7 @@
 """Household files: list and search, the file and its tabs, dashboards."""
 
 from capintra.features import DashboardSection, Feature
-from capintra.households import dashboard
+from capintra.households import dashboard, demo
 from capintra.households.models import (
     Household,
     HouseholdSearchTerm,
@@ -30,4 +30,6 @@ FEATURE = Feature(
             "report.view", "households/_dashboard_progress.html", dashboard.progress_section
         ),
     ),
+    demo=demo.load,
+    route_params={"household_id": demo.example_household_id, "item_id": demo.example_item_id},
 )
