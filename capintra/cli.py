@@ -13,22 +13,16 @@ from flask.cli import with_appcontext
 from flask_migrate import upgrade
 from sqlalchemy import select
 
+from capintra import demo
 from capintra.auth.models import User
 from capintra.auth.services import create_user
 from capintra.auth.sessions import purge_expired_sessions
 from capintra.errors import DomainError
 from capintra.extensions import db
+from capintra.features import features
 from capintra.security import Role
 
 DEMO_ACCOUNTS_FILE = "demo-accounts.txt"
-
-#: (line label, username, full name, role, is_admin)
-DEMO_USERS = [
-    ("officer", "claire.morel", "Claire Morel", Role.OFFICER, False),
-    ("assistant", "nadia.benali", "Nadia Benali", Role.ASSISTANT, False),
-    ("manager", "jerome.faure", "Jérôme Faure", Role.MANAGER, False),
-    ("admin", "helene.roux", "Hélène Roux", Role.MANAGER, True),
-]
 
 
 def fail(message: str) -> None:
@@ -97,20 +91,21 @@ def seed_demo(households: int) -> None:
             "Refusé : seed-demo ne remplit qu'une base de démonstration. "
             "Définissez CAPINTRA_DEMO=1 si c'est bien le cas."
         )
-    # Imported here, not at the top: the demo data (and Faker) is only for this command;
-    # the server, which imports this module to register the commands, never needs it.
-    from capintra.seed import seed_households, seed_reference_data
-
     if db.session.scalar(select(User).limit(1)) is not None:
         fail(
             "La base contient déjà des comptes : les données de démonstration ne sont "
             "chargées que dans une base vide."
         )
-    # One transaction (seed_households commits it): a failure leaves the database empty,
-    # so the next `make run` seeds again. The accounts file, written last, marks success.
-    lines = seed_reference_data(DEMO_USERS, lambda: secrets.token_urlsafe(12))
-    seed_households(households, echo=click.echo)
-    _write_private(_accounts_path(), "".join(f"{line}\n" for line in lines))
+    # Each feature's demo data (capintra/<feature>/demo.py), in FEATURES order, in one
+    # transaction: a failure leaves the database empty, so the next `make run` seeds
+    # again. The accounts file, written last, marks success.
+    context = demo.DemoContext(
+        households=households,
+        echo=click.echo,
+        make_password=lambda: secrets.token_urlsafe(12),
+    )
+    demo.seed_demo(features(), context)
+    _write_private(_accounts_path(), "".join(f"{line}\n" for line in context.accounts))
     click.echo("Données de démonstration chargées.")
 
 

@@ -4,7 +4,10 @@ application; `create_app` collects the declarations from `capintra.FEATURES`.
 A feature declares its blueprints, its models (Alembic and the audit classification
 check find them there), how the audit trail treats each model (`Audited`: the class of
 every column and the French labels) and the actions it records, what runs once when the
-application is set up (SQLAlchemy listeners), and its dashboard sections. Nothing
+application is set up (SQLAlchemy listeners), its dashboard sections and menu entries,
+what in it can be confidential, its record pages and tabs, the records that own
+documents, its demo data (`seed-demo`, capintra.demo) and example values for the URL
+variables of its routes (the generated route tests). Nothing
 outside the folder names it but the FEATURES list: see docs/architecture.md.
 """
 
@@ -14,9 +17,12 @@ import enum
 import importlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Blueprint, Flask, current_app
+
+if TYPE_CHECKING:
+    from capintra.demo import DemoContext
 
 #: Where the application keeps its features: app.extensions[EXTENSION_KEY].
 EXTENSION_KEY = "capintra.features"
@@ -114,6 +120,15 @@ class Feature:
     not_audited: tuple[type, ...] = ()
     #: The audit actions the feature records (record_event), with their French labels.
     actions: Mapping[str, Label] = field(default_factory=dict)
+    #: The feature's demo data: called by `seed-demo` in FEATURES order, inside the one
+    #: transaction, with the shared capintra.demo.DemoContext.
+    demo: Callable[[DemoContext], None] | None = None
+    #: URL variable (as named in the routes, `<int:op_id>` → "op_id") → a function that
+    #: creates a minimal valid row for it, flushes, and returns the value to put in the
+    #: URL. It may take `values` (the variables already chosen, left to right; reading a
+    #: missing one makes it through whichever feature declares it) and `route` (whose
+    #: `rule` says which URL). The generated route tests use them.
+    route_params: Mapping[str, Callable[..., object]] = field(default_factory=dict)
 
 
 def load(modules: Iterable[str]) -> list[Feature]:
@@ -133,6 +148,20 @@ def install(app: Flask, features: list[Feature]) -> None:
 def features() -> list[Feature]:
     """The current application's features."""
     return current_app.extensions[EXTENSION_KEY]
+
+
+def route_params(declared: Iterable[Feature]) -> dict[str, Callable[..., object]]:
+    """The URL variables the features declare; two features may not declare the same."""
+    merged: dict[str, Callable[..., object]] = {}
+    owner: dict[str, str] = {}
+    for feature in declared:
+        for name, make in feature.route_params.items():
+            if name in merged:
+                raise ValueError(
+                    f"URL variable <{name}> declared by both {owner[name]!r} and {feature.name!r}"
+                )
+            merged[name], owner[name] = make, feature.name
+    return merged
 
 
 def dashboard_sections() -> list[DashboardSection]:

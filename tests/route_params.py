@@ -1,58 +1,33 @@
 """Values for the URL variables of the generated route tests (role matrix, CSRF, bad input).
 
-Each entry maps a URL variable name, as written in the route (`<int:user_id>` →
-"user_id"), to a function that creates what the URL points at, inside the test's
-rolled-back transaction, and returns the value to put in the URL. A function may take
-one argument: the values already chosen for the variables to its left in the same URL
-(`{"household_id": 12}`), so a sub-object can belong to its parent.
+Each feature declares the variables of its own routes in its folder
+(`Feature(route_params=…)`, makers in `capintra/<feature>/demo.py`): a URL variable name,
+as written in the route (`<int:user_id>` → "user_id"), maps to a function that creates
+what the URL points at, inside the test's rolled-back transaction, and returns the value
+to put in the URL. A function may take one argument: the values already chosen for the
+variables to its left in the same URL (`{"household_id": 12}`), so a sub-object can
+belong to its parent; reading a variable not chosen yet makes one through whichever
+feature declares it. With two arguments it also gets the route.
 
-A route whose variable is missing here fails the generated tests, with a message asking
-to add it.
+Only test-only values stay here (TEST_PARAMS). A route whose variable nobody declares
+fails the generated tests, with a message asking to declare it.
 """
 
 from __future__ import annotations
 
-from tests import factories
+from collections.abc import Callable
 
+from capintra.features import EXTENSION_KEY, route_params
 
-def _household_item(values: dict, route) -> int:
-    """<item_id> of /households/<id>/<kind>/<item_id>: an item of that kind in that file."""
-    from capintra.extensions import db
-
-    household = db.session.get(_household_model(), values["household_id"])
-    kind = route.rule.split("/")[3]
-    makers = {
-        "members": factories.member,
-        "notes": lambda h: factories.note(h, confidential=False),
-        "letters": factories.letter,
-        "tasks": factories.task,
-    }
-    if kind not in makers:
-        raise KeyError(f"{route}: add a factory for '{kind}' items in tests/route_params.py")
-    return makers[kind](household).id
-
-
-def _household_model():
-    from capintra.households.models import Household
-
-    return Household
-
-
-def _document_id(values: dict) -> int:
-    """A stored document: of the household in the same URL, if there is one."""
-    from capintra.extensions import db
-    from tests.documents.samples import stored_document
-
-    household_id = values.get("household_id")
-    owner = db.session.get(_household_model(), household_id) if household_id else None
-    return stored_document(owner).id
-
-
-ROUTE_PARAMS = {
-    "household_id": lambda: factories.household().id,
-    "item_id": _household_item,
-    "document_id": _document_id,
-    "user_id": lambda: factories.user("officer").id,
-    "op_id": lambda: factories.operation().id,
+#: Variables of routes that belong to no feature (Flask's static files).
+TEST_PARAMS: dict[str, Callable[..., object]] = {
     "filename": lambda: "app.css",
 }
+
+
+def params_of(app) -> dict[str, Callable[..., object]]:
+    """The app's features' declarations, and the test-only values."""
+    declared = route_params(app.extensions[EXTENSION_KEY])
+    both = declared.keys() & TEST_PARAMS.keys()
+    assert not both, f"declared by a feature and in tests/route_params.py: {sorted(both)}"
+    return {**declared, **TEST_PARAMS}

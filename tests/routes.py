@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import pytest
+from flask import current_app
 
 from capintra.security import ADMIN, CAPABILITIES, PUBLIC, Role
-from tests.route_params import ROUTE_PARAMS
+from tests.route_params import params_of
 
 #: Methods a route may declare; anything else has no expectation and fails a test.
 METHODS = ("GET", "POST")
@@ -80,28 +81,52 @@ def first_role_holding(capability: str) -> str | None:
     return next((role for role in ROLES if role_holds(role, capability)), None)
 
 
-def url_for_route(route: Route) -> str:
-    """The route's URL with every variable filled from tests/route_params.py.
+class _Values(dict):
+    """The values chosen so far for a URL's variables; reading one not chosen yet makes
+    it through its maker (a document needs a household even when its URL names none)."""
 
-    Must run inside the test's app context: the factories create rows.
+    def __init__(self, params: dict, route: Route):
+        super().__init__()
+        self.params, self.route = params, route
+
+    def __missing__(self, name: str):
+        self[name] = _make(self.params, self.route, name, self)
+        return self[name]
+
+
+def _make(params: dict, route: Route, name: str, values: _Values):
+    if name not in params:
+        pytest.fail(
+            f"{route}: no value for the URL variable <{name}>. Declare it in the feature "
+            f"whose route it is: Feature(route_params={{{name!r}: a maker}}) in its "
+            "feature.py, the maker in its demo.py (creates a minimal row, flushes, returns "
+            "the value); test-only values go to TEST_PARAMS in tests/route_params.py.",
+            pytrace=False,
+        )
+    make = params[name]
+    arity = len(inspect.signature(make).parameters)
+    if arity >= 2:  # (values so far, route): a variable whose meaning depends on the URL
+        return make(values, route)
+    if arity == 1:
+        return make(values)
+    return make()
+
+
+def url_for_route(route: Route) -> str:
+    """The route's URL with every variable filled by the features' declared makers
+    (tests/route_params.py); what they made is committed, as the factories do.
+
+    Must run inside the test's app context: the makers create rows.
     """
-    values: dict[str, object] = {}
+    from capintra.extensions import db
+
+    params = params_of(current_app)
+    values = _Values(params, route)
     for name in route.variables:
-        if name not in ROUTE_PARAMS:
-            pytest.fail(
-                f"{route}: no value for the URL variable <{name}>. Add "
-                f"{name!r}: lambda: factories.…().id to ROUTE_PARAMS in tests/route_params.py.",
-                pytrace=False,
-            )
-        make = ROUTE_PARAMS[name]
-        arity = len(inspect.signature(make).parameters)
-        if arity >= 2:  # (values so far, route): a variable whose meaning depends on the URL
-            values[name] = make(dict(values), route)
-        elif arity == 1:
-            values[name] = make(dict(values))
-        else:
-            values[name] = make()
+        if name not in values:
+            values[name] = _make(params, route, name, values)
+    db.session.commit()
     url = route.rule
-    for name, value in values.items():
-        url = re.sub(rf"<(?:[^:<>]+:)?{re.escape(name)}>", str(value), url, count=1)
+    for name in route.variables:
+        url = re.sub(rf"<(?:[^:<>]+:)?{re.escape(name)}>", str(values[name]), url, count=1)
     return url

@@ -14,10 +14,13 @@ from sqlalchemy import func, select
 from capintra.admin.models import Operation
 from capintra.audit.models import AuditEvent
 from capintra.auth.models import User
-from capintra.cli import DEMO_USERS
+from capintra.demo import DemoContext, seed_demo
+from capintra.documents.demo import tiny_pdf
 from capintra.documents.models import Document
 from capintra.extensions import db
+from capintra.features import features
 from capintra.households import queries
+from capintra.households.demo import HouseholdGenerator, seed_households
 from capintra.households.models import (
     Household,
     HouseholdSearchTerm,
@@ -33,7 +36,6 @@ from capintra.households.models import (
 from capintra.households.search import household_terms, matching_household_ids, normalise
 from capintra.households.services import format_reference
 from capintra.security import Role
-from capintra.seed import HouseholdGenerator, seed_households, seed_reference_data, tiny_pdf
 from tests import factories
 from tests.conftest import login
 
@@ -48,12 +50,18 @@ def _passwords():
 
 @pytest.fixture
 def demo(app_ctx):
-    """The demo accounts and operations, then 30 seeded households."""
-    lines = seed_reference_data(DEMO_USERS, _passwords())
-    db.session.commit()
+    """Every feature's demo data (the accounts, the operations, 30 households), as
+    seed-demo loads it."""
     messages: list[str] = []
-    summary = seed_households(30, messages.append, today=TODAY)
-    return {"lines": lines, "summary": summary, "messages": messages}
+    context = DemoContext(
+        households=30, echo=messages.append, make_password=_passwords(), today=TODAY
+    )
+    seed_demo(features(), context)
+    return {
+        "lines": context.accounts,
+        "summary": context.created["households"],
+        "messages": messages,
+    }
 
 
 def households() -> list[Household]:
@@ -187,7 +195,7 @@ def test_the_same_seed_gives_the_same_households(demo):
 
 
 def _names(generator: HouseholdGenerator) -> list[str]:
-    from capintra.seed import _ID_TABLES, _Rows
+    from capintra.households.demo import _ID_TABLES, _Rows
 
     ids = {name: itertools.count(1) for name in _ID_TABLES}
     rows = _Rows()

@@ -52,12 +52,13 @@ from flask_migrate import upgrade
 from sqlalchemy import event, func, select
 
 from capintra import ROOT, create_app
-from capintra.cli import DEMO_USERS
+from capintra.admin.demo import seed_operations
+from capintra.auth.demo import DEMO_USERS, seed_accounts
 from capintra.extensions import db
+from capintra.households.demo import RARE_SURNAMES, seed_households
 from capintra.households.models import Household, Member, Note, Relation
 from capintra.households.search import matching_household_ids
 from capintra.security import Role
-from capintra.seed import RARE_SURNAMES, seed_households, seed_reference_data
 from capintra.text import normalise
 
 FULL_RUN = 50_000
@@ -643,7 +644,8 @@ def run(args: argparse.Namespace, workdir: Path) -> int:
             passwords[DEMO_USERS[len(passwords)][1]] = password
             return password
 
-        seed_reference_data(DEMO_USERS, remember)
+        seed_accounts(DEMO_USERS, remember)
+        seed_operations()
         db.session.commit()
         officer = next(u[1] for u in DEMO_USERS if u[3] is Role.OFFICER)
         say(f"[2/5] Données de démonstration ({households} ménages)…")

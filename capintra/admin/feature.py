@@ -2,6 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 
+from capintra.admin import demo
 from capintra.admin.classification import ACTIONS, AUDITED
 from capintra.admin.models import Operation
 from capintra.admin.views import bp
@@ -14,4 +15,6 @@ FEATURE = Feature(
     navigation=(NavItem("admin.users", _l("Administration"), "admin.manage", 60),),
     audited=AUDITED,
     actions=ACTIONS,
+    demo=demo.load,
+    route_params={"op_id": demo.example_operation_id, "user_id": demo.example_user_id},
 )

@@ -1,5 +1,6 @@
 """Accounts, signing in and out, sessions."""
 
+from capintra.auth import demo
 from capintra.auth.classification import ACTIONS, AUDITED
 from capintra.auth.models import User, WebSession
 from capintra.auth.views import bp
@@ -12,4 +13,5 @@ FEATURE = Feature(
     audited=AUDITED,
     not_audited=(WebSession,),  # the session store
     actions=ACTIONS,
+    demo=demo.load,
 )

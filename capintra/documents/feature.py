@@ -4,6 +4,7 @@ The owners (household files now) host the upload and the list on their pages; th
 declare themselves with `DocumentOwner` (capintra/documents/owners.py)."""
 
 from capintra.confidentiality import Confidential
+from capintra.documents import demo
 from capintra.documents.classification import ACTIONS, AUDITED
 from capintra.documents.models import Document
 from capintra.documents.services import install_document_listeners
@@ -18,4 +19,5 @@ FEATURE = Feature(
     confidential=(Confidential(Document, shared_action="document_shared"),),
     audited=AUDITED,
     actions=ACTIONS,
+    route_params={"document_id": demo.example_document},
 )

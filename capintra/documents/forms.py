@@ -1,13 +1,14 @@
 from flask import request
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from werkzeug.datastructures import CombinedMultiDict
 from wtforms import BooleanField, SelectField, StringField
 from wtforms.validators import Length
 
-from capintra.documents.models import DocumentKind
-from capintra.security import can
+from capintra.confidentiality import user_may_see_confidential
+from capintra.documents.models import Document, DocumentKind
 from capintra.web.forms import no_control_characters
 
 
@@ -28,7 +29,7 @@ def upload_form(formdata=None) -> DocumentForm:
     form = DocumentForm(formdata=formdata)  # None: a blank form, even while handling a POST
     # A hint for the browser's file picker only: the server sniffs the content.
     form.file.render_kw = {"accept": ACCEPT}
-    if not can("household.confidential"):
+    if not user_may_see_confidential(current_user, Document):
         del form.confidential
     return form
 

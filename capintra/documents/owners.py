@@ -18,10 +18,12 @@ from capintra.features import declared
 @dataclass(frozen=True)
 class DocumentOwner:
     """`model`'s records own documents; `load(id)` returns the record the current user
-    may reach, or aborts 404."""
+    may reach, or aborts 404. `variable`: the URL variable of the owner's id in its
+    routes (`household_id`), for the generated route tests."""
 
     model: type
     load: Callable[[int], Any]
+    variable: str
 
     @property
     def owner_type(self) -> str:

@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 from capintra.confidentiality import Confidential
 from capintra.documents.owners import DocumentOwner
 from capintra.features import DashboardSection, Feature, NavItem
-from capintra.households import dashboard, pages, queries
+from capintra.households import dashboard, demo, pages, queries
 from capintra.households.classification import ACTIONS, AUDITED
 from capintra.households.models import (
     Household,
@@ -28,7 +28,7 @@ FEATURE = Feature(
     confidential=(Confidential(Note, shared_action="note_shared"),),
     pages=(pages.PAGE,),
     tabs=pages.TABS,
-    document_owners=(DocumentOwner(Household, queries.get_household_or_404),),
+    document_owners=(DocumentOwner(Household, queries.get_household_or_404, "household_id"),),
     audited=AUDITED,
     not_audited=(HouseholdSearchTerm,),  # an index of Household, rebuilt from it
     actions=ACTIONS,
@@ -43,4 +43,6 @@ FEATURE = Feature(
             "report.view", "households/_dashboard_progress.html", dashboard.progress_section
         ),
     ),
+    demo=demo.load,
+    route_params={"household_id": demo.example_household_id, "item_id": demo.example_item_id},
 )

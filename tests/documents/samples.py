@@ -12,7 +12,7 @@ from werkzeug.datastructures import FileStorage
 
 def pdf(text: str = "Avis d'imposition") -> bytes:
     """A minimal valid one-page PDF (the demo data's, with a correct cross-reference table)."""
-    from capintra.seed import tiny_pdf
+    from capintra.documents.demo import tiny_pdf
 
     return tiny_pdf(text)
 

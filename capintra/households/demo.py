@@ -1,12 +1,13 @@
-"""Deterministic demo data for the five operations.
+"""Demo data of the household files (`seed-demo`), and examples for the URL variables of
+the files' routes (<household_id>, <item_id>) in the generated route tests.
 
-`seed_reference_data` creates the demo accounts and the operations through the ORM.
-`seed_households` fills the household files with bulk Core inserts: 50,000 households
-with their members, journal, letters, tasks and phase history load in well under a
-minute. Bulk inserts bypass the ORM flush listeners on purpose, so this module writes
-what they would have written itself — the reference, `sort_name` and the search terms
-(with `capintra.households.search`) — and records one summary `seed_demo` audit event
-per run instead of one event per row.
+`load` fills the household files with bulk Core inserts: 50,000 households with their
+members, journal, letters, tasks and phase history load in well under a minute. Bulk
+inserts bypass the ORM flush listeners on purpose, so this module writes what they would
+have written itself — the reference, `sort_name` and the search terms (with
+`capintra.households.search`) — and records one summary `seed_demo` audit event per run
+instead of one event per row. The first files get a scanned PDF, stored through the
+documents service. It runs after the accounts (auth) and the operations (admin).
 
 The same seed gives the same households (names, addresses, phases, amounts); dates are
 laid out relative to the day of the run, so dashboards always show overdue tasks and
@@ -18,24 +19,26 @@ from __future__ import annotations
 import bisect
 import functools
 import itertools
-import operator
 import random
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from io import BytesIO
 
-from faker import Faker
-from faker.providers.person.fr_FR import Provider as FrenchNames
-from sqlalchemy import Table, func, insert, select, text, update
+from sqlalchemy import Table, func, select, update
 from werkzeug.datastructures import FileStorage
 
 from capintra import clock
-from capintra.admin.models import Operation, Procedure
+from capintra.admin.demo import example_operation
+from capintra.admin.models import Operation
 from capintra.audit.service import record_event
 from capintra.auth.models import User
-from capintra.auth.services import create_user
+from capintra.demo import DEFAULT_SEED, DemoContext, bulk_insert, next_ids, reset_sequences
+from capintra.demo import cumulative as _cumulative
+from capintra.demo import number as _number
+from capintra.demo import utc as _utc
+from capintra.documents.demo import tiny_pdf
 from capintra.documents.models import DocumentKind
 from capintra.documents.services import store_upload
 from capintra.extensions import db
@@ -43,52 +46,25 @@ from capintra.households.models import (
     Household,
     HouseholdSearchTerm,
     Letter,
+    LetterChannel,
+    LetterDirection,
     Member,
     Note,
+    NoteKind,
+    Phase,
     PhaseChange,
+    Relation,
     Task,
 )
 from capintra.households.search import STOP_WORDS, household_terms
-from capintra.households.services import NUMERO_UNIQUE_NOTICE, format_reference
+from capintra.households.services import (
+    NUMERO_UNIQUE_NOTICE,
+    assign_reference,
+    format_reference,
+)
 from capintra.security import Role
 from capintra.text import normalise
 
-OPERATIONS = [
-    ("OPAH-RU Saint-Étienne Centre", ["Saint-Étienne"], [Procedure.OPAH_RU, Procedure.ORI], True),
-    ("Îlot Gambetta", ["Saint-Chamond"], [Procedure.ILOT, Procedure.RHI_THIRORI], True),
-    ("ORI Rive-de-Gier", ["Rive-de-Gier"], [Procedure.ORI], False),
-    ("Contrat de ville La Ricamarie", ["La Ricamarie"], [Procedure.RECYCLAGE], True),
-    ("Centre-ville Firminy", ["Firminy"], [Procedure.OPAH_RU, Procedure.RECYCLAGE], False),
-]
-
-
-def seed_reference_data(users, make_password: Callable[[], str]) -> list[str]:
-    """Demo accounts and the five operations; returns the 'role username password' lines."""
-    lines = []
-    for label, username, full_name, role, is_admin in users:
-        password = make_password()
-        create_user(username, role, password, full_name=full_name, is_admin=is_admin)
-        lines.append(f"{label} {username} {password}")
-    for index, (name, communes, procedures, qpv) in enumerate(OPERATIONS):
-        db.session.add(
-            Operation(
-                name=name,
-                communes=communes,
-                procedures=[p.value for p in procedures],
-                concession_ref=f"CPA-{2019 + index}-{index + 1:02d}",
-                funders="ANRU, Anah, Département de la Loire",
-                priority_area=qpv,
-                start_date=date(2019 + index, 1, 1),
-                end_date=date(2031 + index, 12, 31),
-            )
-        )
-    db.session.flush()
-    return lines
-
-
-# --- the households ---------------------------------------------------------------------
-
-DEFAULT_SEED = 42_2026
 BATCH_SIZE = 5_000
 PROGRESS_EVERY = 5_000
 #: Households with a tiny PDF attached (when the documents storage is available).
@@ -276,14 +252,6 @@ TASK_TITLES = [
 ]
 
 
-def _cumulative(weights: Iterable[float]) -> list[float]:
-    return list(itertools.accumulate(weights))
-
-
-def _utc(day: date, hour: int, minute: int = 0) -> datetime:
-    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=UTC)
-
-
 @dataclass
 class SeedSummary:
     households: int = 0
@@ -349,6 +317,11 @@ class HouseholdGenerator:
         assistant: int | None,
         count: int,
     ):
+        # Faker is only for the demo data: the server, which imports this module through
+        # the feature's declaration, never loads it.
+        from faker import Faker
+        from faker.providers.person.fr_FR import Provider as FrenchNames
+
         self.rng = random.Random(seed)
         self.fake = Faker("fr_FR")
         self.fake.seed_instance(seed)
@@ -798,110 +771,15 @@ _TABLES: list[tuple[str, Table]] = [
 _ID_TABLES = ["household", "member", "note", "letter", "task", "phase_change"]
 
 
-def bulk_insert(conn, table: Table, rows: list[dict]) -> None:
-    """executemany of an INSERT, the rows' values converted by the columns' own types.
-
-    Same result as `conn.execute(insert(table), rows)`, without SQLAlchemy's per-row
-    parameter bookkeeping, which is most of the time at this volume. Conversions are
-    memoised per column (codes, flags and dates repeat a lot). Every row has the same keys.
-    """
-    if not rows:
-        return
-    dialect = conn.dialect
-    keys = list(rows[0])
-    compiled = insert(table).compile(dialect=dialect, column_keys=keys)
-    order = list(compiled.positiontup) if compiled.positional else keys
-    converters = []
-    for position, key in enumerate(order):
-        column_type = table.c[key].type
-        processor = column_type.dialect_impl(dialect).bind_processor(dialect)
-        if processor is not None:
-            memo = None if _python_type(column_type) is datetime else {}
-            converters.append((position, processor, memo))
-    values_of = operator.itemgetter(*order)
-    copy = _copy_writer(conn, table, order)
-    if not converters and copy is None and compiled.positional and len(order) > 1:
-        conn.exec_driver_sql(str(compiled), [values_of(row) for row in rows])
-        return
-    params: list = []
-    for row in rows:
-        values = list(values_of(row)) if len(order) > 1 else [values_of(row)]
-        for position, processor, memo in converters:
-            value = values[position]
-            if value is None:
-                continue
-            if memo is None:
-                values[position] = processor(value)
-            elif value in memo:
-                values[position] = memo[value]
-            else:
-                values[position] = memo[value] = processor(value)
-        if copy is not None:
-            params.append(values)
-        elif compiled.positional:
-            params.append(tuple(values))
-        else:
-            params.append(dict(zip(order, values, strict=True)))
-    if copy is not None:
-        copy(params)
-    else:
-        conn.exec_driver_sql(str(compiled), params)
-
-
-def _copy_writer(conn, table: Table, order: list[str]):
-    """PostgreSQL with psycopg 3: COPY … FROM STDIN, several times faster than an
-    executemany of INSERTs. None elsewhere."""
-    if conn.dialect.name != "postgresql":
-        return None
-    if conn.dialect.driver != "psycopg":
-        return None
-    driver_connection = conn.connection.driver_connection
-    quote = conn.dialect.identifier_preparer
-    sql = (
-        f"COPY {quote.format_table(table)} "
-        f"({', '.join(quote.quote(table.c[key].name) for key in order)}) FROM STDIN"
-    )
-
-    def write(rows: list) -> None:
-        with driver_connection.cursor() as cursor, cursor.copy(sql) as copy:
-            for row in rows:
-                copy.write_row(row)
-
-    return write
-
-
-def _python_type(column_type) -> type | None:
-    try:
-        return column_type.python_type
-    except NotImplementedError:
-        return None
-
-
-def _next_ids(conn) -> dict[str, itertools.count]:
+def _next_ids(conn) -> dict[str, Iterator[int]]:
     tables = dict(_TABLES)
-    return {
-        name: itertools.count((conn.scalar(select(func.max(tables[name].c.id))) or 0) + 1)
-        for name in _ID_TABLES
-    }
+    return next_ids(conn, {name: tables[name] for name in _ID_TABLES})
 
 
 def _reset_sequences(conn) -> None:
     """PostgreSQL: ids were given by hand, move each serial sequence past them."""
-    if conn.dialect.name != "postgresql":
-        return
-    for name in [*_ID_TABLES, "document"]:
-        table = dict(_TABLES)[name].name if name != "document" else "document"
-        conn.execute(
-            text(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608
-                f"coalesce((SELECT max(id) FROM {table}), 0) + 1, false)"
-            )
-        )
-
-
-def _number(value: int) -> str:
-    """50 000: thousands separated by a space, as in French."""
-    return f"{value:,}".replace(",", "\u202f")
+    tables = dict(_TABLES)
+    reset_sequences(conn, [*(tables[name].name for name in _ID_TABLES), "document"])
 
 
 def _demo_users() -> tuple[list[int], int | None]:
@@ -926,27 +804,41 @@ def seed_households(
     today: date | None = None,
     documents: bool = True,
 ) -> SeedSummary:
-    """Insert `count` demo households (with members, journal, letters, tasks, phase
-    history and search terms) in bulk, and commit. Needs the operations (and ideally the
-    demo accounts) of `seed_reference_data`."""
+    """Insert `count` demo households (as `load` does) and commit. Needs the operations
+    (and ideally the demo accounts) of the admin and auth demo data."""
+    context = DemoContext(households=count, echo=echo, seed=seed, today=today, documents=documents)
+    load(context)
+    if count > 0:
+        db.session.commit()
+    context.finish()
+    return context.created["households"]
+
+
+def load(context: DemoContext) -> None:
+    """The feature's demo data: `context.households` household files (with members,
+    journal, letters, tasks, phase history and search terms) in bulk, their scanned
+    documents and one summary audit event; flushed, committed by the caller. The summary
+    in `context.created["households"]`; its closing line is echoed once committed."""
     started = time.perf_counter()
     summary = SeedSummary()
+    context.created["households"] = summary
+    count, echo = context.households, context.echo
     if count <= 0:
-        return summary
+        return
     operations = [
         (op.id, (op.communes or ["Saint-Étienne"])[0], op.start_date)
         for op in db.session.scalars(select(Operation).order_by(Operation.id))
     ]
     if not operations:
-        raise RuntimeError("seed_households needs the operations: run seed_reference_data first")
+        raise RuntimeError("the household files need the operations: load the admin demo first")
     operations = [
         (op_id, commune if commune in COMMUNES else "Saint-Étienne", start)
         for op_id, commune, start in operations
     ]
     officers, assistant = _demo_users()
-    today = today or clock.today()
+    today = context.today or clock.today()
     generator = HouseholdGenerator(
-        seed=seed,
+        seed=context.seed,
         today=today,
         operations=operations,
         officers=officers,
@@ -986,7 +878,7 @@ def seed_households(
             elapsed = time.perf_counter() - started
             echo(f"  {_number(done):>7} / {_number(count)} ménages ({elapsed:.1f} s)")
 
-    if documents:
+    if context.documents:
         summary.documents, summary.documents_skipped = _seed_documents(
             first_household, min(count, DOCUMENT_HOUSEHOLDS), officers, assistant
         )
@@ -1001,46 +893,17 @@ def seed_households(
         entity_type="household",
         changes={name: [None, value] for name, value in summary.counts().items()},
     )
-    db.session.commit()
-    summary.seconds = time.perf_counter() - started
-    echo(
-        f"  {_number(summary.households)} ménages, {_number(summary.members)} membres, "
-        f"{_number(summary.notes)} notes, {_number(summary.letters)} courriers, "
-        f"{_number(summary.tasks)} tâches, {_number(summary.documents)} pièces jointes "
-        f"en {summary.seconds:.1f} s"
-    )
-    return summary
 
+    def committed() -> None:
+        summary.seconds = time.perf_counter() - started
+        echo(
+            f"  {_number(summary.households)} ménages, {_number(summary.members)} membres, "
+            f"{_number(summary.notes)} notes, {_number(summary.letters)} courriers, "
+            f"{_number(summary.tasks)} tâches, {_number(summary.documents)} pièces jointes "
+            f"en {summary.seconds:.1f} s"
+        )
 
-# --- documents ----------------------------------------------------------------------------
-
-
-def tiny_pdf(title: str) -> bytes:
-    """A valid one-page PDF (with a correct cross-reference table) saying `title`."""
-    safe = "".join(c for c in normalise(title) if c.isalnum() or c == " ")[:60]
-    stream = f"BT /F1 14 Tf 56 780 Td ({safe}) Tj ET".encode("ascii")
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
-        b"/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
-    ]
-    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    for offset in offsets:
-        out += b"%010d 00000 n \n" % offset
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1,
-        xref,
-    )
-    return bytes(out)
+    context.after_commit.append(committed)
 
 
 def _seed_documents(
@@ -1096,3 +959,76 @@ def _seed_documents(
             )
         made += 1
     return made, ""
+
+
+# --- examples for the route tests -----------------------------------------------------------
+
+_examples = itertools.count(1)
+
+
+def example_household() -> Household:
+    """A household file on a new operation, with its reference (through the service,
+    so the search key is kept), flushed."""
+    n = next(_examples)
+    household = Household(
+        operation_id=example_operation().id,
+        name=f"EXEMPLE Famille{n}",
+        address=f"{n} rue de la République",
+        commune="Saint-Étienne",
+        phase=Phase.A_RENCONTRER,
+    )
+    assign_reference(household)
+    return household
+
+
+def example_household_id() -> int:
+    return example_household().id
+
+
+def _flushed(row):
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+#: One maker per kind of item of /households/<id>/<kind>/<item_id>: a minimal valid row
+#: in that file (a note is not confidential: everyone who may see the file sees it).
+ITEM_MAKERS: dict[str, Callable[[int], object]] = {
+    "members": lambda household_id: _flushed(
+        Member(
+            household_id=household_id,
+            last_name="EXEMPLE",
+            first_name="Marie",
+            relation=Relation.CONJOINT,
+        )
+    ),
+    "notes": lambda household_id: _flushed(
+        Note(
+            household_id=household_id,
+            kind=NoteKind.ENTRETIEN,
+            note_date=date(2026, 11, 20),
+            body="Entretien au domicile.",
+            confidential=False,
+        )
+    ),
+    "letters": lambda household_id: _flushed(
+        Letter(
+            household_id=household_id,
+            letter_date=date(2026, 11, 2),
+            direction=LetterDirection.SENT,
+            channel=LetterChannel.LRAR,
+            subject="Convocation à un entretien",
+        )
+    ),
+    "tasks": lambda household_id: _flushed(
+        Task(household_id=household_id, title="Rappeler le ménage", due_date=date(2026, 11, 30))
+    ),
+}
+
+
+def example_item_id(values, route) -> int:
+    """<item_id> of /households/<id>/<kind>/<item_id>: an item of that kind in that file."""
+    kind = route.rule.split("/")[3]
+    if kind not in ITEM_MAKERS:
+        raise KeyError(f"{route}: add a maker for '{kind}' items to ITEM_MAKERS in {__name__}")
+    return ITEM_MAKERS[kind](values["household_id"]).id
