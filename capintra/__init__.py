@@ -119,6 +119,7 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_features(app: Flask) -> None:
-    features.install(app, features.load(FEATURES))
+    # FEATURES in the configuration: the tests add a throw-away feature folder this way.
+    features.install(app, features.load(app.config.get("FEATURES") or FEATURES))
     pages.install(app)
     register_commands(app)

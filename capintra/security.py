@@ -89,12 +89,10 @@ def user_can(user: User | Any, capability: str) -> bool:
     return bool(roles_of(user) & allowed)
 
 
-def can(capability: str, obj: Any = None) -> bool:
-    """True when the current user holds the capability (and may act on obj, if given)."""
-    if not user_can(current_user, capability):
-        return False
-    check = getattr(obj, "allows", None)
-    return check(current_user, capability) if callable(check) else True
+def can(capability: str) -> bool:
+    """True when the current user holds the capability. Objects are checked where they
+    are loaded (404 when hidden), confidential items by capintra.confidentiality."""
+    return user_can(current_user, capability)
 
 
 def require(capability: str) -> Callable:
