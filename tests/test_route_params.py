@@ -35,4 +35,4 @@ def test_a_document_url_gets_a_household_from_the_households_feature(app_ctx):
 
     url = url_for_route(Route("/documents/<int:document_id>", "documents.view", "GET"))
     document = db.session.get(Document, int(url.rsplit("/", 1)[1]))
-    assert document.household_id and not document.confidential
+    assert document.owner_type == "household" and document.owner_id and not document.confidential

@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_a_feature_folder_plugs_in_with_no_edit_outside_it(tmp_path):
     env = {**os.environ, "PYTEST_XDIST_WORKER": f"throwaway{os.getpid()}"}
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:randomly",
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-p", "no:randomly",
          "--basetemp", str(tmp_path / "run"), "tests/throwaway/visits_checks.py"],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
     )  # fmt: skip
