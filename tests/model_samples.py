@@ -2,15 +2,18 @@
 
 Each entry, keyed by table name: `make()` creates and commits one row and returns it;
 `change(obj)` makes an ordinary edit to it (one or more ordinary columns). A model whose
-table is audited but missing here fails the tests, with a message asking to add it.
+table is audited but missing here fails the tests, with a message asking to add it. A
+feature gives its own in tests/<feature>/model_samples.py (merged at the end).
 """
 
 from __future__ import annotations
 
+import importlib
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from capintra.extensions import db
@@ -86,3 +89,18 @@ SAMPLES: dict[str, Sample] = {
     "phase_change": Sample(_phase_change, _phase("RECHERCHE")),
     "document": Sample(_document, _set(delete_after_use=True)),
 }
+
+
+def _feature_samples() -> dict[str, Sample]:
+    """Each feature's own samples: `SAMPLES` of tests/<feature>/model_samples.py (a new
+    feature adds its file in its own test folder, and edits nothing here)."""
+    found: dict[str, Sample] = {}
+    for path in sorted(Path(__file__).parent.glob("*/model_samples.py")):
+        module = importlib.import_module(f"tests.{path.parent.name}.model_samples")
+        clash = found.keys() & module.SAMPLES.keys() | SAMPLES.keys() & module.SAMPLES.keys()
+        assert not clash, f"{path}: samples already given for {sorted(clash)}"
+        found.update(module.SAMPLES)
+    return found
+
+
+SAMPLES.update(_feature_samples())

@@ -50,7 +50,7 @@ def sample(table: str):
     if table not in SAMPLES:
         pytest.fail(
             f"model {table!r} is audited but has no sample: add "
-            f"{table!r}: Sample(make=…, change=…) to SAMPLES in tests/model_samples.py",
+            f"{table!r}: Sample(make=…, change=…) to SAMPLES in tests/<feature>/model_samples.py",
             pytrace=False,
         )
     return SAMPLES[table]

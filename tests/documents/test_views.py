@@ -327,7 +327,9 @@ def test_supporting_documents_are_listed_for_deletion_past_diagnostic(login_as, 
 
     file_path = services.document_path(supporting)
     response = browser.htmx(
-        "POST", f"/households/{supporting.owner_id}/documents/{supporting.id}/delete", "tab-content",
+        "POST",
+        f"/households/{supporting.owner_id}/documents/{supporting.id}/delete",
+        "tab-content",
         data={"version": supporting.version},
     )  # fmt: skip
     assert response.status_code == 200
@@ -373,7 +375,9 @@ def test_stale_or_missing_version_refuses_the_delete(login_as, make):
     document = samples.stored_document(title="Bail")
     browser = login_as("assistant")
     stale = browser.htmx(
-        "POST", f"/households/{document.owner_id}/documents/{document.id}/delete", "tab-content",
+        "POST",
+        f"/households/{document.owner_id}/documents/{document.id}/delete",
+        "tab-content",
         data={"version": document.version + 1},
     )  # fmt: skip
     assert stale.status_code == 409
