@@ -21,7 +21,7 @@ FEATURE = Feature(
         "delete": _l("Suppression"),
         "restore": _l("Restauration"),
         "purge": _l("Destruction"),
-        # Recorded outside any feature: capintra/seed.py, exports.
+        # Recorded by several features (exports, each demo loader may record seed_demo).
         "export": _l("Export"),
         "seed_demo": _l("Données de démonstration chargées"),
     },
