@@ -52,6 +52,8 @@ AUDITED = (
             "needs_adapted": (ORD, _l("Besoin : logement adapté")),
             "health_details": (SEN, _l("Santé")),
             "vulnerability_details": (SEN, _l("Vulnérabilités")),
+            "alert_codes": (ORD, _l("Alerte")),
+            "alert_note": (ORD, _l("Alerte (texte libre)")),
             "committee_flag": (ORD, _l("Comité de suivi")),
             "committee_blocking_point": (PER, _l("Point de blocage")),
             "committee_decision": (PER, _l("Décision du comité")),

@@ -7,6 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
+    JSON,
     BigInteger,
     Boolean,
     Date,
@@ -117,6 +118,15 @@ def _cents_ratio(numerator: int, denominator: int) -> Decimal:
     )
 
 
+class SafetyAlert(LabelledEnum):
+    """Consignes de sécurité: what everyone who handles the file must know (DESIGN §1)."""
+
+    NO_ADDRESS = "no_address", _l("Ne pas communiquer l’adresse")
+    NO_MAIL_HOME = "no_mail_home", _l("Ne pas écrire au domicile")
+    INTERPRETER = "interpreter", _l("Interprète nécessaire")
+    TWO_STAFF = "two_staff", _l("Venir à deux")
+
+
 class Household(VersionedMixin, SoftDeleteMixin, db.Model):
     """Ménage: a household and its case file."""
 
@@ -185,6 +195,11 @@ class Household(VersionedMixin, SoftDeleteMixin, db.Model):
     health_details: Mapped[str] = mapped_column(Text, default="")
     vulnerability_details: Mapped[str] = mapped_column(Text, default="")
 
+    # Safety alert: short instructions for everyone who handles the file, written by
+    # officers; the reason behind it stays in the confidential fields above.
+    alert_codes: Mapped[list[str]] = mapped_column(JSON, default=list)
+    alert_note: Mapped[str] = mapped_column(String(200), default="")
+
     # Follow-up committee
     committee_flag: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
     committee_blocking_point: Mapped[str] = mapped_column(String(500), default="")
@@ -195,6 +210,20 @@ class Household(VersionedMixin, SoftDeleteMixin, db.Model):
     split_from = relationship(
         "Household", lazy="raise", remote_side=[id], foreign_keys=[split_from_id]
     )
+
+    @property
+    def alerts(self) -> list[str]:
+        """The alert's instructions, in French: the chosen ones, then the free text."""
+        known = {a.value: a.label for a in SafetyAlert}
+        shown = [str(known[c]) for c in self.alert_codes or () if c in known]
+        if self.alert_note:
+            shown.append(self.alert_note)
+        return shown
+
+    @property
+    def alert_text(self) -> str:
+        """The alert in one line ("" when there is none)."""
+        return " · ".join(self.alerts)
 
     @property
     def remaining_charge_cents(self) -> int | None:
