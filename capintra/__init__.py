@@ -53,9 +53,10 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
         app.config.from_object(config)
 
     instance = Path(app.instance_path)
-    instance.mkdir(parents=True, exist_ok=True)
+    instance.mkdir(mode=0o700, parents=True, exist_ok=True)
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         app.config["SQLALCHEMY_DATABASE_URI"] = _sqlite_url(instance)
+    database.private_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(instance)
     if not app.config.get("UPLOAD_DIR"):

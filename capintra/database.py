@@ -21,12 +21,15 @@ read-only is a programming error: the tests fail on it, production logs it.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
 from collections.abc import Callable
+from pathlib import Path
 
 from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 
 from capintra.extensions import db
 
@@ -111,3 +114,20 @@ def _guard_undeclared_writes(conn, cursor, statement, parameters, context, execu
 def init_app(app: Flask) -> None:
     """Register the declaration hook before any other (access checks read the user)."""
     app.before_request_funcs.setdefault(None, []).insert(0, declare_write_intent)
+
+
+def private_sqlite_file(url: str) -> None:
+    """A SQLite database file, and the WAL and shared-memory files beside it, readable by
+    their owner only (like the secret key): the file is created 0600 before SQLite opens
+    it (SQLite gives its -wal and -shm files the database file's mode) and existing ones
+    are narrowed. No-op for PostgreSQL and in-memory databases."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return
+    path = Path(parsed.database)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.close(os.open(path, os.O_CREAT | os.O_RDWR, 0o600))
+    for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        with contextlib.suppress(FileNotFoundError):
+            if file.stat().st_mode & 0o077:
+                file.chmod(0o600)
