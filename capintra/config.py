@@ -51,6 +51,8 @@ class Config:
     BABEL_DEFAULT_LOCALE = "fr"
     BABEL_DEFAULT_TIMEZONE = "Europe/Paris"
 
+    #: Whom to call when an account is locked: said on the login page after a failure.
+    SUPPORT_CONTACT = os.environ.get("CAPINTRA_SUPPORT_CONTACT", "")
     LOGIN_MAX_FAILURES = 10
     LOGIN_LOCK_DURATION = timedelta(minutes=15)
     PASSWORD_MIN_LENGTH = 12

@@ -32,9 +32,14 @@ def update_user(user: User, *, full_name: str, email: str, role: str, is_admin: 
     user.is_admin = is_admin
 
 
-def deactivate_user(user: User) -> None:
+def check_deactivation(user: User) -> None:
+    """Refuse (409) what deactivating would break: the last administrator."""
     if user.is_admin and _other_active_admins(user) == 0:
         raise DomainError(_("Impossible de désactiver le dernier administrateur."), user)
+
+
+def deactivate_user(user: User) -> None:
+    check_deactivation(user)
     user.active = False
     end_user_sessions(user.id)
 

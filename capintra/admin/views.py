@@ -20,8 +20,9 @@ from capintra.errors import DomainError, StaleVersion, check_version
 from capintra.extensions import db, htmx
 from capintra.households.queries import filter_choices
 from capintra.security import require
+from capintra.web.confirm import confirmation_page
 from capintra.web.errors import error_response
-from capintra.web.htmx import redirect_to, render
+from capintra.web.htmx import flashes_oob, redirect_to, render
 
 bp = Blueprint("admin", __name__)
 
@@ -107,11 +108,12 @@ def user_edit(user_id: int):
             form.form_errors.append(error.message)
             status = 409
         else:
+            flash(_("Compte modifié."), "success")
             if _inline("user-"):
-                return render_template(
+                row = render_template(
                     "admin/_user_row.html", u=user, action_form=SimpleVersionForm()
                 )
-            flash(_("Compte modifié."), "success")
+                return row + flashes_oob()
             return redirect_to(url_for("admin.users"))
     elif request.method == "POST":
         status = 422
@@ -127,11 +129,13 @@ def _user_row(user: User, status: int = 200, message: str | None = None):
     return html, status
 
 
-def _user_action(user_id: int, action, message: str):
+def _user_action(user_id: int, action, message: str, question: str | None = None, check=None):
     """Deactivate, reactivate, unlock: a button carrying the version it showed.
 
     Inline (htmx), a refusal answers the row in its current state with the reason (422
     for a malformed form, 409 for a stale version or a rule); plain, the error page.
+    `question`: the action asks first (htmx's confirm; without JavaScript a page), once
+    `check(user)` found nothing against it.
     """
     user = _user_or_404(user_id)
     form = SimpleVersionForm()
@@ -142,6 +146,11 @@ def _user_action(user_id: int, action, message: str):
         return error_response(422)
     try:
         check_version(user, form.version.data)
+        if check:
+            check(user)
+        if question and (page := confirmation_page(form, question, url_for("admin.users"),
+                                                   confirm_label=_("Désactiver"))):  # fmt: skip
+            return page
         action(user)
         db.session.commit()
     except DomainError as error:
@@ -149,16 +158,21 @@ def _user_action(user_id: int, action, message: str):
         if inline:
             return _user_row(user, 409, error.message)
         raise
-    if inline:
-        return _user_row(user)
     flash(message, "success")
+    if inline:
+        html, status = _user_row(user)
+        return html + flashes_oob(), status
     return redirect_to(url_for("admin.users"))
 
 
 @bp.post("/users/<int:user_id>/deactivate")
 @require("admin.manage")
 def user_deactivate(user_id: int):
-    return _user_action(user_id, services.deactivate_user, _("Compte désactivé."))
+    user = _user_or_404(user_id)
+    question = _("Désactiver le compte de %(name)s\u00a0? Ses sessions s’arrêtent aussitôt.",
+                 name=user.display_name)  # fmt: skip
+    return _user_action(user_id, services.deactivate_user, _("Compte désactivé."), question,
+                        check=services.check_deactivation)  # fmt: skip
 
 
 @bp.post("/users/<int:user_id>/reactivate")

@@ -35,6 +35,19 @@ def safe_next(target: str | None) -> str:
     return target
 
 
+def login_refused_message() -> str:
+    """The one message of every refused sign-in (unknown name, wrong password, locked or
+    deactivated account: nobody learns which), with the lock rule and whom to call."""
+    config = current_app.config
+    minutes = int(config["LOGIN_LOCK_DURATION"].total_seconds() // 60)
+    contact = config["SUPPORT_CONTACT"] or _("l’administrateur de capintra")
+    return _(
+        "Identifiant ou mot de passe incorrect. Après %(n)d échecs, le compte est verrouillé "
+        "%(minutes)d minutes ; en cas de blocage, appelez %(contact)s.",
+        n=config["LOGIN_MAX_FAILURES"], minutes=minutes, contact=contact,
+    )  # fmt: skip
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @public
 def login():
@@ -53,12 +66,7 @@ def login():
                 return redirect(url_for("auth.change_password"))
             return redirect(safe_next(request.args.get("next")))
         db.session.commit()
-        form.form_errors.append(
-            _(
-                "Identifiant ou mot de passe incorrect. Après 10 échecs, le compte est "
-                "verrouillé 15 minutes."
-            )
-        )
+        form.form_errors.append(login_refused_message())
         return render("auth/login.html", form=form, status=422)
     status = 422 if request.method == "POST" else 200
     return render("auth/login.html", form=form, status=status)

@@ -145,11 +145,11 @@ def _form_data(form) -> dict:
 def after_inline_save(household: Household, tab: str, message: str):
     """After an inline add, edit or delete: the updated tab for htmx (with an HX-Trigger),
     else a flash and a 303 to the tab."""
+    flash(str(message), "success")  # shown by the page, or by the tab's answer (htmx)
     if wants_partial("tab-content"):
         response = render_tab(household, tab)
         response.headers["HX-Trigger"] = "capintra:saved"
         return response
-    flash(str(message), "success")
     return redirect_to(tab_url(household, tab), 303)
 
 

@@ -20,9 +20,18 @@ def render(template: str, *, partial: str | None = None, status: int = 200, **ct
     """
     if partial and wants_partial(partial):
         body = render_block(template, partial.replace("-", "_"), **ctx)
+        # The messages ride along out of band, as on a whole page (an empty list clears
+        # the previous ones).
+        body += flashes_oob()
     else:
         body = render_template(template, **ctx)
     return make_response(body, status)
+
+
+def flashes_oob() -> str:
+    """The pending messages, for an htmx answer that is not a whole page (swapped into
+    the page's message region out of band, as render() does for a block)."""
+    return render_template("web/_flashes.html", oob=True)
 
 
 def redirect_to(url: str, status: int = 303):

@@ -86,7 +86,8 @@ def test_deactivate_ends_sessions_and_sign_in_then_reactivate(admin, make):
     user = make.user("officer")
     elsewhere = admin.client.application.test_client()
     login(elsewhere, user)
-    response = admin.post(f"/admin/users/{user.id}/deactivate", {"version": user.version})
+    form = {"version": user.version, "confirmed": "1"}
+    response = admin.post(f"/admin/users/{user.id}/deactivate", form)
     assert response.status_code == 303
     assert elsewhere.get("/").status_code == 302
     assert not fresh(user).active
@@ -284,6 +285,9 @@ def test_inline_actions_answer_the_row(admin, make):
     assert response.status_code == 200
     body = response.get_data(as_text=True)
     assert body.lstrip().startswith(f'<tr id="{target}"') and "Désactivé" in body
+    # The row's answer carries the message, for the page's live region (out of band).
+    assert 'id="flashes" aria-live="polite" hx-swap-oob="innerHTML"' in body
+    assert "Compte désactivé." in body
     missing = admin.htmx("POST", f"/admin/users/{user.id}/reactivate", target, {})
     assert missing.status_code == 422
     assert missing.get_data(as_text=True).lstrip().startswith(f'<tr id="{target}"')
@@ -296,3 +300,17 @@ def test_boosted_navigation_gets_the_full_page(admin, make):
         headers={"HX-Request": "true", "HX-Boosted": "true", "HX-Target": f"user-{user.id}"},
     )
     assert "<html" in response.get_data(as_text=True)
+
+
+def test_deactivating_asks_first_without_javascript(admin, make):
+    """Without JavaScript the plain form gets a page that asks; nothing changes before."""
+    user = make.user("officer", full_name="Awa Diallo")
+    response = admin.post(f"/admin/users/{user.id}/deactivate", {"version": user.version})
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "Désactiver le compte de Awa Diallo\u00a0? Ses sessions s’arrêtent aussitôt." in page
+    assert 'name="confirmed" value="1"' in page
+    assert fresh(user).active
+    page = admin.get("/admin/users/").get_data(as_text=True)
+    assert f'hx-post="/admin/users/{user.id}/deactivate"' in page
+    assert 'hx-confirm="Désactiver le compte de Awa Diallo' in page

@@ -267,7 +267,9 @@ def test_account_changes_are_recorded_with_their_author(client, make):
     )
     admin.post(f"/admin/users/{target.id}/password", {"password": temporary, "version": 1})
     db.session.expire_all()
-    admin.post(f"/admin/users/{target.id}/deactivate", {"version": target.version})
+    admin.post(
+        f"/admin/users/{target.id}/deactivate", {"version": target.version, "confirmed": "1"}
+    )
     db.session.expire_all()
     admin.post(f"/admin/users/{target.id}/reactivate", {"version": target.version})
     db.session.expire_all()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 from sqlalchemy import select
 
 from capintra.audit.models import AuditEvent
@@ -11,6 +13,12 @@ from capintra.extensions import db
 from tests import factories
 from tests.conftest import csrf_token_from
 from tests.databases import migrate
+
+
+def html_text(page: str) -> str:
+    """The page's text as read (entities decoded)."""
+    return html.unescape(page)
+
 
 COOKIE = "capintra_session"
 WRONG = "wrong password, but long enough"
@@ -107,6 +115,10 @@ def test_unknown_user_wrong_password_locked_and_deactivated_answer_alike(client,
     reference = answer(typed, WRONG)
     assert reference[0] == 422
     assert "Identifiant ou mot de passe incorrect" in reference[1]
+    assert (
+        "Après 10 échecs, le compte est verrouillé 15 minutes ; en cas de blocage, appelez "
+        "l’administrateur de capintra." in html_text(reference[1])
+    )
     known.username = "renamed.user"
     db.session.commit()
     assert answer(typed, WRONG) == reference, "unknown user"
@@ -184,3 +196,13 @@ def test_behind_a_proxy_the_audit_trail_records_the_client_address(tmp_path):
             assert event.ip == "10.1.2.3"
     finally:
         dispose(app)
+
+
+def test_the_refusal_names_whom_to_call(client, make):
+    client.application.config["SUPPORT_CONTACT"] = "Hélène Roux, poste 4512"
+    try:
+        response = attempt(client, "nobody.here", WRONG)
+    finally:
+        client.application.config["SUPPORT_CONTACT"] = ""
+    assert response.status_code == 422
+    assert "appelez Hélène Roux, poste 4512." in html_text(response.get_data(as_text=True))

@@ -109,7 +109,8 @@ def test_copied_cookie_refused_after_deactivation(client, make):
     login(victim, user)
     copied = cookie_of(victim)
     admin = login(client, make.user("admin"))
-    response = admin.post(f"/admin/users/{user.id}/deactivate", {"version": user.version})
+    form = {"version": user.version, "confirmed": "1"}
+    response = admin.post(f"/admin/users/{user.id}/deactivate", form)
     assert response.status_code == 303
     assert not signed_in(victim)
     assert not signed_in(replay(client.application, copied))

@@ -651,3 +651,23 @@ def test_members_are_listed_head_first_then_partner_children_and_those_who_left(
     page = text_of(login_as("manager").get(f"/households/{household.id}/members"))
     names = re.findall(r"<td>([A-ZÀ-Ý]+) \w+", page)
     assert names == ["CHEF", "CONJOINT", "CADET", "AÏEULE", "AUTRE", "AÎNÉE"]
+
+
+def test_an_inline_save_says_so_in_the_page_s_live_region(login_as, make):
+    """With htmx the tab is swapped in place; the message rides along out of band into
+    the page's message region (aria-live), as role="status", like a whole page's."""
+    household = make.household()
+    browser = login_as("assistant")
+    response = browser.htmx(
+        "POST", f"/households/{household.id}/letters", "tab-content",
+        {"letter_date": "2026-11-02", "direction": "sent", "channel": "simple",
+         "subject": "Convocation"},
+    )  # fmt: skip
+    assert response.status_code == 200, response.get_data(as_text=True)[:800]
+    body = response.get_data(as_text=True)
+    oob = body.split('<div id="flashes" aria-live="polite" hx-swap-oob="innerHTML">', 1)
+    assert len(oob) == 2, "no out-of-band message region"
+    assert '<div class="alert alert-success" role="status">Courrier enregistré.</div>' in oob[1]
+    # Shown once: the next page has no leftover message.
+    page = browser.get(f"/households/{household.id}/letters").get_data(as_text=True)
+    assert "Courrier enregistré." not in page
