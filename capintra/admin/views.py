@@ -23,6 +23,7 @@ from capintra.security import require
 from capintra.web.confirm import confirmation_page
 from capintra.web.errors import error_response
 from capintra.web.htmx import flashes_oob, redirect_to, render
+from capintra.web.stale import stale_view
 
 bp = Blueprint("admin", __name__)
 
@@ -101,7 +102,8 @@ def user_edit(user_id: int):
             db.session.commit()
         except StaleVersion:
             db.session.rollback()
-            stale, status = user, 409
+            stale = stale_view(user, form.version.data, sensitive=True)
+            status = 409
             form.version.data = user.version
         except DomainError as error:
             db.session.rollback()
@@ -271,7 +273,7 @@ def operation_edit(op_id: int):
             try:
                 check_version(op, form.version.data)
             except StaleVersion:
-                stale, status = op, 409
+                stale, status = stale_view(op, form.version.data, sensitive=True), 409
                 form.version.data = op.version
             else:
                 _apply_operation(op, form)

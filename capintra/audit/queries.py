@@ -92,3 +92,28 @@ def recent_events(
     events = list(db.session.scalars(query.order_by(AuditEvent.id.desc()).limit(limit)))
     next_before = events[-1].id if len(events) == limit else None
     return readable(events, confidential), next_before
+
+
+#: Changes of a record's content (what makes its version move).
+CHANGE_ACTIONS = ("update", "delete", "restore")
+
+
+def updates_since(record, version: int) -> list[AuditEvent]:
+    """The changes made to `record` since its version `version`, newest first: one update
+    per version step (every audited change moves the version by one)."""
+    steps = record.version - version
+    if steps <= 0:
+        return []
+    return list(
+        db.session.scalars(
+            select(AuditEvent)
+            .where(
+                AuditEvent.entity_type == record.__tablename__,
+                AuditEvent.entity_id == record.id,
+                AuditEvent.action.in_(CHANGE_ACTIONS),
+            )
+            .options(joinedload(AuditEvent.user))
+            .order_by(AuditEvent.id.desc())
+            .limit(steps)
+        )
+    )

@@ -25,6 +25,7 @@ from capintra.web.forms import DeleteForm
 from capintra.web.htmx import redirect_to, render, wants_partial
 from capintra.web.pages import TabState, render_tab, tab_url
 from capintra.web.routing import db_id
+from capintra.web.stale import Stale, stale_view
 
 bp = Blueprint("households", __name__)
 
@@ -115,7 +116,7 @@ def edit(household_id: int):
         except StaleVersion:
             db.session.rollback()
             household = queries.get_household_or_404(household_id)
-            stale, status = household, 409
+            stale, status = _stale(household, form), 409
             form.version.data = household.version
         except DomainError as error:
             db.session.rollback()
@@ -132,6 +133,11 @@ def edit(household_id: int):
 
 
 # --- inline add / edit / delete of members, notes, letters, tasks -----------------------------
+
+
+def _stale(record, form) -> Stale:
+    """A refused save's screen: what changed since the version the form showed."""
+    return stale_view(record, form.version.data, sensitive=can("household.confidential"))
 
 
 def _form_data(form) -> dict:
@@ -187,8 +193,9 @@ def _edit_view(kind: str):
         try:
             check_version(item, form.version.data)
         except StaleVersion:
+            stale = _stale(item, form)
             form.version.data = item.version
-            state = TabState(edit_id=item.id, edit_form=form, stale=item)
+            state = TabState(edit_id=item.id, edit_form=form, stale=stale)
             return render_tab(household, spec.tab, state, status=409)
         spec.save(item, _form_data(form), current_user)
         db.session.commit()

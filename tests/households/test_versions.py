@@ -47,7 +47,7 @@ def test_a_household_save_without_its_version_is_refused(make, browser_for, role
     before = snapshot()
     response = browser.post(url, data=_household_form(household))
     assert response.status_code == 409
-    assert "a été modifié par quelqu" in response.get_data(as_text=True)
+    assert "Modifié par quelqu’un d’autre" in response.get_data(as_text=True)
     assert changed_tables(before, snapshot()) == [], "nothing is written"
     # The same form with its version goes through: only the version was missing.
     data = {**_household_form(household), "version": household.version}
@@ -94,7 +94,7 @@ def test_a_split_on_a_stale_member_is_409_and_makes_no_file(make, browser_for):
         f"/households/{household.id}/split", data={"member_id": son.id, "version": shown}
     )
     assert response.status_code == 409
-    assert "a été modifié par quelqu" in response.get_data(as_text=True)
+    assert "Modifié par quelqu’un d’autre" in response.get_data(as_text=True)
     assert changed_tables(before, snapshot()) == [], "no new file, the member stays"
     db.session.expire_all()
     assert db.session.get(Member, son.id).left_at is None
