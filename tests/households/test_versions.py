@@ -94,7 +94,7 @@ def test_a_split_on_a_stale_member_is_409_and_makes_no_file(make, browser_for):
         f"/households/{household.id}/split", data={"member_id": son.id, "version": shown}
     )
     assert response.status_code == 409
-    assert "Modifié par quelqu’un d’autre" in response.get_data(as_text=True)
+    assert "a été modifié par quelqu" in response.get_data(as_text=True)
     assert changed_tables(before, snapshot()) == [], "no new file, the member stays"
     db.session.expire_all()
     assert db.session.get(Member, son.id).left_at is None

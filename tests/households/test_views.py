@@ -463,7 +463,7 @@ def test_a_save_overtaken_between_its_check_and_its_update_is_409(make, browser_
     finally:
         event.remove(Household, "before_update", colleague_commits_first)
     assert response.status_code == 409
-    assert "Modifié par quelqu’un d’autre" in text_of(response)
+    assert "a été modifié par quelqu" in text_of(response)
     assert fresh(household).name == "KACI Aïcha", "the whole save is rolled back"
 
 
