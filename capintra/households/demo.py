@@ -499,6 +499,8 @@ class HouseholdGenerator:
             "needs_adapted": bool(health) and self.chance(0.3),
             "health_details": health,
             "vulnerability_details": self.choice(VULNERABILITY) if self.chance(0.08) else "",
+            "alert_codes": [],
+            "alert_note": "",
             "committee_flag": committee,
             "committee_blocking_point": self.choice(BLOCKING_POINTS) if committee else "",
             "committee_decision": (
