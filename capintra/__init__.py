@@ -12,6 +12,7 @@ from capintra import database, features
 from capintra.auth.models import User
 from capintra.auth.sessions import DatabaseSessionInterface
 from capintra.cli import register_commands
+from capintra.confidentiality import may_read_field
 from capintra.config import Config, _instance_secret
 from capintra.extensions import babel, csrf, db, htmx, login_manager, migrate
 from capintra.security import can, enforce_access
@@ -116,7 +117,7 @@ def _init_extensions(app: Flask) -> None:
                 items.append((item.endpoint, url_for(item.endpoint), item.label))
         return items
 
-    app.jinja_env.globals.update(can=can, nav_items=nav_items)
+    app.jinja_env.globals.update(can=can, shows=may_read_field, nav_items=nav_items)
 
 
 def _register_features(app: Flask) -> None:

@@ -5,6 +5,12 @@ feature.py). For a reader without the rule's capability, a confidential item doe
 exist: lists, counts, dashboards, search, history, the audit trail and downloads all
 filter through `visible()` (SQL) or `may_see()` (a loaded object), and loaders answer
 404. Nothing else in the code decides who sees a confidential item.
+
+Fields too: a feature's `Audited(..., restricted={capability: columns}, derived=...)`
+says which columns (and values computed from them) only a capability's holders read —
+health details for officers, finances for assistants and officers. For anyone else the
+field does not exist: `may_read_field(obj, name)` (templates: `shows(obj, name)`) decides
+what a page, a form, a file's history and the audit trail show.
 """
 
 from __future__ import annotations
@@ -12,11 +18,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from flask import current_app
 from flask_login import current_user
 from sqlalchemy import ColumnElement, true
 
-from capintra.features import features
-from capintra.security import user_can
+from capintra.features import Feature, features
+from capintra.security import CAPABILITIES, user_can
+
+#: app.extensions key of the merged field rules.
+FIELDS_KEY = "capintra.confidentiality.fields"
 
 
 @dataclass(frozen=True)
@@ -78,3 +88,70 @@ def may_see(obj: Any) -> bool:
 def hidden_rules() -> list[Confidential]:
     """The rules whose confidential items the current user may not see."""
     return [rule for rule in rules() if not user_can(current_user, rule.capability)]
+
+
+# --- restricted fields ---------------------------------------------------------------------
+
+#: table → field (column or derived value) → the capabilities needed to read it (all).
+FieldRules = dict[str, dict[str, frozenset[str]]]
+
+
+def collect_field_rules(app_features: list[Feature]) -> FieldRules:
+    """The features' restricted columns and derived values, by table. A derived value
+    needs every capability its inputs need."""
+    tables: FieldRules = {}
+    for feature in app_features:
+        for declaration in feature.audited:
+            columns = {column.name for column in declaration.model.__table__.columns}
+            needed: dict[str, set[str]] = {}
+            for capability, names in declaration.restricted.items():
+                if capability not in CAPABILITIES:
+                    raise KeyError(f"unknown capability {capability!r} ({declaration.table})")
+                for name in names:
+                    if name not in columns:
+                        raise ValueError(f"{declaration.table}.{name}: restricted, not a column")
+                    needed.setdefault(name, set()).add(capability)
+            for name, (_label, inputs) in declaration.derived.items():
+                unknown = set(inputs) - columns
+                if unknown:
+                    raise ValueError(f"{declaration.table}.{name}: unknown inputs {unknown}")
+                needed[name] = set().union(*(needed.get(i, set()) for i in inputs))
+            rules = {name: frozenset(caps) for name, caps in needed.items() if caps}
+            if rules:
+                tables[declaration.table] = rules
+    return tables
+
+
+def field_rules() -> FieldRules:
+    """The current application's field rules, merged once."""
+    found = current_app.extensions.get(FIELDS_KEY)
+    if found is None:
+        found = current_app.extensions[FIELDS_KEY] = collect_field_rules(features())
+    return found
+
+
+def _table_of(target: Any) -> str:
+    """A table name, from itself, a model class or a loaded object."""
+    if isinstance(target, str):
+        return target
+    return target.__tablename__
+
+
+def user_may_read_field(user: Any, target: Any, name: str) -> bool:
+    """Whether `user` reads the field `name` of `target` (a row, a model or a table)."""
+    needed = field_rules().get(_table_of(target), {}).get(name, frozenset())
+    return all(user_can(user, capability) for capability in needed)
+
+
+def may_read_field(target: Any, name: str) -> bool:
+    """Whether the current user reads this field (templates: `shows(obj, name)`)."""
+    return user_may_read_field(current_user, target, name)
+
+
+def unreadable_fields(target: Any, user: Any = None) -> frozenset[str]:
+    """The fields of `target` the user (default: the current one) may not read."""
+    user = current_user if user is None else user
+    rules = field_rules().get(_table_of(target), {})
+    return frozenset(
+        name for name, needed in rules.items() if not all(user_can(user, c) for c in needed)
+    )

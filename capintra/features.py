@@ -78,6 +78,13 @@ class Audited:
     silent: frozenset[str] = frozenset()
     #: French labels of other names found in the changes of this table's explicit events.
     event_fields: Mapping[str, Label] = field(default_factory=dict)
+    #: capability → the columns only its holders read (and write). For anyone else these
+    #: fields do not exist: pages, fragments, forms, history, audit trail, search, exports
+    #: (capintra.confidentiality.may_read_field). Never ORDINARY: the trail keeps no value.
+    restricted: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    #: Values computed from columns (a model property) → (French label, the columns it is
+    #: computed from): readable only by who may read every one of them.
+    derived: Mapping[str, tuple[Label, tuple[str, ...]]] = field(default_factory=dict)
 
     @property
     def table(self) -> str:

@@ -50,6 +50,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "household.view": frozenset({ASST, OFFR, MGR}),
     "household.edit": frozenset({ASST, OFFR}),
     "household.confidential": frozenset({OFFR}),
+    # resources, rent, benefits, arrears, partners: not managers (DESIGN §1)
+    "household.finances": frozenset({ASST, OFFR}),
     "household.social": frozenset({OFFR}),
     "document.view": frozenset({ASST, OFFR, MGR}),
     # buildings and occupancy

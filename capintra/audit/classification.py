@@ -111,6 +111,12 @@ def _table(feature: Feature, declaration: Audited) -> Table:
         else:
             kinds[name], labels[name] = value
     labels.update(declaration.event_fields)
+    for capability, restricted in declaration.restricted.items():
+        ordinary = sorted(name for name in restricted if kinds.get(name) is Kind.ORDINARY)
+        if ordinary:  # the trail would keep their values for anyone to read
+            raise ValueError(
+                f"{declaration.table}: {ordinary} restricted to {capability} but ORDINARY"
+            )
     silent = frozenset(declaration.silent) | (BOOKKEEPING_SILENT & set(names))
     return Table(
         name=declaration.table,

@@ -2,7 +2,9 @@
 
 One rule for the audit trail and for a file's history: without the right to confidential
 content, an event flagged confidential, any event about a note or document that is
-confidential now, and the names of sensitive fields (health, note bodies…) do not exist;
+confidential now, the names of sensitive fields (health, note bodies…) and of the
+fields the reader may not read (`Audited.restricted`: finances for managers…) do not
+exist;
 a note or document shared after being confidential has no confidential past: it appears
 when it was shared ("Note partagée"), as if created then.
 """
@@ -14,7 +16,7 @@ from sqlalchemy.orm import joinedload, with_expression
 
 from capintra.audit.classification import classification
 from capintra.audit.models import AuditEvent
-from capintra.confidentiality import hidden_rules, rules
+from capintra.confidentiality import hidden_rules, rules, unreadable_fields
 from capintra.extensions import db
 
 
@@ -58,20 +60,29 @@ def is_sharing(event: AuditEvent) -> bool:
 
 
 def shown_changes(event: AuditEvent, sensitive: bool) -> dict:
-    """The event's changes, without sensitive field names unless the reader may see them;
-    none for a sharing (its old values are the confidential past)."""
+    """The event's changes as the reader may see them; none for a sharing (its old values
+    are the confidential past).
+
+    `sensitive`: the reader sees everything (an officer in a file's history, whoever may
+    read the trail's confidential content). Otherwise sensitive field names and the
+    fields the reader may not read (capintra.confidentiality) are left out.
+    """
     if not event.changes or sensitive:
         return event.changes or {}
     if is_sharing(event):
         return {}
     classes = classification()
+    table = event.entity_type or ""
+    unreadable = unreadable_fields(table)
     return {
-        k: v for k, v in event.changes.items() if not classes.is_sensitive(event.entity_type, k)
+        k: v
+        for k, v in event.changes.items()
+        if not classes.is_sensitive(table, k) and k not in unreadable
     }
 
 
 def readable(events: list[AuditEvent], sensitive: bool) -> list[AuditEvent]:
-    """Drop events whose only changes are sensitive fields the reader may not see."""
+    """Drop events whose only changes are fields the reader may not see."""
     if sensitive:
         return events
     return [e for e in events if not e.changes or is_sharing(e) or shown_changes(e, sensitive)]

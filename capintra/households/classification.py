@@ -7,6 +7,17 @@ from flask_babel import lazy_gettext as _l
 from capintra.features import HIDDEN, ORD, PER, SEN, Audited
 from capintra.households.models import Household, Letter, Member, Note, PhaseChange, Task
 
+#: Who reads what on a file (DESIGN §1, "Who sees what, precisely"): the health data
+#: behind a housing need is officers' only; individual finances and social details are
+#: not for managers. For those without the capability the fields do not exist.
+CONFIDENTIAL = "household.confidential"
+FINANCES = "household.finances"
+HOUSEHOLD_FINANCES = frozenset(
+    {"monthly_resources_cents", "tax_reference_income_cents", "rent_cents", "charges_cents",
+     "apl_cents", "caf_number", "other_benefits", "arrears_cents", "repayment_plan", "fsl",
+     "ccapex_referral", "partners"}
+)  # fmt: skip
+
 AUDITED = (
     Audited(
         Household,
@@ -60,6 +71,20 @@ AUDITED = (
         },
         silent={"sort_name"},  # follows name
         event_fields={"new_household_id": _l("Nouveau dossier")},  # the split event
+        restricted={
+            CONFIDENTIAL: frozenset({"health_details", "vulnerability_details"}),
+            FINANCES: HOUSEHOLD_FINANCES,
+        },
+        derived={
+            "remaining_charge_cents": (
+                _l("Reste à charge"),
+                ("rent_cents", "charges_cents", "apl_cents"),
+            ),
+            "effort_rate": (
+                _l("Taux d’effort"),
+                ("rent_cents", "charges_cents", "apl_cents", "monthly_resources_cents"),
+            ),
+        },
     ),
     Audited(
         Member,
@@ -77,6 +102,7 @@ AUDITED = (
             "left_at": (ORD, _l("Parti le")),
             "split_to_id": (ORD, _l("Dossier issu de la décohabitation")),
         },
+        restricted={CONFIDENTIAL: frozenset({"disability_need"})},
     ),
     Audited(
         Note,

@@ -1,4 +1,4 @@
-"""Household forms. Officer-only fields are removed for other roles."""
+"""Household forms. The fields a user may not read or write are removed."""
 
 from __future__ import annotations
 
@@ -23,8 +23,10 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from capintra.confidentiality import user_may_read_field
 from capintra.households.models import (
     Employment,
+    Household,
     LetterChannel,
     LetterDirection,
     NoteKind,
@@ -36,10 +38,10 @@ from capintra.households.models import (
 )
 from capintra.households.services import (
     NUMERO_UNIQUE_NOTICE,
-    OFFICER_ONLY_FIELDS,
     SOCIAL_FIELDS,
     numero_unique_reminder,
 )
+from capintra.security import user_can
 from capintra.web.forms import (
     MoneyField,
     RequiredVersionForm,
@@ -145,12 +147,15 @@ class HouseholdForm(VersionedForm):
                 )
             ) from None
 
-    def restrict_to(self, officer: bool) -> None:
-        """Remove the fields the user may not read or write."""
-        if not officer:
-            for name in OFFICER_ONLY_FIELDS | SOCIAL_FIELDS:
-                if name in self._fields:
-                    delattr(self, name)
+    def restrict_for(self, user) -> None:
+        """Remove the fields the user may not read (capintra.confidentiality), and the
+        social follow-up's unless they are an officer."""
+        social = user_can(user, "household.social")
+        for name in list(self._fields):
+            if (name in SOCIAL_FIELDS and not social) or not user_may_read_field(
+                user, Household, name
+            ):
+                delattr(self, name)
 
     def data_for_model(self) -> dict:
         return {
@@ -217,7 +222,12 @@ class TaskForm(VersionedForm):
 
 
 class PhaseForm(RequiredVersionForm):
-    to_phase = SelectField(_l("Nouvelle étape"), choices=Phase.choices(), coerce=Phase)
+    to_phase = SelectField(
+        _l("Nouvelle étape"),
+        choices=Phase.choices(),
+        coerce=_enum_or_none(Phase),
+        validators=[DataRequired(message=_l("Choisissez la nouvelle étape."))],
+    )
     outcome = SelectField(
         _l("Issue (pour clore)"),
         choices=[("", "—"), *Outcome.choices()],

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from capintra.confidentiality import may_read_field
 from capintra.households import queries, services
 from capintra.households.forms import LetterForm, MemberForm, NoteForm, TaskForm
 from capintra.households.models import Letter, Member, Note, Task
@@ -19,8 +20,9 @@ from capintra.web.formatting import date_fr
 
 
 def _member_form(form, item, posted: bool) -> None:
-    if not can("household.confidential"):
-        del form.disability_need
+    for name in list(form._fields):  # the disability need: officers only
+        if not may_read_field(Member, name):
+            delattr(form, name)
 
 
 def _note_form(form, item, posted: bool) -> None:

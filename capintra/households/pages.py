@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask import request, session
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
+from capintra import clock
 from capintra.audit.labels import action_labels, entity_labels, present_changes
 from capintra.audit.queries import shown_changes
 from capintra.audit.service import record_bulk, record_event
@@ -17,7 +20,7 @@ from capintra.documents.services import awaiting_deletion
 from capintra.households import queries, services
 from capintra.households.forms import PhaseForm, SplitForm
 from capintra.households.items import item_form
-from capintra.households.models import Household, Note
+from capintra.households.models import Household, Note, Phase
 from capintra.models import utcnow
 from capintra.security import can
 from capintra.web.forms import DeleteForm
@@ -62,18 +65,94 @@ PAGE = RecordPage(
 
 
 def phase_form(household: Household, formdata: Any = None) -> PhaseForm:
+    """The phase form. Shown (no formdata): the other phases, the next one forward
+    selected; backward moves stay offered, marked (they need a reason); from the last
+    phase nothing is selected."""
     form = PhaseForm(formdata=formdata)
     if formdata is None:
         form.version.data = household.version
-        following = [p for p in form.to_phase.choices if p[0] != household.phase.value]
-        form.to_phase.choices = following
+        current = household.phase
+        form.to_phase.choices = [
+            (
+                p.value,
+                _("%(phase)s (retour, motif requis)", phase=p.label)
+                if p.rank < current.rank
+                else p.label,
+            )
+            for p in Phase
+            if p is not current
+        ]
+        forward = [p for p in Phase if p.rank == current.rank + 1]
+        if forward:
+            form.to_phase.data = forward[0]
+        else:
+            form.to_phase.choices.insert(0, ("", "—"))
     return form
 
 
+def age_on(birth: date | None, today: date) -> int | None:
+    if birth is None:
+        return None
+    return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
+
+
+def age_label(birth: date | None, today: date) -> str:
+    """« 34 ans », « 1 an », « moins d’un an »; "" without a birth date."""
+    age = age_on(birth, today)
+    if age is None:
+        return ""
+    if age < 1:
+        return _("moins d’un an")
+    return ngettext("%(num)d an", "%(num)d ans", age)
+
+
+def time_since(since: date, today: date) -> str:
+    """« depuis 12 jours », « depuis 3 mois », « depuis 2 ans » (whole units, rounded
+    down: days under 45 days, months under two years)."""
+    days = (today - since).days
+    if days < 1:
+        return _("depuis aujourd’hui")
+    if days < 45:
+        return ngettext("depuis %(num)d jour", "depuis %(num)d jours", days)
+    months = (today.year - since.year) * 12 + today.month - since.month
+    months -= today.day < since.day
+    if months < 24:
+        return ngettext("depuis %(num)d mois", "depuis %(num)d mois", months)
+    return ngettext("depuis %(num)d an", "depuis %(num)d ans", months // 12)
+
+
+def _last_contact(seen: queries.Glance) -> tuple[date, str] | None:
+    """The latest note or letter (the later date; a note on the same day)."""
+    found = []
+    if seen.last_note:
+        note_date, kind = seen.last_note
+        found.append((note_date, 1, str(kind.label)))
+    if seen.last_letter:
+        letter_date, direction, channel = seen.last_letter
+        label = _(
+            "Courrier %(direction)s (%(channel)s)",
+            direction=str(direction.label).lower(),
+            channel=channel.label,
+        )
+        found.append((letter_date, 0, label))
+    if not found:
+        return None
+    when, _rank, label = max(found)
+    return when, label
+
+
 def _summary(household: Household, state: TabState) -> dict:
+    today = services.today()
+    members = queries.members_of(household)
+    seen = queries.glance(household)
+    since = seen.phase_since or household.created_at
     ctx = {
         "children": queries.split_children(household),
-        "members": queries.members_of(household),
+        "members": members,
+        "present": [(m, age_label(m.birth_date, today)) for m in members if m.left_at is None],
+        "last_contact": _last_contact(seen),
+        "next_task": seen.next_task,
+        "phase_since": time_since(since.astimezone(clock.PARIS).date(), today),
     }
     if can("household.social"):
         ctx["phase_form"] = state.extra.get("phase_form") or phase_form(household)

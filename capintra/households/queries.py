@@ -4,7 +4,7 @@ for 10 rows or 50,000."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from flask import abort
 from sqlalchemy import Select, and_, case, func, select, tuple_
@@ -25,6 +25,7 @@ from capintra.households.models import (
     LetterDirection,
     Member,
     Note,
+    NoteKind,
     Phase,
     PhaseChange,
     Relation,
@@ -246,6 +247,62 @@ def _items_of(model, household: Household, order, *options) -> list:
         model.household_id == household.id, model.deleted_at.is_(None), visible(model)
     )
     return list(db.session.scalars(query.options(*options).order_by(*order)))
+
+
+@dataclass(frozen=True)
+class Glance:
+    """What the summary tab shows at a glance, read in one statement."""
+
+    last_note: tuple[date, NoteKind] | None
+    last_letter: tuple[date, LetterDirection, LetterChannel] | None
+    next_task: tuple[date, str] | None
+    #: When the file entered its phase: the last phase change (None: never changed).
+    phase_since: datetime | None
+
+
+def _latest(model, column, order, household: Household, *where):
+    """A scalar subquery: `column` of the household's latest `model` row by `order`."""
+    return (
+        select(column)
+        .where(model.household_id == household.id, model.deleted_at.is_(None), *where)
+        .order_by(*order)
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+def glance(household: Household) -> Glance:
+    """The last contact (the latest note the reader may see, or letter), the next open
+    task and the start of the current phase: one SELECT of scalar subqueries."""
+    note_order = (Note.note_date.desc(), Note.id.desc())
+    letter_order = (Letter.letter_date.desc(), Letter.id.desc())
+    task_order = (Task.due_date, Task.id)
+    open_task = Task.done.is_(False)
+    row = db.session.execute(
+        select(
+            _latest(Note, Note.note_date, note_order, household, visible(Note)),
+            _latest(Note, Note.kind, note_order, household, visible(Note)),
+            _latest(Letter, Letter.letter_date, letter_order, household),
+            _latest(Letter, Letter.direction, letter_order, household),
+            _latest(Letter, Letter.channel, letter_order, household),
+            _latest(Task, Task.due_date, task_order, household, open_task),
+            _latest(Task, Task.title, task_order, household, open_task),
+            select(func.max(PhaseChange.at))
+            .where(PhaseChange.household_id == household.id)
+            .scalar_subquery(),
+        )
+    ).one()
+    note_date, note_kind, letter_date, direction, channel, due, title, since = row
+    return Glance(
+        last_note=(note_date, NoteKind(note_kind)) if note_date else None,
+        last_letter=(
+            (letter_date, LetterDirection(direction), LetterChannel(channel))
+            if letter_date
+            else None
+        ),
+        next_task=(due, title) if due else None,
+        phase_since=since,
+    )
 
 
 def notes_of(household: Household) -> list[Note]:

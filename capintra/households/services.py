@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from capintra import clock
 from capintra.audit.service import record_event
 from capintra.auth.models import User
+from capintra.confidentiality import user_may_read_field
 from capintra.errors import DomainError
 from capintra.extensions import db
 from capintra.households.models import (
@@ -32,16 +33,12 @@ from capintra.households.models import (
 from capintra.models import utcnow
 from capintra.security import Role, user_can
 
-#: Fields only officers read and write (health and vulnerability details).
-OFFICER_ONLY_FIELDS = frozenset({"health_details", "vulnerability_details"})
-#: Fields that follow the social follow-up: officers only (DESIGN §1).
+#: Fields that follow the social follow-up: officers only write them (DESIGN §1). Who
+#: reads a field (health details, finances…) is declared in classification.py.
 SOCIAL_FIELDS = frozenset(
     {"rehousing_right", "rehousing_basis", "rehousing_bearer", "officer_id", "committee_flag",
      "committee_blocking_point", "committee_decision"}
 )  # fmt: skip
-
-#: A member's field only officers read and write: the health data behind a housing need.
-OFFICER_ONLY_MEMBER_FIELDS = frozenset({"disability_need"})
 
 NUMERO_UNIQUE_NOTICE = timedelta(days=30)
 
@@ -106,10 +103,13 @@ def create_household(data: dict, author: User) -> Household:
 
 
 def apply_household_data(household: Household, data: dict, author: User) -> None:
-    """Copy the form's fields the author may write onto the household."""
+    """Copy the form's fields the author may write onto the household: not those they
+    may not read (capintra.confidentiality), nor the social follow-up unless officer."""
     officer = user_can(author, "household.social")
     for field, value in data.items():
-        if field in OFFICER_ONLY_FIELDS | SOCIAL_FIELDS and not officer:
+        if (field in SOCIAL_FIELDS and not officer) or not user_may_read_field(
+            author, household, field
+        ):
             continue
         if field == "officer_id" and value is not None:
             assignee = db.session.get(User, value)
@@ -219,10 +219,9 @@ def _copy(item, data: dict) -> None:
 
 
 def save_member(item: Member, data: dict, author: User) -> None:
-    """A member's disability need is written by officers only."""
-    if not user_can(author, "household.confidential"):
-        data = {k: v for k, v in data.items() if k not in OFFICER_ONLY_MEMBER_FIELDS}
-    _copy(item, data)
+    """A member's fields the author may not read (the disability need: officers only)
+    are left as they are."""
+    _copy(item, {k: v for k, v in data.items() if user_may_read_field(author, item, k)})
 
 
 def save_note(item: Note, data: dict, author: User) -> None:

@@ -66,7 +66,7 @@ def index():
 
 def _household_form(household: Household | None = None) -> HouseholdForm:
     form = HouseholdForm(obj=household if request.method == "GET" else None)
-    form.restrict_to(officer=can("household.social"))
+    form.restrict_for(current_user)
     operations, officers = queries.filter_choices()
     form.operation_id.choices = [(o.id, o.name) for o in operations]
     if "officer_id" in form:

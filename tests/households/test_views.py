@@ -594,7 +594,7 @@ def test_amounts_and_dates_are_shown_the_french_way(make, login_as):
     )
     make.member(household, birth_date=date(1984, 3, 7), relation=Relation.CHEF)
     make.letter(household, letter_date=date(2026, 1, 5))
-    browser = login_as("manager")
+    browser = login_as("assistant")  # managers see no individual finances
     summary = text_of(browser.get(f"/households/{household.id}"))
     assert "1\u202f234,56\xa0€" in summary  # resources, Babel's narrow no-break space
     assert "520,50\xa0€" in summary  # remaining charge 650 + 80,50 − 210
