@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask import abort
-from sqlalchemy import Select, and_, case, func, select, tuple_
+from sqlalchemy import Select, and_, case, func, literal, select, tuple_
 from sqlalchemy.orm import joinedload
 
 from capintra.admin.models import Operation
@@ -31,6 +31,7 @@ from capintra.households.models import (
     Task,
 )
 from capintra.households.search import (
+    match_reasons,
     matching_household_ids,
     prefix_upper_bound,
     query_words,
@@ -46,6 +47,10 @@ SORTS = {
     "recent": ((Household.updated_at,), True),
 }
 DEFAULT_SORT = "nom"
+#: The officer filter's value for the files without an officer.
+UNASSIGNED = "none"
+#: The list counts its rows up to this many ("plus de 1 000" beyond).
+COUNT_CAP = 1000
 
 
 @dataclass
@@ -54,6 +59,8 @@ class HouseholdFilters:
     operation: int | None = None
     phase: Phase | None = None
     officer: int | None = None
+    #: officer=none: the files without an officer (« Non attribué »)
+    unassigned: bool = False
     committee: bool = False
     sort: str = DEFAULT_SORT
     after: int | None = None
@@ -67,6 +74,7 @@ class HouseholdFilters:
             operation=args.get("operation", type=db_id),
             phase=Phase(phase) if phase in {p.value for p in Phase} else None,
             officer=args.get("officer", type=db_id),
+            unassigned=args.get("officer") == UNASSIGNED,
             committee=args.get("committee") in ("1", "on", "true"),
             sort=sort if sort in SORTS else DEFAULT_SORT,
             after=args.get("after", type=db_id),
@@ -78,7 +86,7 @@ class HouseholdFilters:
             "q": self.q,
             "operation": self.operation,
             "phase": self.phase.value if self.phase else None,
-            "officer": self.officer,
+            "officer": UNASSIGNED if self.unassigned else self.officer,
             "committee": "1" if self.committee else None,
             "sort": self.sort if self.sort != DEFAULT_SORT else None,
         }
@@ -86,8 +94,10 @@ class HouseholdFilters:
         return {k: v for k, v in values.items() if v not in (None, "")}
 
 
-def _filtered(filters: HouseholdFilters) -> Select:
-    query = select(Household).where(Household.deleted_at.is_(None))
+def _filtered(filters: HouseholdFilters, query: Select | None = None) -> Select:
+    if query is None:
+        query = select(Household)
+    query = query.where(Household.deleted_at.is_(None))
     for word in query_words(filters.q):
         query = query.where(Household.id.in_(matching_household_ids(word)))
     return _with_filters(query, filters)
@@ -98,7 +108,9 @@ def _with_filters(query: Select, filters: HouseholdFilters) -> Select:
         query = query.where(Household.operation_id == filters.operation)
     if filters.phase:
         query = query.where(Household.phase == filters.phase)
-    if filters.officer:
+    if filters.unassigned:
+        query = query.where(Household.officer_id.is_(None))
+    elif filters.officer:
         query = query.where(Household.officer_id == filters.officer)
     if filters.committee:
         query = query.where(Household.committee_flag.is_(True))
@@ -146,7 +158,13 @@ def _search_page(
         ids = ids.where(term.term < upper)
     for word in others:
         ids = ids.where(term.household_id.in_(matching_household_ids(word)))
-    if filters.operation or filters.phase or filters.officer or filters.committee:
+    if (
+        filters.operation
+        or filters.phase
+        or filters.officer
+        or filters.unassigned
+        or (filters.committee)
+    ):
         ids = _with_filters(ids.join(Household, Household.id == term.household_id), filters)
     if filters.after:
         anchor = db.session.execute(
@@ -169,6 +187,36 @@ def _search_page(
     rows = [by_id[i] for i in page_ids[:size] if i in by_id]
     next_after = page_ids[size - 1] if len(page_ids) > size else None
     return rows, next_after
+
+
+def household_count(filters: HouseholdFilters, cap: int = COUNT_CAP) -> int:
+    """How many files the filters and search find, counted up to cap + 1 only: one
+    statement, `SELECT count(*) FROM (SELECT 1 … LIMIT cap + 1)`, as fast for 50,000
+    files as for 50. More than `cap` means "plus de 1 000"."""
+    rows = _filtered(filters, select(literal(1)).select_from(Household)).limit(cap + 1)
+    return db.session.scalar(select(func.count()).select_from(rows.subquery()))
+
+
+def search_reasons(rows: list[Household], q: str) -> dict[int, list[tuple[str, str]]]:
+    """Why each row of a search page matched, when not by its name: [("member", "Hélène
+    DURAND"), ("address", "12 rue …")]. Only what the search indexes (reference, name,
+    address, members' names), so it reveals nothing confidential; one query for the
+    page's members."""
+    query = query_words(q)
+    if not query or not rows:
+        return {}
+    members: dict[int, list[Member]] = {}
+    for member in db.session.scalars(
+        select(Member)
+        .where(
+            Member.household_id.in_([h.id for h in rows]),
+            Member.deleted_at.is_(None),
+            Member.left_at.is_(None),
+        )
+        .order_by(Member.id)
+    ):
+        members.setdefault(member.household_id, []).append(member)
+    return {h.id: found for h in rows if (found := match_reasons(h, members.get(h.id, []), query))}
 
 
 def filter_choices() -> tuple[list[Operation], list[User]]:
@@ -330,17 +378,20 @@ def letters_awaiting_acknowledgement(today: date, limit: int = 50) -> list[Lette
     )
 
 
+def _tasks_due_query(user: User, today: date) -> Select:
+    return select(Task).where(
+        Task.assignee_id == user.id,
+        Task.done.is_(False),
+        Task.deleted_at.is_(None),
+        Task.due_date <= today + timedelta(days=7),
+    )
+
+
 def tasks_due(user: User, today: date, limit: int = 50) -> list[Task]:
     """Open tasks of the user that are overdue or due within the week."""
     return list(
         db.session.scalars(
-            select(Task)
-            .where(
-                Task.assignee_id == user.id,
-                Task.done.is_(False),
-                Task.deleted_at.is_(None),
-                Task.due_date <= today + timedelta(days=7),
-            )
+            _tasks_due_query(user, today)
             .options(joinedload(Task.household))
             .order_by(Task.due_date, Task.id)
             .limit(limit)
@@ -411,3 +462,75 @@ def progress_by_operation() -> list[tuple[Operation, dict[Phase, int], int, int]
         done = sum(by_phase.get(p, 0) for p in rehoused)
         result.append((op, by_phase, sum(by_phase.values()), done))
     return result
+
+
+# --- dashboard lists: the first rows, and how many more -----------------------------------
+
+#: A dashboard list shows this many rows, then "et 14 autres" with a link to them all.
+DASHBOARD_ROWS = 10
+#: Counted up to this many ("et plus de …" beyond).
+DASHBOARD_CAP = 1000
+
+
+@dataclass
+class Shortlist:
+    """The first rows of a dashboard list and how many there are (counted up to cap + 1)."""
+
+    rows: list
+    total: int
+    cap: int = DASHBOARD_CAP
+
+    @property
+    def capped(self) -> bool:
+        return self.total > self.cap
+
+    @property
+    def more(self) -> int:
+        """How many are not shown (at least that many when capped)."""
+        return max(min(self.total, self.cap) - len(self.rows), 0)
+
+
+def shortlist(query: Select, order, size: int, *options) -> Shortlist:
+    """The first `size` rows of `query` in `order`, and its capped count: two statements
+    whatever the list holds."""
+    rows = list(db.session.scalars(query.options(*options).order_by(*order).limit(size)).unique())
+    counted = query.with_only_columns(literal(1)).order_by(None).limit(DASHBOARD_CAP + 1)
+    total = db.session.scalar(select(func.count()).select_from(counted.subquery()))
+    return Shortlist(rows, total)
+
+
+def sliced(rows: list, size: int, cap: int) -> Shortlist:
+    """A list already read up to cap + 1 rows, shown up to `size`."""
+    return Shortlist(rows[:size], len(rows), cap)
+
+
+def tasks_due_list(user: User, today: date, size: int) -> Shortlist:
+    """The user's tasks overdue or due within the week, most urgent first, their files
+    loaded with them."""
+    return shortlist(
+        _tasks_due_query(user, today), (Task.due_date, Task.id), size, joinedload(Task.household)
+    )
+
+
+def committee_list(officer: User, size: int) -> Shortlist:
+    query = select(Household).where(
+        Household.committee_flag.is_(True),
+        Household.deleted_at.is_(None),
+        Household.officer_id == officer.id,
+    )
+    return shortlist(query, (Household.ref_year, Household.ref_number, Household.id), size)
+
+
+def unassigned_list(size: int) -> Shortlist:
+    """Dossiers sans référent, oldest first."""
+    query = select(Household).where(Household.officer_id.is_(None), Household.deleted_at.is_(None))
+    return shortlist(query, (Household.ref_year, Household.ref_number, Household.id), size)
+
+
+def households_by_id(ids) -> dict[int, Household]:
+    """The files of a page of dashboard rows, in one query."""
+    ids = set(ids)
+    if not ids:
+        return {}
+    query = select(Household).where(Household.id.in_(ids), Household.deleted_at.is_(None))
+    return {h.id: h for h in db.session.scalars(query)}
