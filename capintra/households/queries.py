@@ -122,13 +122,54 @@ def household_page(filters: HouseholdFilters, size: int) -> tuple[list[Household
 
     Returns the rows and the id to continue after, or None on the last page.
     """
+    rows, next_after, _count = household_list(filters, size)
+    return rows, next_after
+
+
+def household_list(filters: HouseholdFilters, size: int) -> tuple[list[Household], int | None, int]:
+    """A page (as household_page) and how many files the filters find, counted up to
+    COUNT_CAP + 1 by a scalar subquery of the page's own statement: no statement more.
+
+    A search loads the rows' current members with them (search_reasons reads them).
+    """
     words = query_words(filters.q)
     if words and filters.sort == DEFAULT_SORT:
-        return _search_page(filters, words, size)
+        rows, next_after, count = _search_page(filters, words, size)
+    else:
+        rows, next_after, count = _keyset_page(filters, words, size)
+    if count is None:  # an empty page: nothing found, or a page past the last one
+        count = household_count(filters) if filters.after else 0
+    return rows, next_after, count
+
+
+def _capped_count(filters: HouseholdFilters, cap: int = COUNT_CAP) -> Select:
+    """`SELECT count(*) FROM (SELECT 1 … LIMIT cap + 1)`: as fast for 50,000 files as for
+    50; more than `cap` means "plus de 1 000"."""
+    rows = _filtered(filters, select(literal(1)).select_from(Household)).limit(cap + 1)
+    return select(func.count()).select_from(rows.subquery())
+
+
+def household_count(filters: HouseholdFilters, cap: int = COUNT_CAP) -> int:
+    """How many files the filters and search find, up to cap + 1: one statement."""
+    return db.session.scalar(_capped_count(filters, cap))
+
+
+def _page_options(words: list[str]) -> list:
+    options = [joinedload(Household.operation), joinedload(Household.officer)]
+    if words:
+        options.append(joinedload(Household.current_members))
+    return options
+
+
+def _keyset_page(
+    filters: HouseholdFilters, words: list[str], size: int
+) -> tuple[list[Household], int | None, int | None]:
     columns, descending = SORTS[filters.sort]
     keys = (*columns, Household.id)
-    query = _filtered(filters).options(
-        joinedload(Household.operation), joinedload(Household.officer)
+    query = (
+        _filtered(filters)
+        .add_columns(_capped_count(filters).scalar_subquery())
+        .options(*_page_options(words))
     )
     if filters.after:
         anchor = db.session.execute(select(*keys).where(Household.id == filters.after)).first()
@@ -136,14 +177,16 @@ def household_page(filters: HouseholdFilters, size: int) -> tuple[list[Household
             key, bound = tuple_(*keys), tuple_(*anchor)
             query = query.where(key < bound if descending else key > bound)
     order = [k.desc() for k in keys] if descending else list(keys)
-    rows = list(db.session.scalars(query.order_by(*order).limit(size + 1)).unique())
+    result = db.session.execute(query.order_by(*order).limit(size + 1)).unique().all()
+    rows = [household for household, _count in result]
+    count = result[0][1] if result else None
     next_after = rows[size - 1].id if len(rows) > size else None
-    return rows[:size], next_after
+    return rows[:size], next_after, count
 
 
 def _search_page(
     filters: HouseholdFilters, words: list[str], size: int
-) -> tuple[list[Household], int | None]:
+) -> tuple[list[Household], int | None, int | None]:
     """A search in the default order: one page of ids read from the search-term index.
 
     The most selective word drives an index range over (term, sort_name, household_id);
@@ -177,46 +220,30 @@ def _search_page(
     ).all()
     page_ids = [household_id for _sort, household_id in page]
     if not page_ids:
-        return [], None
-    loaded = db.session.scalars(
-        select(Household)
+        return [], None, None
+    loaded = db.session.execute(
+        select(Household, _capped_count(filters).scalar_subquery())
         .where(Household.id.in_(page_ids[:size]), Household.deleted_at.is_(None))
-        .options(joinedload(Household.operation), joinedload(Household.officer))
+        .options(*_page_options(words))
     ).unique()
-    by_id = {h.id: h for h in loaded}
+    count = None
+    by_id = {}
+    for household, counted in loaded:
+        by_id[household.id], count = household, counted
     rows = [by_id[i] for i in page_ids[:size] if i in by_id]
     next_after = page_ids[size - 1] if len(page_ids) > size else None
-    return rows, next_after
-
-
-def household_count(filters: HouseholdFilters, cap: int = COUNT_CAP) -> int:
-    """How many files the filters and search find, counted up to cap + 1 only: one
-    statement, `SELECT count(*) FROM (SELECT 1 … LIMIT cap + 1)`, as fast for 50,000
-    files as for 50. More than `cap` means "plus de 1 000"."""
-    rows = _filtered(filters, select(literal(1)).select_from(Household)).limit(cap + 1)
-    return db.session.scalar(select(func.count()).select_from(rows.subquery()))
+    return rows, next_after, count
 
 
 def search_reasons(rows: list[Household], q: str) -> dict[int, list[tuple[str, str]]]:
     """Why each row of a search page matched, when not by its name: [("member", "Hélène
     DURAND"), ("address", "12 rue …")]. Only what the search indexes (reference, name,
-    address, members' names), so it reveals nothing confidential; one query for the
-    page's members."""
+    address, members' names), so it reveals nothing confidential; the members come with
+    the page's rows (household_list), no query here."""
     query = query_words(q)
-    if not query or not rows:
+    if not query:
         return {}
-    members: dict[int, list[Member]] = {}
-    for member in db.session.scalars(
-        select(Member)
-        .where(
-            Member.household_id.in_([h.id for h in rows]),
-            Member.deleted_at.is_(None),
-            Member.left_at.is_(None),
-        )
-        .order_by(Member.id)
-    ):
-        members.setdefault(member.household_id, []).append(member)
-    return {h.id: found for h in rows if (found := match_reasons(h, members.get(h.id, []), query))}
+    return {h.id: found for h in rows if (found := match_reasons(h, h.current_members, query))}
 
 
 def filter_choices() -> tuple[list[Operation], list[User]]:

@@ -50,8 +50,7 @@ SORT_CHOICES = [
 @require("household.view")
 def index():
     filters = queries.HouseholdFilters.from_args(request.args)
-    rows, next_after = queries.household_page(filters, current_app.config["PAGE_SIZE"])
-    count = queries.household_count(filters)
+    rows, next_after, count = queries.household_list(filters, current_app.config["PAGE_SIZE"])
     reasons = queries.search_reasons(rows, filters.q)
     # The results alone (a keystroke of the active search) show no filter choices.
     operations, officers = (
