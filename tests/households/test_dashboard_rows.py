@@ -16,9 +16,7 @@ TODAY = date.today()
 
 def test_a_task_row_names_the_file_with_its_alert_and_links_to_the_tasks_tab(make, browser_for):
     officer = make.user("officer")
-    h = make.household(
-        officer_id=officer.id, name="DURAND Hélène", alert_codes=["interpreter"]
-    )
+    h = make.household(officer_id=officer.id, name="DURAND Hélène", alert_codes=["interpreter"])
     make.task(h, title="Relancer la CAF", assignee_id=officer.id, due_date=TODAY)
     page = text_of(browser_for(officer).get("/"))
     assert "DURAND Hélène" in page

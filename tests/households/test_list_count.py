@@ -60,8 +60,9 @@ def durand(make):
     ],
 )
 def test_a_search_says_why_a_file_matched(durand, browser_for, q, reason):
+    browser = browser_for("manager")
     for sort in ("nom", "reference"):
-        page = text_of(browser_for("manager").get("/households/", query_string={"q": q, "sort": sort}))
+        page = text_of(browser.get("/households/", query_string={"q": q, "sort": sort}))
         assert durand.reference in page
         assert reason in page
         assert "fauteuil" not in page
