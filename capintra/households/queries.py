@@ -144,9 +144,37 @@ def household_list(filters: HouseholdFilters, size: int) -> tuple[list[Household
 
 def _capped_count(filters: HouseholdFilters, cap: int = COUNT_CAP) -> Select:
     """`SELECT count(*) FROM (SELECT 1 … LIMIT cap + 1)`: as fast for 50,000 files as for
-    50; more than `cap` means "plus de 1 000"."""
-    rows = _filtered(filters, select(literal(1)).select_from(Household)).limit(cap + 1)
-    return select(func.count()).select_from(rows.subquery())
+    50; more than `cap` means "plus de 1 000". A search counts from the search-term index
+    (which holds no deleted file), as its page reads it."""
+    words = query_words(filters.q)
+    if words:
+        term = HouseholdSearchTerm
+        rows = _search_ids(filters, words).with_only_columns(term.household_id).distinct()
+    else:
+        rows = _filtered(filters, select(literal(1)).select_from(Household))
+    return select(func.count()).select_from(rows.limit(cap + 1).subquery())
+
+
+def _search_ids(filters: HouseholdFilters, words: list[str]) -> Select:
+    """(sort_name, household_id) of the files having every word, within the filters: the
+    most selective word drives an index range over (term, sort_name, household_id)."""
+    term = HouseholdSearchTerm
+    driver, others = words[0], words[1:]
+    ids = select(term.sort_name, term.household_id).where(term.term >= driver)
+    upper = prefix_upper_bound(driver)
+    if upper is not None:
+        ids = ids.where(term.term < upper)
+    for word in others:
+        ids = ids.where(term.household_id.in_(matching_household_ids(word)))
+    if (
+        filters.operation
+        or filters.phase
+        or filters.officer
+        or filters.unassigned
+        or (filters.committee)
+    ):
+        ids = _with_filters(ids.join(Household, Household.id == term.household_id), filters)
+    return ids
 
 
 def household_count(filters: HouseholdFilters, cap: int = COUNT_CAP) -> int:
