@@ -24,7 +24,6 @@ from capintra.security import can
 READ_CAP = 200
 
 
-
 def _size(name: str) -> int:
     """How many rows a list shows: the first ones, or all of them when asked."""
     return queries.DASHBOARD_CAP if request.args.get("all") == name else queries.DASHBOARD_ROWS

@@ -427,14 +427,6 @@ def letter_acknowledge(household_id: int, item_id: int):
         )
         return _dashboard_answer("letters", message, 422)  # fmt: skip
     day = form.acknowledged_on.data or services.today()
-    if day > services.today():
-        return _dashboard_answer(
-            "letters", _("La date de l’accusé de réception ne peut pas être dans le futur."), 422
-        )
-    if day < letter.letter_date:
-        message = _("L’accusé de réception ne peut pas précéder l’envoi du courrier (%(d)s).",
-                    d=date_fr(letter.letter_date))  # fmt: skip
-        return _dashboard_answer("letters", message, 422)
     try:
         check_version(letter, form.version.data)
         services.acknowledge_letter(letter, day)

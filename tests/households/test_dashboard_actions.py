@@ -85,8 +85,7 @@ def test_a_stale_acknowledgement_is_refused(letter, browser_for):
     ("data", "why"),
     [
         ({}, "Rechargez la page"),
-        ({"acknowledged_on": (TODAY + timedelta(days=1)).isoformat()}, "dans le futur"),
-        ({"acknowledged_on": (TODAY - timedelta(days=40)).isoformat()}, "précéder l’envoi"),
+        ({"acknowledged_on": "pas une date"}, "Rechargez la page"),
     ],
 )
 def test_an_acknowledgement_without_version_or_with_a_wrong_date_is_refused(
