@@ -243,3 +243,14 @@ class PhaseForm(RequiredVersionForm):
 
 class SplitForm(RequiredVersionForm):
     member_id = HiddenField(validators=[DataRequired(), record_id])
+
+
+class AcknowledgeForm(RequiredVersionForm):
+    """« AR reçu le … » on the dashboard: the letter's version and the date (today when
+    left blank)."""
+
+    acknowledged_on = DateField(_l("AR reçu le"), validators=[Optional()])
+
+
+class TaskDoneForm(RequiredVersionForm):
+    """« Faite » on the dashboard: the task's version."""

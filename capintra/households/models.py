@@ -210,6 +210,16 @@ class Household(VersionedMixin, SoftDeleteMixin, db.Model):
     split_from = relationship(
         "Household", lazy="raise", remote_side=[id], foreign_keys=[split_from_id]
     )
+    #: The members still in the home (what the search indexes): read with a page of
+    #: search results, to say why a file matched.
+    current_members = relationship(
+        "Member",
+        primaryjoin="and_(Member.household_id == Household.id, Member.deleted_at.is_(None), "
+        "Member.left_at.is_(None))",
+        viewonly=True,
+        lazy="raise",
+        order_by="Member.id",
+    )
 
     @property
     def alerts(self) -> list[str]:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from flask import abort
-from sqlalchemy import Select, and_, case, func, select, tuple_
+from sqlalchemy import Select, and_, case, func, literal, select, tuple_
 from sqlalchemy.orm import joinedload
 
 from capintra.admin.models import Operation
@@ -32,6 +32,7 @@ from capintra.households.models import (
     Task,
 )
 from capintra.households.search import (
+    match_reasons,
     matching_household_ids,
     prefix_upper_bound,
     query_words,
@@ -47,6 +48,10 @@ SORTS = {
     "recent": ((Household.updated_at,), True),
 }
 DEFAULT_SORT = "nom"
+#: The officer filter's value for the files without an officer.
+UNASSIGNED = "none"
+#: The list counts its rows up to this many ("plus de 1 000" beyond).
+COUNT_CAP = 1000
 
 
 @dataclass
@@ -55,6 +60,8 @@ class HouseholdFilters:
     operation: int | None = None
     phase: Phase | None = None
     officer: int | None = None
+    #: officer=none: the files without an officer (« Non attribué »)
+    unassigned: bool = False
     committee: bool = False
     sort: str = DEFAULT_SORT
     after: int | None = None
@@ -68,6 +75,7 @@ class HouseholdFilters:
             operation=args.get("operation", type=db_id),
             phase=Phase(phase) if phase in {p.value for p in Phase} else None,
             officer=args.get("officer", type=db_id),
+            unassigned=args.get("officer") == UNASSIGNED,
             committee=args.get("committee") in ("1", "on", "true"),
             sort=sort if sort in SORTS else DEFAULT_SORT,
             after=args.get("after", type=db_id),
@@ -79,7 +87,7 @@ class HouseholdFilters:
             "q": self.q,
             "operation": self.operation,
             "phase": self.phase.value if self.phase else None,
-            "officer": self.officer,
+            "officer": UNASSIGNED if self.unassigned else self.officer,
             "committee": "1" if self.committee else None,
             "sort": self.sort if self.sort != DEFAULT_SORT else None,
         }
@@ -87,8 +95,10 @@ class HouseholdFilters:
         return {k: v for k, v in values.items() if v not in (None, "")}
 
 
-def _filtered(filters: HouseholdFilters) -> Select:
-    query = select(Household).where(Household.deleted_at.is_(None))
+def _filtered(filters: HouseholdFilters, query: Select | None = None) -> Select:
+    if query is None:
+        query = select(Household)
+    query = query.where(Household.deleted_at.is_(None))
     for word in query_words(filters.q):
         query = query.where(Household.id.in_(matching_household_ids(word)))
     return _with_filters(query, filters)
@@ -99,7 +109,9 @@ def _with_filters(query: Select, filters: HouseholdFilters) -> Select:
         query = query.where(Household.operation_id == filters.operation)
     if filters.phase:
         query = query.where(Household.phase == filters.phase)
-    if filters.officer:
+    if filters.unassigned:
+        query = query.where(Household.officer_id.is_(None))
+    elif filters.officer:
         query = query.where(Household.officer_id == filters.officer)
     if filters.committee:
         query = query.where(Household.committee_flag.is_(True))
@@ -111,13 +123,82 @@ def household_page(filters: HouseholdFilters, size: int) -> tuple[list[Household
 
     Returns the rows and the id to continue after, or None on the last page.
     """
+    rows, next_after, _count = household_list(filters, size)
+    return rows, next_after
+
+
+def household_list(filters: HouseholdFilters, size: int) -> tuple[list[Household], int | None, int]:
+    """A page (as household_page) and how many files the filters find, counted up to
+    COUNT_CAP + 1 by a scalar subquery of the page's own statement: no statement more.
+
+    A search loads the rows' current members with them (search_reasons reads them).
+    """
     words = query_words(filters.q)
     if words and filters.sort == DEFAULT_SORT:
-        return _search_page(filters, words, size)
+        rows, next_after, count = _search_page(filters, words, size)
+    else:
+        rows, next_after, count = _keyset_page(filters, words, size)
+    if count is None:  # an empty page: nothing found, or a page past the last one
+        count = household_count(filters) if filters.after else 0
+    return rows, next_after, count
+
+
+def _capped_count(filters: HouseholdFilters, cap: int = COUNT_CAP) -> Select:
+    """`SELECT count(*) FROM (SELECT 1 … LIMIT cap + 1)`: as fast for 50,000 files as for
+    50; more than `cap` means "plus de 1 000". A search counts from the search-term index
+    (which holds no deleted file), as its page reads it."""
+    words = query_words(filters.q)
+    if words:
+        term = HouseholdSearchTerm
+        rows = _search_ids(filters, words).with_only_columns(term.household_id).distinct()
+    else:
+        rows = _filtered(filters, select(literal(1)).select_from(Household))
+    return select(func.count()).select_from(rows.limit(cap + 1).subquery())
+
+
+def _search_ids(filters: HouseholdFilters, words: list[str]) -> Select:
+    """(sort_name, household_id) of the files having every word, within the filters: the
+    most selective word drives an index range over (term, sort_name, household_id)."""
+    term = HouseholdSearchTerm
+    driver, others = words[0], words[1:]
+    ids = select(term.sort_name, term.household_id).where(term.term >= driver)
+    upper = prefix_upper_bound(driver)
+    if upper is not None:
+        ids = ids.where(term.term < upper)
+    for word in others:
+        ids = ids.where(term.household_id.in_(matching_household_ids(word)))
+    if (
+        filters.operation
+        or filters.phase
+        or filters.officer
+        or filters.unassigned
+        or (filters.committee)
+    ):
+        ids = _with_filters(ids.join(Household, Household.id == term.household_id), filters)
+    return ids
+
+
+def household_count(filters: HouseholdFilters, cap: int = COUNT_CAP) -> int:
+    """How many files the filters and search find, up to cap + 1: one statement."""
+    return db.session.scalar(_capped_count(filters, cap))
+
+
+def _page_options(words: list[str]) -> list:
+    options = [joinedload(Household.operation), joinedload(Household.officer)]
+    if words:
+        options.append(joinedload(Household.current_members))
+    return options
+
+
+def _keyset_page(
+    filters: HouseholdFilters, words: list[str], size: int
+) -> tuple[list[Household], int | None, int | None]:
     columns, descending = SORTS[filters.sort]
     keys = (*columns, Household.id)
-    query = _filtered(filters).options(
-        joinedload(Household.operation), joinedload(Household.officer)
+    query = (
+        _filtered(filters)
+        .add_columns(_capped_count(filters).scalar_subquery())
+        .options(*_page_options(words))
     )
     if filters.after:
         anchor = db.session.execute(select(*keys).where(Household.id == filters.after)).first()
@@ -125,14 +206,16 @@ def household_page(filters: HouseholdFilters, size: int) -> tuple[list[Household
             key, bound = tuple_(*keys), tuple_(*anchor)
             query = query.where(key < bound if descending else key > bound)
     order = [k.desc() for k in keys] if descending else list(keys)
-    rows = list(db.session.scalars(query.order_by(*order).limit(size + 1)).unique())
+    result = db.session.execute(query.order_by(*order).limit(size + 1)).unique().all()
+    rows = [household for household, _count in result]
+    count = result[0][1] if result else None
     next_after = rows[size - 1].id if len(rows) > size else None
-    return rows[:size], next_after
+    return rows[:size], next_after, count
 
 
 def _search_page(
     filters: HouseholdFilters, words: list[str], size: int
-) -> tuple[list[Household], int | None]:
+) -> tuple[list[Household], int | None, int | None]:
     """A search in the default order: one page of ids read from the search-term index.
 
     The most selective word drives an index range over (term, sort_name, household_id);
@@ -147,7 +230,13 @@ def _search_page(
         ids = ids.where(term.term < upper)
     for word in others:
         ids = ids.where(term.household_id.in_(matching_household_ids(word)))
-    if filters.operation or filters.phase or filters.officer or filters.committee:
+    if (
+        filters.operation
+        or filters.phase
+        or filters.officer
+        or filters.unassigned
+        or (filters.committee)
+    ):
         ids = _with_filters(ids.join(Household, Household.id == term.household_id), filters)
     if filters.after:
         anchor = db.session.execute(
@@ -160,16 +249,30 @@ def _search_page(
     ).all()
     page_ids = [household_id for _sort, household_id in page]
     if not page_ids:
-        return [], None
-    loaded = db.session.scalars(
-        select(Household)
+        return [], None, None
+    loaded = db.session.execute(
+        select(Household, _capped_count(filters).scalar_subquery())
         .where(Household.id.in_(page_ids[:size]), Household.deleted_at.is_(None))
-        .options(joinedload(Household.operation), joinedload(Household.officer))
+        .options(*_page_options(words))
     ).unique()
-    by_id = {h.id: h for h in loaded}
+    count = None
+    by_id = {}
+    for household, counted in loaded:
+        by_id[household.id], count = household, counted
     rows = [by_id[i] for i in page_ids[:size] if i in by_id]
     next_after = page_ids[size - 1] if len(page_ids) > size else None
-    return rows, next_after
+    return rows, next_after, count
+
+
+def search_reasons(rows: list[Household], q: str) -> dict[int, list[tuple[str, str]]]:
+    """Why each row of a search page matched, when not by its name: [("member", "Hélène
+    DURAND"), ("address", "12 rue …")]. Only what the search indexes (reference, name,
+    address, members' names), so it reveals nothing confidential; the members come with
+    the page's rows (household_list), no query here."""
+    query = query_words(q)
+    if not query:
+        return {}
+    return {h.id: found for h in rows if (found := match_reasons(h, h.current_members, query))}
 
 
 def filter_choices() -> tuple[list[Operation], list[User]]:
@@ -387,17 +490,20 @@ def letters_awaiting_acknowledgement(today: date, limit: int = 50) -> list[Lette
     )
 
 
+def _tasks_due_query(user: User, today: date) -> Select:
+    return select(Task).where(
+        Task.assignee_id == user.id,
+        Task.done.is_(False),
+        Task.deleted_at.is_(None),
+        Task.due_date <= today + timedelta(days=7),
+    )
+
+
 def tasks_due(user: User, today: date, limit: int = 50) -> list[Task]:
     """Open tasks of the user that are overdue or due within the week."""
     return list(
         db.session.scalars(
-            select(Task)
-            .where(
-                Task.assignee_id == user.id,
-                Task.done.is_(False),
-                Task.deleted_at.is_(None),
-                Task.due_date <= today + timedelta(days=7),
-            )
+            _tasks_due_query(user, today)
             .options(joinedload(Task.household))
             .order_by(Task.due_date, Task.id)
             .limit(limit)
@@ -468,3 +574,75 @@ def progress_by_operation() -> list[tuple[Operation, dict[Phase, int], int, int]
         done = sum(by_phase.get(p, 0) for p in rehoused)
         result.append((op, by_phase, sum(by_phase.values()), done))
     return result
+
+
+# --- dashboard lists: the first rows, and how many more -----------------------------------
+
+#: A dashboard list shows this many rows, then "et 14 autres" with a link to them all.
+DASHBOARD_ROWS = 10
+#: Counted up to this many ("et plus de …" beyond).
+DASHBOARD_CAP = 1000
+
+
+@dataclass
+class Shortlist:
+    """The first rows of a dashboard list and how many there are (counted up to cap + 1)."""
+
+    rows: list
+    total: int
+    cap: int = DASHBOARD_CAP
+
+    @property
+    def capped(self) -> bool:
+        return self.total > self.cap
+
+    @property
+    def more(self) -> int:
+        """How many are not shown (at least that many when capped)."""
+        return max(min(self.total, self.cap) - len(self.rows), 0)
+
+
+def shortlist(query: Select, order, size: int, *options) -> Shortlist:
+    """The first `size` rows of `query` in `order`, and its capped count: two statements
+    whatever the list holds."""
+    rows = list(db.session.scalars(query.options(*options).order_by(*order).limit(size)).unique())
+    counted = query.with_only_columns(literal(1)).order_by(None).limit(DASHBOARD_CAP + 1)
+    total = db.session.scalar(select(func.count()).select_from(counted.subquery()))
+    return Shortlist(rows, total)
+
+
+def sliced(rows: list, size: int, cap: int) -> Shortlist:
+    """A list already read up to cap + 1 rows, shown up to `size`."""
+    return Shortlist(rows[:size], len(rows), cap)
+
+
+def tasks_due_list(user: User, today: date, size: int) -> Shortlist:
+    """The user's tasks overdue or due within the week, most urgent first, their files
+    loaded with them."""
+    return shortlist(
+        _tasks_due_query(user, today), (Task.due_date, Task.id), size, joinedload(Task.household)
+    )
+
+
+def committee_list(officer: User, size: int) -> Shortlist:
+    query = select(Household).where(
+        Household.committee_flag.is_(True),
+        Household.deleted_at.is_(None),
+        Household.officer_id == officer.id,
+    )
+    return shortlist(query, (Household.ref_year, Household.ref_number, Household.id), size)
+
+
+def unassigned_list(size: int) -> Shortlist:
+    """Dossiers sans référent, oldest first."""
+    query = select(Household).where(Household.officer_id.is_(None), Household.deleted_at.is_(None))
+    return shortlist(query, (Household.ref_year, Household.ref_number, Household.id), size)
+
+
+def households_by_id(ids) -> dict[int, Household]:
+    """The files of a page of dashboard rows, in one query."""
+    ids = set(ids)
+    if not ids:
+        return {}
+    query = select(Household).where(Household.id.in_(ids), Household.deleted_at.is_(None))
+    return {h.id: h for h in db.session.scalars(query)}

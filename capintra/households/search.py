@@ -79,6 +79,31 @@ def matching_household_ids(word: str):
     return query if upper is None else query.where(HouseholdSearchTerm.term < upper)
 
 
+def _starts(text: str | None, word: str) -> bool:
+    return any(w.startswith(word) for w in words(text))
+
+
+def match_reasons(household, members, query: list[str]) -> list[tuple[str, str]]:
+    """Where the search words a household’s name does not hold were found: ("member",
+    "Hélène DURAND"), ("address", …), ("reference", …), each once. Empty when the name
+    explains the match."""
+    reasons: list[tuple[str, str]] = []
+    for word in query:
+        if _starts(household.name, word):
+            continue
+        found = [
+            ("member", f"{m.first_name} {m.last_name.upper()}".strip())
+            for m in members
+            if _starts(f"{m.last_name} {m.first_name}", word)
+        ][:1]
+        if not found and _starts(household.address, word):
+            found = [("address", household.address)]
+        if not found and _starts(household.reference, word):
+            found = [("reference", household.reference)]
+        reasons += [r for r in found if r not in reasons]
+    return reasons
+
+
 # --- keeping the key up to date ---------------------------------------------------------
 
 _PENDING = "capintra_search_pending"

@@ -248,6 +248,20 @@ def save_task(item: Task, data: dict, author: User) -> None:
         item.mark_done(done)
 
 
+def acknowledge_letter(letter: Letter, day: date) -> None:
+    """« AR reçu le … »: the acknowledgement of a registered letter we sent came back."""
+    if not letter.awaits_acknowledgement:
+        raise DomainError(_("L’accusé de réception de ce courrier est déjà enregistré."), letter)
+    letter.acknowledged_on = day
+
+
+def complete_task(task: Task) -> None:
+    """« Faite »."""
+    if task.done:
+        raise DomainError(_("Cette tâche est déjà faite."), task)
+    task.mark_done()
+
+
 # --- split (décohabitation) --------------------------------------------------------------
 
 

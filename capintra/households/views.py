@@ -13,15 +13,23 @@ from capintra.documents.forms import submitted_upload_form
 from capintra.documents.queries import get_document_or_404
 from capintra.errors import DomainError, StaleVersion, check_version
 from capintra.extensions import db
-from capintra.households import queries, services
-from capintra.households.forms import HouseholdForm, SplitForm, field_value
+from capintra.households import dashboard, queries, services
+from capintra.households.forms import (
+    AcknowledgeForm,
+    HouseholdForm,
+    SplitForm,
+    TaskDoneForm,
+    field_value,
+)
 from capintra.households.items import ITEMS, item_form
-from capintra.households.models import Household, Member, Phase
+from capintra.households.models import Household, Letter, Member, Phase, Task
 from capintra.households.pages import phase_form, record_opening
 from capintra.security import can, require
 from capintra.web.confirm import confirmation_page
 from capintra.web.errors import error_response
+from capintra.web.formatting import date_fr
 from capintra.web.forms import DeleteForm
+from capintra.web.home import render_dashboard
 from capintra.web.htmx import redirect_to, render, wants_partial
 from capintra.web.pages import TabState, render_tab, tab_url
 from capintra.web.routing import db_id
@@ -43,7 +51,8 @@ SORT_CHOICES = [
 @require("household.view")
 def index():
     filters = queries.HouseholdFilters.from_args(request.args)
-    rows, next_after = queries.household_page(filters, current_app.config["PAGE_SIZE"])
+    rows, next_after, count = queries.household_list(filters, current_app.config["PAGE_SIZE"])
+    reasons = queries.search_reasons(rows, filters.q)
     # The results alone (a keystroke of the active search) show no filter choices.
     operations, officers = (
         ([], []) if wants_partial("household-results") else queries.filter_choices()
@@ -53,6 +62,9 @@ def index():
         partial="household-results",
         rows=rows,
         next_after=next_after,
+        count=count,
+        count_cap=queries.COUNT_CAP,
+        reasons=reasons,
         filters=filters,
         phases=Phase.choices(),
         sorts=SORT_CHOICES,
@@ -378,3 +390,85 @@ def documents_delete(household_id: int, document_id: int):
     return after_inline_save(
         household, "documents", _("Pièce jointe « %(name)s » supprimée.", name=name)
     )
+
+
+# --- one-click actions of the dashboard: « AR reçu le … », « Faite » ----------------------
+
+#: The dashboard's lists these actions redraw: the list's element id, its template, context.
+DASHBOARD_BOXES = {
+    "letters": ("dash-letters-box", "households/_dashboard_letters.html", dashboard.letters_box),
+    "tasks": ("dash-tasks-box", "households/_dashboard_tasks.html", dashboard.tasks_box),
+}
+
+
+def _dashboard_answer(box: str, message: str, status: int = 200):
+    """htmx: the list redrawn in place with the message. Without JavaScript: done, a flash
+    and a 303 back to the dashboard; refused, the dashboard with the reason (409, 422)."""
+    target, template, context = DASHBOARD_BOXES[box]
+    if wants_partial(target):
+        if status != 200:
+            db.session.rollback()
+        kind = "success" if status == 200 else "warning"
+        response = render(template, status=status, message=message, message_kind=kind,
+                          **context())  # fmt: skip
+        if status == 200:
+            response.headers["HX-Trigger"] = "capintra:saved"
+        return response
+    if status != 200:
+        db.session.rollback()
+        return render_dashboard(status, message)
+    flash(message, "success")
+    return redirect_to(url_for("web.dashboard", _anchor=target), 303)
+
+
+@bp.post("/<int:household_id>/letters/<int:item_id>/acknowledge")
+@require("household.edit")
+def letter_acknowledge(household_id: int, item_id: int):
+    household = queries.get_household_or_404(household_id)
+    letter = queries.get_item_or_404(Letter, household, item_id)
+    form = AcknowledgeForm(formdata=request.form)
+    if not form.validate():
+        message = _(
+            "L’accusé de réception n’a pas pu être enregistré : la date n’est pas "
+            "valide ou la page est trop ancienne. Rechargez la page puis réessayez."
+        )
+        return _dashboard_answer("letters", message, 422)  # fmt: skip
+    day = form.acknowledged_on.data or services.today()
+    try:
+        check_version(letter, form.version.data)
+        services.acknowledge_letter(letter, day)
+    except StaleVersion:
+        message = _("Ce courrier a été modifié par quelqu’un d’autre entre-temps : voici la "
+                    "liste à jour, vérifiez-la avant de recommencer.")  # fmt: skip
+        return _dashboard_answer("letters", message, 409)
+    except DomainError as error:
+        return _dashboard_answer("letters", error.message, 409)
+    db.session.commit()
+    message = _("AR du courrier « %(subject)s » (%(ref)s) reçu le %(d)s : enregistré.",
+                subject=letter.subject, ref=household.reference, d=date_fr(day))  # fmt: skip
+    return _dashboard_answer("letters", message)
+
+
+@bp.post("/<int:household_id>/tasks/<int:item_id>/done")
+@require("household.edit")
+def task_done(household_id: int, item_id: int):
+    household = queries.get_household_or_404(household_id)
+    task = queries.get_item_or_404(Task, household, item_id)
+    form = TaskDoneForm(formdata=request.form)
+    if not form.validate():
+        message = _("La tâche n’a pas pu être marquée comme faite : rechargez la page puis "
+                    "réessayez.")  # fmt: skip
+        return _dashboard_answer("tasks", message, 422)
+    try:
+        check_version(task, form.version.data)
+        services.complete_task(task)
+    except StaleVersion:
+        message = _("Cette tâche a été modifiée par quelqu’un d’autre entre-temps : voici la "
+                    "liste à jour, vérifiez-la avant de recommencer.")  # fmt: skip
+        return _dashboard_answer("tasks", message, 409)
+    except DomainError as error:
+        return _dashboard_answer("tasks", error.message, 409)
+    db.session.commit()
+    message = _("Tâche « %(title)s » (%(ref)s) faite.", title=task.title,
+                ref=household.reference)  # fmt: skip
+    return _dashboard_answer("tasks", message)

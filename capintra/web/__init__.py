@@ -1,12 +1,11 @@
 """What every blueprint shares, and the pages that belong to no feature."""
 
-from flask import Blueprint, render_template
-from flask_login import current_user
+from flask import Blueprint
 from sqlalchemy import text
 
 from capintra.extensions import db
-from capintra.features import dashboard_sections
-from capintra.security import can, public, require
+from capintra.security import public, require
+from capintra.web.home import render_dashboard
 
 bp = Blueprint("web", __name__)
 
@@ -21,5 +20,4 @@ def healthz():
 @bp.get("/")
 @require("dashboard.view")
 def dashboard():
-    sections = [(s.template, s.context()) for s in dashboard_sections() if can(s.capability)]
-    return render_template("web/dashboard.html", sections=sections, user=current_user)
+    return render_dashboard()

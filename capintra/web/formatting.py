@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 from babel.dates import format_date
-from babel.numbers import format_currency, format_percent
+from babel.numbers import format_currency, format_decimal, format_percent
 from flask import Flask
 from flask_babel import format_datetime as babel_format_datetime
 
@@ -57,6 +57,13 @@ def floor_label(floor: int | None) -> str:
     return f"{floor}e"
 
 
+def number_fr(value: int | None) -> str:
+    """1 000 (a narrow no-break space between thousands, as Babel writes French)."""
+    if value is None:
+        return ""
+    return format_decimal(value, locale="fr_FR")
+
+
 def register_filters(app: Flask) -> None:
     app.jinja_env.filters.update(
         date_fr=date_fr,
@@ -64,4 +71,5 @@ def register_filters(app: Flask) -> None:
         money=money,
         percent=percent,
         floor_label=floor_label,
+        number_fr=number_fr,
     )

@@ -72,6 +72,9 @@ ROUTE_TABLE: dict[tuple[str, str], tuple[int | str, ...]] = {
     ("households.tasks_edit", "GET"):           (LOGIN, 200, 200, 403, 403),
     ("households.tasks_edit", "POST"):          (LOGIN, 422, 422, 403, 403),
     ("households.tasks_delete", "POST"):        (LOGIN, 422, 422, 403, 403),
+    # the dashboard's one-click actions: « AR reçu le … », « Faite »
+    ("households.letter_acknowledge", "POST"):  (LOGIN, 422, 422, 403, 403),
+    ("households.task_done", "POST"):           (LOGIN, 422, 422, 403, 403),
     ("households.documents_upload", "POST"):    (LOGIN, 422, 422, 403, 403),
     ("households.documents_delete", "POST"):    (LOGIN, 422, 422, 403, 403),
     # the social follow-up: officers only
