@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, request, url_for
+from flask import Blueprint, current_app, flash, g, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -428,6 +428,8 @@ def letter_acknowledge(household_id: int, item_id: int):
     letter = queries.get_item_or_404(Letter, household, item_id)
     form = AcknowledgeForm(formdata=request.form)
     if not form.validate():
+        if form.acknowledged_on.errors:  # said beside the row's date (the list's template)
+            g.acknowledge_error = (letter.id, " ".join(map(str, form.acknowledged_on.errors)))
         message = _(
             "L’accusé de réception n’a pas pu être enregistré : la date n’est pas "
             "valide ou la page est trop ancienne. Rechargez la page puis réessayez."
