@@ -126,7 +126,8 @@ def bulk_insert(conn, table: Table, rows: list[dict]) -> None:
         column_type = table.c[key].type
         processor = column_type.dialect_impl(dialect).bind_processor(dialect)
         if processor is not None:
-            memo = None if _python_type(column_type) is datetime else {}
+            # Not memoised: timestamps (all different) and JSON lists (unhashable).
+            memo = None if _python_type(column_type) in (datetime, list, dict) else {}
             converters.append((position, processor, memo))
     values_of = operator.itemgetter(*order)
     copy = _copy_writer(conn, table, order)

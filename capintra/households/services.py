@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from capintra import clock
 from capintra.audit.service import record_event
 from capintra.auth.models import User
+from capintra.confidentiality import confidential_by_default
 from capintra.errors import DomainError
 from capintra.extensions import db
 from capintra.households.models import (
@@ -206,13 +207,6 @@ def change_phase(
 # --- notes ----------------------------------------------------------------------------
 
 
-def note_confidential_for(author: User, requested: bool | None) -> bool:
-    """Officers' notes are confidential unless shared; others cannot write confidential."""
-    if not user_can(author, "household.confidential"):
-        return False
-    return True if requested is None else bool(requested)
-
-
 def _copy(item, data: dict) -> None:
     for name, value in data.items():
         setattr(item, name, value)
@@ -233,7 +227,7 @@ def save_note(item: Note, data: dict, author: User) -> None:
     _copy(item, data)
     if item.author_id is None:
         item.author_id = author.id
-    item.confidential = note_confidential_for(author, None if shared is None else not shared)
+    item.confidential = confidential_by_default(author, Note, shared)
 
 
 def save_letter(item: Letter, data: dict, author: User) -> None:

@@ -153,7 +153,7 @@ def test_too_large_and_refused_files_write_nothing(app_ctx, make):
                 owner=household,
                 kind=None,
                 title="",
-                confidential=False,
+                shared=None,
                 delete_after_use=False,
                 uploader=user,
             )
