@@ -693,11 +693,16 @@ class HouseholdGenerator:
                     SENT_LETTERS if direction == "sent" else RECEIVED_LETTERS
                 )
                 day = self.day_between(file.created_day, today)
-            acknowledged = None
+            acknowledged = outcome = None
+            tracking = ""
             if channel == "lrar" and direction == "sent":
+                tracking = self._tracking_number()
                 returned = day + timedelta(days=self.randint(2, 12))
                 if returned <= today and self.chance(0.9):
-                    acknowledged = returned
+                    acknowledged, outcome = returned, "distribue"
+                elif returned <= today - timedelta(days=15) and self.chance(0.3):
+                    # Back at the office, unclaimed: a fact, no longer a reminder.
+                    outcome = "non_reclame"
             at = self.moment(day)
             rows.letter.append(
                 {
@@ -706,7 +711,9 @@ class HouseholdGenerator:
                     "letter_date": day,
                     "direction": direction,
                     "channel": channel,
+                    "tracking_number": tracking,
                     "acknowledged_on": acknowledged,
+                    "delivery_outcome": outcome,
                     "subject": subject,
                     "document_id": None,
                     "version": 1,
@@ -754,6 +761,11 @@ class HouseholdGenerator:
                     "deleted_at": None,
                 }
             )
+
+    def _tracking_number(self) -> str:
+        """An LRAR's number as La Poste prints it: "1A 234 567 8901 2"."""
+        digits = f"{self.randrange(10**11):011d}"
+        return f"1A {digits[:3]} {digits[3:6]} {digits[6:10]} {digits[10]}"
 
     def _phone(self) -> str:
         if self.chance(0.25):

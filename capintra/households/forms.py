@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
@@ -23,7 +25,9 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from capintra.households import services
 from capintra.households.models import (
+    DeliveryOutcome,
     Employment,
     LetterChannel,
     LetterDirection,
@@ -54,6 +58,13 @@ TEXT = [no_control_characters]
 EMAIL = Regexp(
     r"^[^@\s<>\x00-\x1f]+@[^@\s<>\x00-\x1f]+\.[^@\s<>\x00-\x1f]+\Z",
     message=_l("Adresse de courriel invalide : écrivez par exemple nom@exemple.fr."),
+)
+
+
+#: An LRAR's number as La Poste prints it: letters, digits, spaces (kept as typed).
+TRACKING_NUMBER = Regexp(
+    r"^[0-9A-Za-z .-]*\Z",
+    message=_l("Numéro de recommandé : lettres, chiffres et espaces seulement."),
 )
 
 
@@ -201,12 +212,83 @@ class NoteForm(VersionedForm):
     )
 
 
+#: No letter before this day: the files of the operations start long after (DESIGN §2).
+FIRST_LETTER_DAY = date(1990, 1, 1)
+#: Channels whose delivery is acknowledged (a signed AR or receipt).
+ACKNOWLEDGED_CHANNELS = frozenset({LetterChannel.LRAR, LetterChannel.MAIN_PROPRE})
+#: Channels through the post office, whose fate it may tell (LRAR, simple mail).
+POSTED_CHANNELS = frozenset({LetterChannel.LRAR, LetterChannel.SIMPLE})
+
+
+def _letter_day(field) -> None:
+    """A letter's date as evidence: not in the future, not before 1990."""
+    if field.data is None:
+        return
+    if field.data > services.today():
+        raise ValidationError(_l("Date dans le futur : indiquez une date passée ou aujourd’hui."))
+    if field.data < FIRST_LETTER_DAY:
+        raise ValidationError(_l("Date trop ancienne : indiquez une date à partir du 01/01/1990."))
+
+
 class LetterForm(VersionedForm):
+    """A letter as evidence before an expropriation judge (DESIGN §2 Letter)."""
+
     letter_date = DateField(_l("Date"), validators=[InputRequired()])
     direction = SelectField(_l("Sens"), choices=LetterDirection.choices(), coerce=LetterDirection)
     channel = SelectField(_l("Mode d'envoi"), choices=LetterChannel.choices(), coerce=LetterChannel)
-    acknowledged_on = DateField(_l("Accusé de réception le"), validators=[Optional()])
+    tracking_number = StringField(
+        _l("Numéro de recommandé"),
+        validators=[Length(max=40), *TEXT, TRACKING_NUMBER],
+        description=_l("LRAR : tel qu’imprimé par La Poste, par exemple 1A 234 567 8901 2."),
+    )
+    acknowledged_on = DateField(
+        _l("Accusé de réception le"),
+        validators=[Optional()],
+        description=_l("LRAR ou remise en main propre ; pas avant la date du courrier."),
+    )
+    delivery_outcome = SelectField(
+        _l("Distribution"),
+        choices=[("", "—"), *DeliveryOutcome.choices()],
+        coerce=_enum_or_none(DeliveryOutcome),
+        validators=[Optional()],
+        description=_l("Courrier envoyé par la poste : ce qu’elle en dit (AR, retour)."),
+    )
     subject = StringField(_l("Objet"), validators=[DataRequired(), Length(max=300), *TEXT])
+
+    def validate_letter_date(self, field):
+        _letter_day(field)
+
+    def validate_tracking_number(self, field):
+        if (field.data or "").strip() and self.channel.data is not LetterChannel.LRAR:
+            raise ValidationError(_l("Un numéro de recommandé ne concerne qu’une LRAR."))
+
+    def validate_acknowledged_on(self, field):
+        if field.data is None:
+            return
+        _letter_day(field)
+        if self.channel.data not in ACKNOWLEDGED_CHANNELS:
+            raise ValidationError(
+                _l("Un accusé de réception ne concerne qu’une LRAR ou une remise en main propre.")
+            )
+        sent = self.letter_date.data
+        if sent is not None and field.data < sent:
+            raise ValidationError(
+                _l("L’accusé de réception ne peut précéder la date du courrier (%(d)s).",
+                   d=sent.strftime("%d/%m/%Y"))
+            )  # fmt: skip
+
+    def validate_delivery_outcome(self, field):
+        outcome = field.data
+        if outcome is None:
+            return
+        posted = self.channel.data in POSTED_CHANNELS
+        if self.direction.data is not LetterDirection.SENT or not posted:
+            raise ValidationError(
+                _l("La distribution ne concerne qu’un courrier envoyé par la poste (LRAR ou "
+                   "courrier simple).")
+            )  # fmt: skip
+        if outcome is DeliveryOutcome.NON_RECLAME and self.channel.data is not LetterChannel.LRAR:
+            raise ValidationError(_l("Seule une LRAR peut être avisée et non réclamée."))
 
 
 class TaskForm(VersionedForm):
