@@ -12,6 +12,7 @@ from wtforms import (
     HiddenField,
     IntegerField,
     SelectField,
+    SelectMultipleField,
     StringField,
     TextAreaField,
 )
@@ -24,6 +25,7 @@ from wtforms.validators import (
     Regexp,
     ValidationError,
 )
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from capintra.households import services
 from capintra.households.models import (
@@ -37,8 +39,10 @@ from capintra.households.models import (
     RehousingBasis,
     RehousingRight,
     Relation,
+    SafetyAlert,
 )
 from capintra.households.services import (
+    ALERT_FIELDS,
     NUMERO_UNIQUE_NOTICE,
     OFFICER_ONLY_FIELDS,
     SOCIAL_FIELDS,
@@ -66,6 +70,18 @@ TRACKING_NUMBER = Regexp(
     r"^[0-9A-Za-z .-]*\Z",
     message=_l("Numéro de recommandé : lettres, chiffres et espaces seulement."),
 )
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """Several choices, one checkbox each (rendered by the `field` macro)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+    def pre_validate(self, form):
+        known = {value for value, _label in self.choices or ()}
+        if any(value not in known for value in self.data or ()):
+            raise ValidationError(_l("Choix inconnu : cochez parmi les cases proposées."))
 
 
 def _enum_or_none(enum_cls):
@@ -130,6 +146,19 @@ class HouseholdForm(VersionedForm):
     vulnerability_details = TextAreaField(
         _l("Vulnérabilités (confidentiel)"), validators=[Length(max=5000), *TEXT]
     )
+    alert_codes = MultiCheckboxField(
+        _l("Alerte"),
+        choices=SafetyAlert.choices(),
+        description=_l(
+            "Consignes lues par toute l’équipe, partout où le ménage apparaît. Le motif "
+            "reste dans les champs confidentiels (santé, vulnérabilités) : ne l’écrivez pas ici."
+        ),
+    )
+    alert_note = StringField(
+        _l("Autre consigne"),
+        validators=[Length(max=200), *TEXT],
+        description=_l("Texte court, par exemple : appeler avant toute visite."),
+    )
     committee_flag = BooleanField(_l("À examiner en comité de suivi"))
     committee_blocking_point = StringField(
         _l("Point de blocage"), validators=[Length(max=500), *TEXT]
@@ -159,7 +188,7 @@ class HouseholdForm(VersionedForm):
     def restrict_to(self, officer: bool) -> None:
         """Remove the fields the user may not read or write."""
         if not officer:
-            for name in OFFICER_ONLY_FIELDS | SOCIAL_FIELDS:
+            for name in OFFICER_ONLY_FIELDS | SOCIAL_FIELDS | ALERT_FIELDS:
                 if name in self._fields:
                     delattr(self, name)
 

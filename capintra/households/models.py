@@ -207,7 +207,11 @@ class Household(VersionedMixin, SoftDeleteMixin, db.Model):
 
     # Safety alert: short instructions for everyone who handles the file, written by
     # officers; the reason behind it stays in the confidential fields above.
-    alert_codes: Mapped[list[str]] = mapped_column(JSON, default=list)
+    alert_codes: Mapped[list[str]] = mapped_column(
+        JSON,
+        default=list,
+        info={"enum": SafetyAlert},  # the history shows their labels
+    )
     alert_note: Mapped[str] = mapped_column(String(200), default="")
 
     # Follow-up committee

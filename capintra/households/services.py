@@ -27,6 +27,7 @@ from capintra.households.models import (
     Phase,
     PhaseChange,
     Relation,
+    SafetyAlert,
     Task,
     TaskKind,
 )
@@ -40,6 +41,10 @@ SOCIAL_FIELDS = frozenset(
     {"rehousing_right", "rehousing_basis", "rehousing_bearer", "officer_id", "committee_flag",
      "committee_blocking_point", "committee_decision"}
 )  # fmt: skip
+
+#: The safety alert: read by everyone who handles the file, written by officers only
+#: (DESIGN §1); the reason behind it stays in the confidential fields.
+ALERT_FIELDS = frozenset({"alert_codes", "alert_note"})
 
 #: A member's field only officers read and write: the health data behind a housing need.
 OFFICER_ONLY_MEMBER_FIELDS = frozenset({"disability_need"})
@@ -110,8 +115,10 @@ def apply_household_data(household: Household, data: dict, author: User) -> None
     """Copy the form's fields the author may write onto the household."""
     officer = user_can(author, "household.social")
     for field, value in data.items():
-        if field in OFFICER_ONLY_FIELDS | SOCIAL_FIELDS and not officer:
+        if field in OFFICER_ONLY_FIELDS | SOCIAL_FIELDS | ALERT_FIELDS and not officer:
             continue
+        if field == "alert_codes":
+            value = [a.value for a in SafetyAlert if a.value in (value or ())]
         if field == "officer_id" and value is not None:
             assignee = db.session.get(User, value)
             if assignee is None or assignee.role is not Role.OFFICER or not assignee.active:
