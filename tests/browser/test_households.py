@@ -135,3 +135,19 @@ def test_the_safety_alert_stays_in_view_from_tab_to_tab(live_server, page):
     assert row.get_by_text("Alerte :", exact=False).count() == 1
     assert row.get_by_text("Ne pas communiquer l’adresse · Interprète nécessaire").is_visible()
     assert_accessible(page, "list with an alert")
+
+
+def test_an_officer_sets_the_alert_with_checkboxes(live_server, page):
+    helene, _, _ = _files(live_server)
+    sign_in(page, live_server, *live_server.make_user("officer"))
+    page.goto(live_server.url(f"/households/{helene}/edit"))
+    alert = page.get_by_role("group", name="Alerte", exact=True)
+    assert alert.get_by_role("checkbox").count() == 4
+    assert_accessible(page, "household form with the alert")
+    alert.get_by_label("Ne pas écrire au domicile").check()
+    page.get_by_label("Autre consigne").fill("Sonner deux fois")
+    page.get_by_role("button", name="Enregistrer").click()
+    page.wait_for_url(live_server.url(f"/households/{helene}"))
+    banner = page.locator("#safety-alert")
+    assert banner.get_by_text("Ne pas écrire au domicile").is_visible()
+    assert banner.get_by_text("Sonner deux fois").is_visible()
