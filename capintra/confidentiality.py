@@ -71,6 +71,20 @@ def user_may_see_confidential(user: Any, model: type) -> bool:
     return rule is None or user_can(user, rule.capability)
 
 
+def confidential_by_default(author: Any, model: type, shared: bool | None) -> bool:
+    """Whether an item of `model` that `author` writes (a note, an upload) is confidential.
+
+    The one rule (DESIGN §1): for those who see the model's confidential items (officers),
+    confidential unless they share it (`shared` None: not said, so confidential); for
+    anyone else, always shared, whatever was posted: nobody writes what they could not
+    read back. A model without a `Confidential` rule is never confidential.
+    """
+    rule = rule_for(model)
+    if rule is None or not user_can(author, rule.capability):
+        return False
+    return not shared
+
+
 def visible(model: type) -> ColumnElement[bool]:
     """SQL filter: the rows of `model` the current user may see."""
     rule = rule_for(model)

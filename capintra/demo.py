@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, Table, func, insert, select, text
+from sqlalchemy import Table, func, insert, select, text
 
 from capintra.extensions import db
 
@@ -126,10 +126,8 @@ def bulk_insert(conn, table: Table, rows: list[dict]) -> None:
         column_type = table.c[key].type
         processor = column_type.dialect_impl(dialect).bind_processor(dialect)
         if processor is not None:
-            # Values repeat (enum codes…): convert each once. Not datetimes (all
-            # different) nor JSON lists (unhashable).
-            unique = _python_type(column_type) is datetime or isinstance(column_type, JSON)
-            memo = None if unique else {}
+            # Not memoised: timestamps (all different) and JSON lists (unhashable).
+            memo = None if _python_type(column_type) in (datetime, list, dict) else {}
             converters.append((position, processor, memo))
     values_of = operator.itemgetter(*order)
     copy = _copy_writer(conn, table, order)

@@ -268,3 +268,41 @@ def test_the_tiny_pdf_is_a_pdf():
     assert data.rstrip().endswith(b"%%EOF")
     offset = int(data.rsplit(b"startxref\n", 1)[1].split(b"\n", 1)[0])
     assert data[offset:].startswith(b"xref")
+
+
+def test_safety_alerts_follow_the_files_story(demo):
+    """Domestic violence in the (confidential) vulnerability note: the alert says not to
+    give the address nor write home; an interpreter only where a language is noted."""
+    rows = households()
+    violence = [h for h in rows if h.vulnerability_details.startswith("Violences")]
+    assert violence
+    for household in rows:
+        codes = set(household.alert_codes)
+        assert ({"no_address", "no_mail_home"} <= codes) == (household in violence)
+        if "interpreter" in codes:
+            assert household.preferred_language not in ("", "français")
+        assert "Violences" not in household.alert_text  # the reason stays confidential
+
+
+def test_phones_have_ten_digits_and_floors_read_in_french(demo):
+    for household in households():
+        assert len(re.sub(r"\D", "", household.phone)) == 10, household.phone
+        assert re.fullmatch(r"0[1-9]( \d\d){4}", household.phone), household.phone
+        assert not re.search(r"\b1e étage", household.address), household.address
+    generator = HouseholdGenerator(
+        seed=3, today=TODAY, operations=[(1, "Firminy", None)], officers=[], assistant=None,
+        count=100,
+    )  # fmt: skip
+    from capintra.households.demo import _ID_TABLES, _Rows
+
+    ids = {name: itertools.count(1) for name in _ID_TABLES}
+    rows = _Rows()
+    for index in range(100):
+        generator.household(index, ids, {}, rows)
+    floors = {
+        m.group(1) for r in rows.household if (m := re.search(r", (\S+) étage", r["address"]))
+    }
+    assert floors == {"1er", "2e", "3e", "4e", "5e"}
+    lrar = [r for r in rows.letter if r["channel"] == "lrar" and r["direction"] == "sent"]
+    assert all(re.fullmatch(r"1A \d{3} \d{3} \d{4} \d", r["tracking_number"]) for r in lrar)
+    assert {r["delivery_outcome"] for r in lrar} >= {None, "distribue", "non_reclame"}

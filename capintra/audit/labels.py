@@ -23,6 +23,16 @@ def entity_labels() -> dict:
     return classification().table_labels
 
 
+def _label(enum_class, value):
+    """An enum code's French label (the code itself when unknown)."""
+    if enum_class is None:
+        return value
+    try:
+        return getattr(enum_class(value), "label", value)
+    except ValueError:
+        return value
+
+
 def _display_value(table, field: str, value):
     """A stored value as users read it: enum labels, French dates, oui/non."""
     if value is None:
@@ -31,11 +41,12 @@ def _display_value(table, field: str, value):
         return str(_l("oui") if value else _l("non"))
     column = table.columns.get(field) if table is not None else None
     enum_class = getattr(getattr(column, "type", None), "enum_class", None)
+    if isinstance(value, list):
+        # A list of codes (a JSON column): labelled by the enum its column's info names.
+        codes = column.info.get("enum") if column is not None else None
+        return ", ".join(str(_label(codes, v)) for v in value) if value else "∅"
     if enum_class is not None:
-        try:
-            return getattr(enum_class(value), "label", value)
-        except ValueError:
-            return value
+        return _label(enum_class, value)
     if isinstance(value, str) and len(value) >= 10 and value[4] == "-" and value[7] == "-":
         try:
             if len(value) == 10:

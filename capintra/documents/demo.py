@@ -66,7 +66,7 @@ def example_document(values: Mapping[str, object]) -> int:
         owner=_owner(values),
         kind=DocumentKind.RESSOURCES,
         title="",
-        confidential=False,
+        shared=True,
         delete_after_use=False,
         uploader=example_user(),
     )

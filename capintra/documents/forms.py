@@ -16,7 +16,10 @@ class DocumentForm(FlaskForm):
     file = FileField(_l("Fichier"), validators=[FileRequired(_l("Choisissez un fichier."))])
     kind = SelectField(_l("Type de pièce"), choices=DocumentKind.choices(), coerce=DocumentKind)
     title = StringField(_l("Intitulé"), validators=[Length(max=200), no_control_characters])
-    confidential = BooleanField(_l("Confidentiel (travailleur social)"))
+    shared = BooleanField(
+        _l("Partager avec l’équipe projet"),
+        description=_l("Sans cette case, la pièce reste confidentielle (travailleur social)."),
+    )
     delete_after_use = BooleanField(_l("Justificatif à supprimer après instruction"))
 
 
@@ -25,12 +28,13 @@ ACCEPT = ".pdf,.jpg,.jpeg,.png,.docx,.xlsx,.odt,application/pdf,image/jpeg,image
 
 
 def upload_form(formdata=None) -> DocumentForm:
-    """The upload form; only officers may mark a document confidential."""
+    """The upload form; only officers choose to share (their uploads are confidential
+    otherwise; everyone else's are shared: `confidentiality.confidential_by_default`)."""
     form = DocumentForm(formdata=formdata)  # None: a blank form, even while handling a POST
     # A hint for the browser's file picker only: the server sniffs the content.
     form.file.render_kw = {"accept": ACCEPT}
     if not user_may_see_confidential(current_user, Document):
-        del form.confidential
+        del form.shared
     return form
 
 

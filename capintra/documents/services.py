@@ -26,7 +26,7 @@ from flask_babel import gettext as _
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from capintra.confidentiality import user_may_see_confidential
+from capintra.confidentiality import confidential_by_default
 from capintra.documents.models import Document, DocumentKind
 from capintra.errors import DomainError
 from capintra.extensions import db
@@ -231,7 +231,7 @@ def store_upload(
     owner: Any,
     kind: DocumentKind | None,
     title: str | None,
-    confidential: bool,
+    shared: bool | None,
     delete_after_use: bool,
     uploader: User,
 ) -> Document:
@@ -239,8 +239,9 @@ def store_upload(
     household file, a building…); returns the new (flushed) Document.
 
     Raises DocumentTooLarge above MAX_DOCUMENT_SIZE and UploadRefused for a type we do
-    not accept; nothing is written then. Only those who may see confidential documents
-    may mark one confidential.
+    not accept; nothing is written then. Confidential or not follows the notes' rule
+    (`confidentiality.confidential_by_default`): an officer's upload is confidential
+    unless `shared`; anyone else's is shared.
     """
     limit = current_app.config["MAX_DOCUMENT_SIZE"]
     data = _read_capped(file_storage.stream, limit)
@@ -259,7 +260,7 @@ def store_upload(
         owner_id=owner.id,
         kind=kind or DocumentKind.AUTRE,
         title=(title or "").strip(),
-        confidential=bool(confidential) and user_may_see_confidential(uploader, Document),
+        confidential=confidential_by_default(uploader, Document, shared),
         delete_after_use=bool(delete_after_use),
         original_name=clean_original_name(file_storage.filename, extension),
         content_type=content_type,

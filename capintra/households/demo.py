@@ -180,6 +180,25 @@ VULNERABILITY = [
     "Endettement important, dossier de surendettement en cours à la Banque de France.",
     "Enfant placé en famille d'accueil, droits de visite le week-end.",
 ]
+#: The household of the run whose file tells of domestic violence (with its safety alert).
+VIOLENCE_STORY_AT = 3
+#: Languages in which a first meeting needs an interpreter (some households only).
+INTERPRETED = {"arabe", "turc", "wolof", "vietnamien", "portugais"}
+
+
+def _alert(vulnerability: str, health: str, language: str, interpreter: bool) -> list[str]:
+    """The safety alert that follows from what the file says (the reason stays in the
+    confidential fields): SafetyAlert codes."""
+    codes = []
+    if vulnerability.startswith("Violences"):
+        codes += ["no_address", "no_mail_home"]
+    if language in INTERPRETED and interpreter:
+        codes.append("interpreter")
+    if health.startswith("Suivi psychiatrique"):
+        codes.append("two_staff")
+    return codes
+
+
 DISABILITY_NEEDS = [
     "Fauteuil roulant : douche de plain-pied et portes larges.",
     "Malvoyance : éclairage renforcé des parties communes.",
@@ -439,7 +458,7 @@ class HouseholdGenerator:
         address = f"{self.randint(1, 64)}{' bis' if self.chance(0.1) else ''} "
         address += self.choice(self.streets[commune])
         if self.chance(0.3):
-            address += f", {self.randint(1, 5)}e étage"
+            address += f", {floor_fr(self.randint(1, 5))} étage"
 
         changes = self._phase_history(file, ids)
         rows.phase_change.extend(changes)
@@ -461,6 +480,11 @@ class HouseholdGenerator:
         met = phase_rank >= 1
         health = self.choice(HEALTH) if self.chance(0.1) else ""
         committee = 1 <= phase_rank <= 3 and self.chance(0.06)
+        vulnerability = self.choice(VULNERABILITY) if self.chance(0.08) else ""
+        if index == VIOLENCE_STORY_AT:
+            vulnerability = VULNERABILITY[1]
+        language = self.weighted(self.languages, self.languages_cum) if migrant else ""
+        alert_codes = _alert(vulnerability, health, language, self.chance(0.6))
         row = {
             "id": file.id,
             "reference": reference,
@@ -475,9 +499,7 @@ class HouseholdGenerator:
             "commune": commune,
             "phone": self._phone(),
             "email": self._email(head_first, head_last) if self.chance(0.4) else "",
-            "preferred_language": (
-                self.weighted(self.languages, self.languages_cum) if migrant else ""
-            ),
+            "preferred_language": language,
             "years_in_home": years_in_home,
             "privacy_notice_date": (
                 created_day + timedelta(days=self.randint(0, 30)) if met else None
@@ -498,9 +520,13 @@ class HouseholdGenerator:
             "needs_lift": bool(health) and self.chance(0.7),
             "needs_adapted": bool(health) and self.chance(0.3),
             "health_details": health,
-            "vulnerability_details": self.choice(VULNERABILITY) if self.chance(0.08) else "",
-            "alert_codes": [],
-            "alert_note": "",
+            "vulnerability_details": vulnerability,
+            "alert_codes": alert_codes,
+            "alert_note": (
+                "Remettre les courriers en main propre et les expliquer."
+                if vulnerability.startswith("Difficultés de lecture")
+                else ""
+            ),
             "committee_flag": committee,
             "committee_blocking_point": self.choice(BLOCKING_POINTS) if committee else "",
             "committee_decision": (
@@ -667,11 +693,16 @@ class HouseholdGenerator:
                     SENT_LETTERS if direction == "sent" else RECEIVED_LETTERS
                 )
                 day = self.day_between(file.created_day, today)
-            acknowledged = None
+            acknowledged = outcome = None
+            tracking = ""
             if channel == "lrar" and direction == "sent":
+                tracking = self._tracking_number()
                 returned = day + timedelta(days=self.randint(2, 12))
                 if returned <= today and self.chance(0.9):
-                    acknowledged = returned
+                    acknowledged, outcome = returned, "distribue"
+                elif returned <= today - timedelta(days=15) and self.chance(0.3):
+                    # Back at the office, unclaimed: a fact, no longer a reminder.
+                    outcome = "non_reclame"
             at = self.moment(day)
             rows.letter.append(
                 {
@@ -680,7 +711,9 @@ class HouseholdGenerator:
                     "letter_date": day,
                     "direction": direction,
                     "channel": channel,
+                    "tracking_number": tracking,
                     "acknowledged_on": acknowledged,
+                    "delivery_outcome": outcome,
                     "subject": subject,
                     "document_id": None,
                     "version": 1,
@@ -729,9 +762,14 @@ class HouseholdGenerator:
                 }
             )
 
+    def _tracking_number(self) -> str:
+        """An LRAR's number as La Poste prints it: "1A 234 567 8901 2"."""
+        digits = f"{self.randrange(10**11):011d}"
+        return f"1A {digits[:3]} {digits[3:6]} {digits[6:10]} {digits[10]}"
+
     def _phone(self) -> str:
         if self.chance(0.25):
-            prefix, digits = "04 77", 4  # a landline in the Loire
+            prefix, digits = "04 77", 6  # a landline in the Loire: ten digits too
         else:
             prefix, digits = self.choice(["06", "07"]), 8
         number = f"{self.randrange(10**digits):0{digits}d}"
@@ -741,6 +779,11 @@ class HouseholdGenerator:
         local = normalise(f"{first} {last}").replace(" ", self.choice([".", "", "_"]))
         suffix = str(self.randrange(100)) if self.chance(0.5) else ""
         return f"{local}{suffix}@{self.choice(EMAIL_DOMAINS)}"
+
+
+def floor_fr(floor: int) -> str:
+    """A floor as French writes it: "RDC", "1er", "2e"…"""
+    return "RDC" if floor == 0 else "1er" if floor == 1 else f"{floor}e"
 
 
 def _rare_positions(count: int) -> dict[int, str]:
@@ -948,7 +991,7 @@ def _seed_documents(
             owner=household,
             kind=kind,
             title=title,
-            confidential=confidential,
+            shared=not confidential,
             delete_after_use=False,
             uploader=officer if confidential else clerk,
         )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
@@ -10,6 +12,7 @@ from wtforms import (
     HiddenField,
     IntegerField,
     SelectField,
+    SelectMultipleField,
     StringField,
     TextAreaField,
 )
@@ -22,9 +25,12 @@ from wtforms.validators import (
     Regexp,
     ValidationError,
 )
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from capintra.confidentiality import user_may_read_field
+from capintra.households import services
 from capintra.households.models import (
+    DeliveryOutcome,
     Employment,
     Household,
     LetterChannel,
@@ -35,8 +41,10 @@ from capintra.households.models import (
     RehousingBasis,
     RehousingRight,
     Relation,
+    SafetyAlert,
 )
 from capintra.households.services import (
+    ALERT_FIELDS,
     NUMERO_UNIQUE_NOTICE,
     SOCIAL_FIELDS,
     numero_unique_reminder,
@@ -57,6 +65,25 @@ EMAIL = Regexp(
     r"^[^@\s<>\x00-\x1f]+@[^@\s<>\x00-\x1f]+\.[^@\s<>\x00-\x1f]+\Z",
     message=_l("Adresse de courriel invalide : écrivez par exemple nom@exemple.fr."),
 )
+
+
+#: An LRAR's number as La Poste prints it: letters, digits, spaces (kept as typed).
+TRACKING_NUMBER = Regexp(
+    r"^[0-9A-Za-z .-]*\Z",
+    message=_l("Numéro de recommandé : lettres, chiffres et espaces seulement."),
+)
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """Several choices, one checkbox each (rendered by the `field` macro)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+    def pre_validate(self, form):
+        known = {value for value, _label in self.choices or ()}
+        if any(value not in known for value in self.data or ()):
+            raise ValidationError(_l("Choix inconnu : cochez parmi les cases proposées."))
 
 
 def _enum_or_none(enum_cls):
@@ -121,6 +148,19 @@ class HouseholdForm(VersionedForm):
     vulnerability_details = TextAreaField(
         _l("Vulnérabilités (confidentiel)"), validators=[Length(max=5000), *TEXT]
     )
+    alert_codes = MultiCheckboxField(
+        _l("Alerte"),
+        choices=SafetyAlert.choices(),
+        description=_l(
+            "Consignes lues par toute l’équipe, partout où le ménage apparaît. Le motif "
+            "reste dans les champs confidentiels (santé, vulnérabilités) : ne l’écrivez pas ici."
+        ),
+    )
+    alert_note = StringField(
+        _l("Autre consigne"),
+        validators=[Length(max=200), *TEXT],
+        description=_l("Texte court, par exemple : appeler avant toute visite."),
+    )
     committee_flag = BooleanField(_l("À examiner en comité de suivi"))
     committee_blocking_point = StringField(
         _l("Point de blocage"), validators=[Length(max=500), *TEXT]
@@ -152,7 +192,7 @@ class HouseholdForm(VersionedForm):
         social follow-up's unless they are an officer."""
         social = user_can(user, "household.social")
         for name in list(self._fields):
-            if (name in SOCIAL_FIELDS and not social) or not user_may_read_field(
+            if (name in SOCIAL_FIELDS | ALERT_FIELDS and not social) or not user_may_read_field(
                 user, Household, name
             ):
                 delattr(self, name)
@@ -206,12 +246,83 @@ class NoteForm(VersionedForm):
     )
 
 
+#: No letter before this day: the files of the operations start long after (DESIGN §2).
+FIRST_LETTER_DAY = date(1990, 1, 1)
+#: Channels whose delivery is acknowledged (a signed AR or receipt).
+ACKNOWLEDGED_CHANNELS = frozenset({LetterChannel.LRAR, LetterChannel.MAIN_PROPRE})
+#: Channels through the post office, whose fate it may tell (LRAR, simple mail).
+POSTED_CHANNELS = frozenset({LetterChannel.LRAR, LetterChannel.SIMPLE})
+
+
+def _letter_day(field) -> None:
+    """A letter's date as evidence: not in the future, not before 1990."""
+    if field.data is None:
+        return
+    if field.data > services.today():
+        raise ValidationError(_l("Date dans le futur : indiquez une date passée ou aujourd’hui."))
+    if field.data < FIRST_LETTER_DAY:
+        raise ValidationError(_l("Date trop ancienne : indiquez une date à partir du 01/01/1990."))
+
+
 class LetterForm(VersionedForm):
+    """A letter as evidence before an expropriation judge (DESIGN §2 Letter)."""
+
     letter_date = DateField(_l("Date"), validators=[InputRequired()])
     direction = SelectField(_l("Sens"), choices=LetterDirection.choices(), coerce=LetterDirection)
     channel = SelectField(_l("Mode d'envoi"), choices=LetterChannel.choices(), coerce=LetterChannel)
-    acknowledged_on = DateField(_l("Accusé de réception le"), validators=[Optional()])
+    tracking_number = StringField(
+        _l("Numéro de recommandé"),
+        validators=[Length(max=40), *TEXT, TRACKING_NUMBER],
+        description=_l("LRAR : tel qu’imprimé par La Poste, par exemple 1A 234 567 8901 2."),
+    )
+    acknowledged_on = DateField(
+        _l("Accusé de réception le"),
+        validators=[Optional()],
+        description=_l("LRAR ou remise en main propre ; pas avant la date du courrier."),
+    )
+    delivery_outcome = SelectField(
+        _l("Distribution"),
+        choices=[("", "—"), *DeliveryOutcome.choices()],
+        coerce=_enum_or_none(DeliveryOutcome),
+        validators=[Optional()],
+        description=_l("Courrier envoyé par la poste : ce qu’elle en dit (AR, retour)."),
+    )
     subject = StringField(_l("Objet"), validators=[DataRequired(), Length(max=300), *TEXT])
+
+    def validate_letter_date(self, field):
+        _letter_day(field)
+
+    def validate_tracking_number(self, field):
+        if (field.data or "").strip() and self.channel.data is not LetterChannel.LRAR:
+            raise ValidationError(_l("Un numéro de recommandé ne concerne qu’une LRAR."))
+
+    def validate_acknowledged_on(self, field):
+        if field.data is None:
+            return
+        _letter_day(field)
+        if self.channel.data not in ACKNOWLEDGED_CHANNELS:
+            raise ValidationError(
+                _l("Un accusé de réception ne concerne qu’une LRAR ou une remise en main propre.")
+            )
+        sent = self.letter_date.data
+        if sent is not None and field.data < sent:
+            raise ValidationError(
+                _l("L’accusé de réception ne peut précéder la date du courrier (%(d)s).",
+                   d=sent.strftime("%d/%m/%Y"))
+            )  # fmt: skip
+
+    def validate_delivery_outcome(self, field):
+        outcome = field.data
+        if outcome is None:
+            return
+        posted = self.channel.data in POSTED_CHANNELS
+        if self.direction.data is not LetterDirection.SENT or not posted:
+            raise ValidationError(
+                _l("La distribution ne concerne qu’un courrier envoyé par la poste (LRAR ou "
+                   "courrier simple).")
+            )  # fmt: skip
+        if outcome is DeliveryOutcome.NON_RECLAME and self.channel.data is not LetterChannel.LRAR:
+            raise ValidationError(_l("Seule une LRAR peut être avisée et non réclamée."))
 
 
 class TaskForm(VersionedForm):

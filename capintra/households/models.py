@@ -105,6 +105,16 @@ class LetterChannel(LabelledEnum):
     EMAIL = "email", _l("Courriel")
 
 
+class DeliveryOutcome(LabelledEnum):
+    """What the post office says became of a letter we sent (an unclaimed LRAR is a fact
+    to record before a judge, not a missing acknowledgement)."""
+
+    DISTRIBUE = "distribue", _l("Distribué")
+    NON_RECLAME = "non_reclame", _l("Avisé non réclamé")
+    REFUSE = "refuse", _l("Refusé")
+    NPAI = "npai", _l("NPAI (n’habite pas à l’adresse indiquée)")
+
+
 class TaskKind(LabelledEnum):
     GENERAL = "general", _l("Tâche")
     NUMERO_UNIQUE = "numero_unique", _l("Renouvellement du numéro unique")
@@ -197,7 +207,11 @@ class Household(VersionedMixin, SoftDeleteMixin, db.Model):
 
     # Safety alert: short instructions for everyone who handles the file, written by
     # officers; the reason behind it stays in the confidential fields above.
-    alert_codes: Mapped[list[str]] = mapped_column(JSON, default=list)
+    alert_codes: Mapped[list[str]] = mapped_column(
+        JSON,
+        default=list,
+        info={"enum": SafetyAlert},  # the history shows their labels
+    )
     alert_note: Mapped[str] = mapped_column(String(200), default="")
 
     # Follow-up committee
@@ -338,17 +352,23 @@ class Letter(VersionedMixin, SoftDeleteMixin, db.Model):
     channel: Mapped[LetterChannel] = mapped_column(
         enum_column(LetterChannel), default=LetterChannel.LRAR, index=True
     )
+    #: The LRAR's number as the post office prints it ("1A 234 567 8901 2"), as typed.
+    tracking_number: Mapped[str] = mapped_column(String(40), default="")
     acknowledged_on: Mapped[date | None] = mapped_column(Date)
+    #: What became of a letter sent by post (LRAR or simple mail), when known.
+    delivery_outcome: Mapped[DeliveryOutcome | None] = mapped_column(enum_column(DeliveryOutcome))
     subject: Mapped[str] = mapped_column(String(300))
     document_id: Mapped[int | None] = mapped_column(ForeignKey("document.id"))
 
     @property
     def awaits_acknowledgement(self) -> bool:
-        """A registered letter we sent whose acknowledgement (AR) has not come back."""
+        """A registered letter we sent whose acknowledgement (AR) has not come back and
+        whose fate the post office has not told (unclaimed, refused, NPAI…)."""
         return (
             self.channel is LetterChannel.LRAR
             and self.direction is LetterDirection.SENT
             and self.acknowledged_on is None
+            and self.delivery_outcome is None
         )
 
 

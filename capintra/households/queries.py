@@ -480,6 +480,8 @@ def letters_awaiting_acknowledgement(today: date, limit: int = 50) -> list[Lette
                 Letter.channel == LetterChannel.LRAR,
                 Letter.direction == LetterDirection.SENT,
                 Letter.acknowledged_on.is_(None),
+                # Unclaimed, refused, NPAI, delivered: the post office has answered.
+                Letter.delivery_outcome.is_(None),
                 Letter.deleted_at.is_(None),
                 Letter.letter_date <= today - LRAR_ACK_DELAY,
                 Household.deleted_at.is_(None),

@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from capintra import clock
 from capintra.audit.service import record_event
 from capintra.auth.models import User
-from capintra.confidentiality import user_may_read_field
+from capintra.confidentiality import confidential_by_default, user_may_read_field
 from capintra.errors import DomainError
 from capintra.extensions import db
 from capintra.households.models import (
@@ -27,6 +27,7 @@ from capintra.households.models import (
     Phase,
     PhaseChange,
     Relation,
+    SafetyAlert,
     Task,
     TaskKind,
 )
@@ -39,6 +40,10 @@ SOCIAL_FIELDS = frozenset(
     {"rehousing_right", "rehousing_basis", "rehousing_bearer", "officer_id", "committee_flag",
      "committee_blocking_point", "committee_decision"}
 )  # fmt: skip
+
+#: The safety alert: read by everyone who handles the file, written by officers only
+#: (DESIGN §1); the reason behind it stays in the confidential fields.
+ALERT_FIELDS = frozenset({"alert_codes", "alert_note"})
 
 NUMERO_UNIQUE_NOTICE = timedelta(days=30)
 
@@ -107,10 +112,12 @@ def apply_household_data(household: Household, data: dict, author: User) -> None
     may not read (capintra.confidentiality), nor the social follow-up unless officer."""
     officer = user_can(author, "household.social")
     for field, value in data.items():
-        if (field in SOCIAL_FIELDS and not officer) or not user_may_read_field(
+        if (field in SOCIAL_FIELDS | ALERT_FIELDS and not officer) or not user_may_read_field(
             author, household, field
         ):
             continue
+        if field == "alert_codes":
+            value = [a.value for a in SafetyAlert if a.value in (value or ())]
         if field == "officer_id" and value is not None:
             assignee = db.session.get(User, value)
             if assignee is None or assignee.role is not Role.OFFICER or not assignee.active:
@@ -206,13 +213,6 @@ def change_phase(
 # --- notes ----------------------------------------------------------------------------
 
 
-def note_confidential_for(author: User, requested: bool | None) -> bool:
-    """Officers' notes are confidential unless shared; others cannot write confidential."""
-    if not user_can(author, "household.confidential"):
-        return False
-    return True if requested is None else bool(requested)
-
-
 def _copy(item, data: dict) -> None:
     for name, value in data.items():
         setattr(item, name, value)
@@ -232,7 +232,7 @@ def save_note(item: Note, data: dict, author: User) -> None:
     _copy(item, data)
     if item.author_id is None:
         item.author_id = author.id
-    item.confidential = note_confidential_for(author, None if shared is None else not shared)
+    item.confidential = confidential_by_default(author, Note, shared)
 
 
 def save_letter(item: Letter, data: dict, author: User) -> None:

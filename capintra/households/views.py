@@ -345,7 +345,7 @@ def documents_upload(household_id: int):
             owner=household,
             kind=form.kind.data,
             title=form.title.data,
-            confidential="confidential" in form and form.confidential.data,
+            shared=form.shared.data if "shared" in form else None,
             delete_after_use=form.delete_after_use.data,
             uploader=current_user,
         )

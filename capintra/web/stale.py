@@ -53,6 +53,9 @@ class Stale:
         select (never an id), oui/non, a French date or amount."""
         value = getattr(self.record, form_field.name)
         choices = getattr(form_field, "choices", None)
+        if choices and isinstance(value, list | tuple):  # several choices (checkboxes)
+            labels = {_comparable(c[0]): str(c[1]) for c in choices}
+            return ", ".join(labels.get(_comparable(v), str(v)) for v in value) or "—"
         if choices:
             wanted = _comparable(value)
             for choice in choices:

@@ -98,3 +98,56 @@ def test_household_pages_are_accessible(live_server, page):
     ]:
         page.goto(live_server.url(path))
         assert_accessible(page, path)
+
+
+def test_the_safety_alert_stays_in_view_from_tab_to_tab(live_server, page):
+    """The banner sits above #tab-content: htmx swaps the tabs under it; the letter form
+    repeats it; the list shows it beside the name. No axe violation on those screens."""
+
+    def make():
+        household = factories.household(
+            name="KACI Aïcha", alert_codes=["no_address", "interpreter"],
+            alert_note="Appeler avant toute visite",
+        )  # fmt: skip
+        return household.id
+
+    household_id = live_server.run(make)
+    sign_in(page, live_server, *live_server.make_user("assistant"))
+    page.goto(live_server.url(f"/households/{household_id}"))
+    assert page.get_by_role("region", name="Alerte").count() == 1  # a region with a heading
+    banner = page.locator("#safety-alert")
+    assert banner.is_visible()
+    assert banner.get_by_text("Ne pas communiquer l’adresse").is_visible()
+    assert_accessible(page, "file with an alert")
+    for tab in ("Composition familiale", "Journal", "Pièces jointes", "Historique"):
+        page.get_by_role("link", name=tab).click()
+        page.wait_for_function("() => !document.querySelector('.htmx-request')")
+        page.locator("nav .nav-link.active", has_text=tab).wait_for()
+        assert banner.is_visible(), tab
+        assert page.locator("#tab-content").get_by_role("region", name="Alerte").count() == 0
+    page.get_by_role("link", name="Courriers").click()
+    page.locator("#letter-add-alert").wait_for()
+    assert page.locator("#letter-add-alert").get_by_text("Interprète nécessaire").is_visible()
+    assert banner.is_visible()
+    assert_accessible(page, "letters tab with an alert")
+    page.goto(live_server.url("/households/"))
+    row = page.get_by_role("row", name=re.compile("KACI Aïcha"))
+    assert row.get_by_text("Alerte :", exact=False).count() == 1
+    assert row.get_by_text("Ne pas communiquer l’adresse · Interprète nécessaire").is_visible()
+    assert_accessible(page, "list with an alert")
+
+
+def test_an_officer_sets_the_alert_with_checkboxes(live_server, page):
+    helene, _, _ = _files(live_server)
+    sign_in(page, live_server, *live_server.make_user("officer"))
+    page.goto(live_server.url(f"/households/{helene}/edit"))
+    alert = page.get_by_role("group", name="Alerte", exact=True)
+    assert alert.get_by_role("checkbox").count() == 4
+    assert_accessible(page, "household form with the alert")
+    alert.get_by_label("Ne pas écrire au domicile").check()
+    page.get_by_label("Autre consigne").fill("Sonner deux fois")
+    page.get_by_role("button", name="Enregistrer").click()
+    page.wait_for_url(live_server.url(f"/households/{helene}"))
+    banner = page.locator("#safety-alert")
+    assert banner.get_by_text("Ne pas écrire au domicile").is_visible()
+    assert banner.get_by_text("Sonner deux fois").is_visible()

@@ -114,7 +114,7 @@ def stored_document(household=None, *, content: bytes | None = None, name="avis.
         owner=household,
         kind=kw.pop("kind", DocumentKind.RESSOURCES),
         title=kw.pop("title", ""),
-        confidential=kw.pop("confidential", False),
+        shared=not kw.pop("confidential", False),
         delete_after_use=kw.pop("delete_after_use", False),
         uploader=uploader,
     )

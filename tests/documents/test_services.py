@@ -137,6 +137,24 @@ def test_only_officers_may_mark_a_document_confidential(app_ctx, make):
     assert by_officer.confidential is True
 
 
+@pytest.mark.parametrize(
+    ("role", "shared", "confidential"),
+    [("officer", None, True), ("officer", False, True), ("officer", True, False),
+     ("assistant", None, False), ("assistant", False, False), ("manager", False, False)],
+)  # fmt: skip
+def test_one_rule_for_notes_and_documents(app_ctx, make, role, shared, confidential):
+    """confidentiality.confidential_by_default decides for both (DESIGN §1)."""
+    from capintra.confidentiality import confidential_by_default
+    from capintra.households.models import Note
+
+    author = make.user(role)
+    for model in (Note, Document):
+        assert confidential_by_default(author, model, shared) is confidential
+    stored = samples.stored_document(uploader=author, confidential=not shared)
+    assert stored.confidential is confidential
+    assert confidential_by_default(author, type(author), shared) is False  # no rule
+
+
 def test_too_large_and_refused_files_write_nothing(app_ctx, make):
     household = make.household()
     user = make.user("assistant")
@@ -153,7 +171,7 @@ def test_too_large_and_refused_files_write_nothing(app_ctx, make):
                 owner=household,
                 kind=None,
                 title="",
-                confidential=False,
+                shared=None,
                 delete_after_use=False,
                 uploader=user,
             )

@@ -296,10 +296,54 @@ def test_an_assistant_cannot_make_a_document_confidential(login_as, make):
     browser = login_as("assistant")
     household = make.household()
     form = browser.get(f"/households/{household.id}/documents").get_data(as_text=True)
-    assert 'name="confidential"' not in form
+    assert 'name="confidential"' not in form and 'name="shared"' not in form
     upload(browser, household, samples.pdf(), confidential="y")
     (document,) = documents_of(household)
     assert document.confidential is False
+
+
+# --- the notes' rule: an officer's upload is confidential unless shared --------------------
+
+
+@pytest.fixture
+def browser_for(app_ctx, make):
+    """browser_for("assistant"): a signed-in Browser on a client of its own."""
+    from tests.conftest import login
+
+    return lambda role: login(app_ctx.test_client(), make.user(role))
+
+
+def _listed_for(browser_for, role, household) -> str:
+    return browser_for(role).get(f"/households/{household.id}/documents").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_an_officer_upload_is_confidential_unless_shared(browser_for, make, htmx):
+    household = make.household()
+    officer = browser_for("officer")
+    form = officer.get(f"/households/{household.id}/documents").get_data(as_text=True)
+    assert 'name="shared"' in form and "Partager avec l’équipe projet" in form
+    assert 'name="confidential"' not in form
+    upload(officer, household, samples.pdf(), "bilan.pdf", htmx=htmx, title="Bilan social")
+    upload(officer, household, samples.pdf(), "bail.pdf", htmx=htmx, title="Bail", shared="y")
+    by_title = {d.title: d for d in documents_of(household)}
+    assert by_title["Bilan social"].confidential is True
+    assert by_title["Bail"].confidential is False
+    for role in ("assistant", "manager"):
+        listed = _listed_for(browser_for, role, household)
+        assert "Bail" in listed and "Bilan social" not in listed
+        assert browser_for(role).get(f"/documents/{by_title['Bilan social'].id}").status_code == 404
+        assert browser_for(role).get(f"/documents/{by_title['Bail'].id}").status_code == 200
+
+
+@pytest.mark.parametrize("posted", [{}, {"shared": "y"}, {"confidential": "y"},
+                                    {"shared": "", "confidential": "y"}])  # fmt: skip
+def test_an_assistant_upload_is_shared_whatever_is_posted(browser_for, make, posted):
+    household = make.household()
+    upload(browser_for("assistant"), household, samples.pdf(), title="Quittance", **posted)
+    (document,) = documents_of(household)
+    assert document.confidential is False
+    assert "Quittance" in _listed_for(browser_for, "manager", household)
 
 
 # --- delete after use ----------------------------------------------------------------------
