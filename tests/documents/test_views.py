@@ -442,3 +442,16 @@ def test_the_tab_lists_every_row_without_lazy_loading(login_as, make):
     response = login_as("assistant").get(f"/households/{household.id}/documents")
     assert response.status_code == 200
     assert response.get_data(as_text=True).count('<tr id="document-') == 5
+
+
+def test_a_document_is_deleted_only_through_its_own_file(make, browser_for):
+    """The delete route names the file: another file's document is not there (404)."""
+    mine, other = make.household(), make.household()
+    document = samples.stored_document(other)
+    response = browser_for("assistant").post(
+        f"/households/{mine.id}/documents/{document.id}/delete",
+        data={"version": document.version, "confirmed": "1"},
+    )
+    assert response.status_code == 404
+    db.session.expire_all()
+    assert db.session.get(Document, document.id).deleted_at is None

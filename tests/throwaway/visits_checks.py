@@ -32,6 +32,7 @@ from tests.throwaway.visits.models import Visit
 #: (endpoint, method): anonymous, officer, assistant, manager, admin
 VISITS_TABLE = {
     ("households.tab_visits", "GET"):   (LOGIN, 200, 200, 200, 200),
+    ("households.tab_planning", "GET"): (LOGIN, 200, 403, 403, 403),
     ("visits.detail", "GET"):           (LOGIN, 200, 200, 200, 200),
 }
 #: The same on a confidential visit.
@@ -124,11 +125,15 @@ def test_its_changes_are_audited_without_the_sensitive_value(app_ctx, make):
 # --- the tab, the dashboard, the history: the confidentiality policy ------------------------
 
 
-def test_the_tab_is_on_the_household_file(login_as, make):
+@pytest.mark.parametrize(("role", "planning"), [("officer", True), ("assistant", False),
+                                                ("manager", False)])  # fmt: skip
+def test_the_tabs_are_on_the_household_file_for_whoever_may_see_them(login_as, make, role,
+                                                                     planning):  # fmt: skip
     household = make.household()
-    page = login_as("assistant").get(f"/households/{household.id}").get_data(as_text=True)
+    page = login_as(role).get(f"/households/{household.id}").get_data(as_text=True)
     assert f'href="/households/{household.id}/visits"' in page
     assert ">Visites</a>" in page
+    assert (f'href="/households/{household.id}/planning"' in page) is planning
 
 
 @pytest.mark.parametrize(("role", "sees"), [("officer", True), ("assistant", False),

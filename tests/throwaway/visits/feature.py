@@ -50,6 +50,16 @@ FEATURE = Feature(
             "visits/_tab.html",
             lambda household, state: {"visits": visits_of(household.id)},
         ),
+        # A tab for officers only: the others neither see it nor reach its URL.
+        Tab(
+            "household",
+            "planning",
+            _l("Planning des visites"),
+            86,
+            "visits/_tab.html",
+            lambda household, state: {"visits": visits_of(household.id)},
+            capability="household.social",
+        ),
     ),  # fmt: skip
     dashboard_sections=(
         DashboardSection(
