@@ -17,7 +17,7 @@ from capintra.households.models import Household, Phase, Relation
 from capintra.households.search import TERM_ALPHABET, normalise, prefix_upper_bound
 from tests.households.helpers import text_of
 
-REFERENCE = re.compile(r'<a href="/households/\d+">(MEN-\d{4}-\d{4,})</a>')
+REFERENCE = re.compile(r'<td class="reference">(MEN-\d{4}-\d{4,})</td>')
 NEXT = re.compile(r'<a [^>]*rel="next" href="([^"]+)"')
 
 
