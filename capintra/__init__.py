@@ -16,6 +16,7 @@ from capintra.confidentiality import may_read_field
 from capintra.config import Config, _instance_secret
 from capintra.extensions import babel, csrf, db, htmx, login_manager, migrate
 from capintra.security import can, enforce_access
+from capintra.text import ngettext
 from capintra.web import pages
 from capintra.web.errors import register_error_handlers
 from capintra.web.formatting import register_filters
@@ -117,7 +118,10 @@ def _init_extensions(app: Flask) -> None:
                 items.append((item.endpoint, url_for(item.endpoint), item.label))
         return items
 
-    app.jinja_env.globals.update(can=can, shows=may_read_field, nav_items=nav_items)
+    # ngettext: French plural forms (capintra.text) in place of the i18n extension's.
+    app.jinja_env.globals.update(
+        can=can, shows=may_read_field, nav_items=nav_items, ngettext=ngettext
+    )
 
 
 def _register_features(app: Flask) -> None:

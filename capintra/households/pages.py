@@ -8,7 +8,6 @@ from typing import Any
 from flask import request, session
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 
 from capintra import clock
 from capintra.audit.labels import action_labels, entity_labels, present_changes
@@ -23,6 +22,7 @@ from capintra.households.items import item_form
 from capintra.households.models import Household, Note, Phase
 from capintra.models import utcnow
 from capintra.security import can
+from capintra.text import ngettext
 from capintra.web.forms import DeleteForm
 from capintra.web.pages import RecordPage, Tab, TabState, audited_read
 

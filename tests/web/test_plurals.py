@@ -1,0 +1,23 @@
+"""French plural forms (capintra.text.ngettext): 0 and 1 take the singular."""
+
+from __future__ import annotations
+
+import pytest
+
+from capintra.text import ngettext
+
+
+@pytest.mark.parametrize(
+    ("num", "expected"), [(0, "0 membre"), (1, "1 membre"), (2, "2 membres"), (12, "12 membres")]
+)
+def test_zero_and_one_are_singular(app_ctx, num, expected):
+    with app_ctx.test_request_context():
+        assert ngettext("%(num)d membre", "%(num)d membres", num) == expected
+
+
+def test_templates_use_the_french_rule(app_ctx):
+    from flask import render_template_string
+
+    with app_ctx.test_request_context():
+        page = render_template_string('{{ ngettext("%(num)d dossier", "%(num)d dossiers", 0) }}')
+    assert page == "0 dossier"
