@@ -40,8 +40,8 @@ def init_db() -> None:
     except Exception as error:  # noqa: BLE001
         current_app.logger.exception("init-db failed")
         fail(
-            "La base de données n'a pas pu être créée ou mise à jour "
-            f"({type(error).__name__}). Vérifiez CAPINTRA_DATABASE_URL et les droits d'accès."
+            "La base de données n’a pas pu être créée ou mise à jour "
+            f"({type(error).__name__}). Vérifiez CAPINTRA_DATABASE_URL et les droits d’accès."
         )
     click.echo("Base de données à jour.")
 
@@ -52,7 +52,7 @@ def init_db() -> None:
     "--role", type=click.Choice([r.value for r in Role]), required=True, help="Rôle du compte."
 )
 @click.option("--admin", "is_admin", is_flag=True, help="Ajoute le drapeau administrateur.")
-@click.option("--password", help="Mot de passe (demandé s'il est absent).")
+@click.option("--password", help="Mot de passe (demandé s’il est absent).")
 @click.option("--full-name", default="", help="Nom complet.")
 @with_appcontext
 def create_user_command(username, role, is_admin, password, full_name) -> None:
@@ -88,8 +88,8 @@ def seed_demo(households: int) -> None:
     """Load realistic demo data (refused unless CAPINTRA_DEMO=1)."""
     if not current_app.config.get("DEMO"):  # CAPINTRA_DEMO=1 (Config.DEMO)
         fail(
-            "Refusé : seed-demo ne remplit qu'une base de démonstration. "
-            "Définissez CAPINTRA_DEMO=1 si c'est bien le cas."
+            "Refusé : seed-demo ne remplit qu’une base de démonstration. "
+            "Définissez CAPINTRA_DEMO=1 si c’est bien le cas."
         )
     if db.session.scalar(select(User).limit(1)) is not None:
         fail(
@@ -115,7 +115,7 @@ def demo_accounts() -> None:
     """Print the demo accounts again: role username password."""
     path = _accounts_path()
     if not path.exists():
-        fail("Aucun compte de démonstration : lancez d'abord « make run » (ou seed-demo).")
+        fail("Aucun compte de démonstration : lancez d’abord « make run » (ou seed-demo).")
     click.echo(path.read_text(encoding="utf-8"), nl=False)
 
 

@@ -32,7 +32,7 @@ class StaleVersion(DomainError):
     def __init__(self, obj: Any):
         super().__init__(
             _(
-                "Ce dossier a été modifié par quelqu'un d'autre pendant que vous le lisiez. "
+                "Ce dossier a été modifié par quelqu’un d’autre pendant que vous le lisiez. "
                 "Vos saisies sont affichées à côté des valeurs actuelles : reprenez-les puis "
                 "enregistrez à nouveau."
             ),

@@ -19,11 +19,11 @@
   document.addEventListener("htmx:responseError", function (event) {
     var status = event.detail.xhr ? event.detail.xhr.status : 0;
     var messages = {
-      400: "La requête n'a pas pu être traitée. Rechargez la page puis réessayez.",
+      400: "La requête n’a pas pu être traitée. Rechargez la page puis réessayez.",
       403: "Votre rôle ne permet pas cette action.",
-      404: "Cet élément n'existe pas ou n'est plus accessible.",
+      404: "Cet élément n’existe pas ou n’est plus accessible.",
       413: "Le fichier dépasse la taille maximale de 10 Mo.",
-      500: "Une erreur inattendue s'est produite. Rien n'a été enregistré ; réessayez."
+      500: "Une erreur inattendue s’est produite. Rien n’a été enregistré ; réessayez."
     };
     showError(messages[status] || "La requête a échoué (" + status + "). Réessayez.");
   });

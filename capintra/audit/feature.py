@@ -12,7 +12,7 @@ FEATURE = Feature(
     blueprints=((bp, "/audit"),),
     models=(AuditEvent,),
     setup=(lambda app: install_listeners(),),
-    navigation=(NavItem("audit.index", _l("Journal d'audit"), "audit.view", 50),),
+    navigation=(NavItem("audit.index", _l("Journal d’audit"), "audit.view", 50),),
     not_audited=(AuditEvent,),  # the trail itself
     actions={
         # Written by the flush listener for every audited model.

@@ -21,7 +21,7 @@ AUDITED = (
             "must_change_password": (ORD, _l("Mot de passe à changer")),
             "last_login_at": (ORD, _l("Dernière connexion")),
             "failed_logins": (ORD, _l("Échecs de connexion")),
-            "locked_until": (ORD, _l("Verrouillé jusqu'au")),
+            "locked_until": (ORD, _l("Verrouillé jusqu’au")),
         },
         # Explicit events (login, login_failed, account_locked…) cover them.
         silent={"last_login_at", "failed_logins", "locked_until"},

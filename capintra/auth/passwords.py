@@ -98,5 +98,5 @@ def password_problems(password: str, username: str = "") -> list[str]:
             )
         )
     if username and username.lower() in password.lower():
-        problems.append(_("Le mot de passe ne doit pas contenir l'identifiant."))
+        problems.append(_("Le mot de passe ne doit pas contenir l’identifiant."))
     return problems

@@ -126,7 +126,7 @@ def create_user(
     if not username or len(username) > 64:
         raise DomainError(_("Identifiant vide ou trop long (64 caractères au plus)."))
     if db.session.scalar(select(func.count()).where(User.username == username)):
-        raise DomainError(_("L'identifiant %(u)s existe déjà.", u=username))
+        raise DomainError(_("L’identifiant %(u)s existe déjà.", u=username))
     validate_new_password(password, username)
     user = User(
         username=username,

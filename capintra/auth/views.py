@@ -99,7 +99,7 @@ def change_password():
                 db.session.commit()
                 logout_user()
                 session.clear()
-                flash(_("Trop d'échecs : le compte est verrouillé 15 minutes."), "error")
+                flash(_("Trop d’échecs : le compte est verrouillé 15 minutes."), "error")
                 return redirect(url_for("auth.login"), 303)
             db.session.commit()
             form.current_password.errors.append(_("Mot de passe actuel incorrect."))

@@ -30,6 +30,6 @@ AUDITED = (
 
 ACTIONS = {
     "download": _l("Téléchargement"),
-    "read_confidential": _l("Lecture d'un élément confidentiel"),
+    "read_confidential": _l("Lecture d’un élément confidentiel"),
     "document_shared": _l("Pièce jointe partagée"),
 }

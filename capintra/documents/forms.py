@@ -18,7 +18,9 @@ class DocumentForm(FlaskForm):
     title = StringField(_l("Intitulé"), validators=[Length(max=200), no_control_characters])
     shared = BooleanField(
         _l("Partager avec l’équipe projet"),
-        description=_l("Sans cette case, la pièce reste confidentielle (travailleur social)."),
+        description=_l(
+            "Sans cette case, la pièce reste confidentielle : seuls les chargé(e)s de missions sociales la lisent."
+        ),
     )
     delete_after_use = BooleanField(_l("Justificatif à supprimer après instruction"))
 

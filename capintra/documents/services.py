@@ -74,7 +74,7 @@ class DocumentTooLarge(DomainError):
 
 def accepted_types_message() -> str:
     return _(
-        "Ce type de fichier n'est pas accepté. Formats acceptés : PDF, image JPEG ou PNG, "
+        "Ce type de fichier n’est pas accepté. Formats acceptés : PDF, image JPEG ou PNG, "
         "document Word (DOCX), classeur Excel (XLSX), texte OpenDocument (ODT)."
     )
 

@@ -107,7 +107,7 @@ class HouseholdForm(VersionedForm):
         _l("Années dans le logement"), validators=[Optional(), NumberRange(min=0, max=120)]
     )
     privacy_notice_date = DateField(
-        _l("Notice d'information (RGPD) remise le"), validators=[Optional()]
+        _l("Notice d’information (RGPD) remise le"), validators=[Optional()]
     )
     rehousing_right = SelectField(
         _l("Droit au relogement"),
@@ -121,17 +121,17 @@ class HouseholdForm(VersionedForm):
         validators=[Optional()],
     )
     rehousing_bearer = StringField(
-        _l("Qui porte l'obligation de relogement"), validators=[Length(max=200), *TEXT]
+        _l("Qui porte l’obligation de relogement"), validators=[Length(max=200), *TEXT]
     )
     monthly_resources_cents = MoneyField(_l("Ressources mensuelles (€)"))
     tax_reference_income_cents = MoneyField(_l("Revenu fiscal de référence (€)"))
     rent_cents = MoneyField(_l("Loyer mensuel (€)"))
     charges_cents = MoneyField(_l("Charges mensuelles (€)"))
     apl_cents = MoneyField(_l("APL mensuelle (€)"))
-    caf_number = StringField(_l("Numéro d'allocataire CAF"), validators=[Length(max=30), *TEXT])
+    caf_number = StringField(_l("Numéro d’allocataire CAF"), validators=[Length(max=30), *TEXT])
     other_benefits = StringField(_l("Autres prestations"), validators=[Length(max=300), *TEXT])
     arrears_cents = MoneyField(_l("Dette locative (€)"))
-    repayment_plan = BooleanField(_l("Plan d'apurement"))
+    repayment_plan = BooleanField(_l("Plan d’apurement"))
     fsl = BooleanField(_l("Aide du FSL"))
     ccapex_referral = BooleanField(_l("Saisine de la CCAPEX"))
     numero_unique = StringField(
@@ -140,7 +140,7 @@ class HouseholdForm(VersionedForm):
     numero_unique_renewal = DateField(
         _l("Renouvellement du numéro unique le"), validators=[Optional()]
     )
-    partners = StringField(_l("Partenaires intervenant"), validators=[Length(max=500), *TEXT])
+    partners = StringField(_l("Intervenants (partenaires)"), validators=[Length(max=500), *TEXT])
     needs_ground_floor = BooleanField(_l("Besoin : rez-de-chaussée"))
     needs_lift = BooleanField(_l("Besoin : ascenseur"))
     needs_adapted = BooleanField(_l("Besoin : logement adapté"))
@@ -182,7 +182,7 @@ class HouseholdForm(VersionedForm):
             raise ValidationError(
                 _l(
                     "Date trop ancienne : la tâche de rappel, %(days)s jours avant, "
-                    "tomberait avant l'an 1.",
+                    "tomberait avant l’an 1.",
                     days=NUMERO_UNIQUE_NOTICE.days,
                 )
             ) from None
@@ -241,8 +241,10 @@ class NoteForm(VersionedForm):
     note_date = DateField(_l("Date"), validators=[InputRequired()])
     body = TextAreaField(_l("Note"), validators=[DataRequired(), Length(max=20000), *TEXT])
     shared = BooleanField(
-        _l("Partagée avec l'équipe projet"),
-        description=_l("Sans cette case, la note reste confidentielle (travailleur social)."),
+        _l("Partagée avec l’équipe projet"),
+        description=_l(
+            "Sans cette case, la note reste confidentielle : seuls les chargé(e)s de missions sociales la lisent."
+        ),
     )
 
 
@@ -269,7 +271,7 @@ class LetterForm(VersionedForm):
 
     letter_date = DateField(_l("Date"), validators=[InputRequired()])
     direction = SelectField(_l("Sens"), choices=LetterDirection.choices(), coerce=LetterDirection)
-    channel = SelectField(_l("Mode d'envoi"), choices=LetterChannel.choices(), coerce=LetterChannel)
+    channel = SelectField(_l("Mode d’envoi"), choices=LetterChannel.choices(), coerce=LetterChannel)
     tracking_number = StringField(
         _l("Numéro de recommandé"),
         validators=[Length(max=40), *TEXT, TRACKING_NUMBER],

@@ -63,7 +63,7 @@ class RehousingRight(LabelledEnum):
 
 
 class RehousingBasis(LabelledEnum):
-    L314_1 = "l314_1", _l("Art. L314-1 du code de l'urbanisme")
+    L314_1 = "l314_1", _l("Art. L314-1 du code de l’urbanisme")
     ARRETE = "arrete", _l("Arrêté")
     CHARTE = "charte", _l("Charte de relogement")
 
@@ -78,7 +78,7 @@ class Relation(LabelledEnum):
 
 class Employment(LabelledEnum):
     SALARIE = "salarie", _l("Salarié(e)")
-    DEMANDEUR = "demandeur", _l("Demandeur d'emploi")
+    DEMANDEUR = "demandeur", _l("Demandeur d’emploi")
     RETRAITE = "retraite", _l("Retraité(e)")
     ETUDIANT = "etudiant", _l("Étudiant(e) / scolarisé(e)")
     INACTIF = "inactif", _l("Sans activité")

@@ -91,7 +91,7 @@ def assign_reference(household: Household, year: int | None = None, attempts: in
             return
         except IntegrityError:
             continue
-    raise DomainError(_("Impossible d'attribuer une référence : réessayez."))
+    raise DomainError(_("Impossible d’attribuer une référence : réessayez."))
 
 
 # --- creation and edition ----------------------------------------------------------------
@@ -121,7 +121,7 @@ def apply_household_data(household: Household, data: dict, author: User) -> None
         if field == "officer_id" and value is not None:
             assignee = db.session.get(User, value)
             if assignee is None or assignee.role is not Role.OFFICER or not assignee.active:
-                raise DomainError(_("Le référent choisi n'est pas un(e) chargé(e) actif(ve)."))
+                raise DomainError(_("Le référent choisi n’est pas un(e) chargé(e) actif(ve)."))
         setattr(household, field, value)
 
 
@@ -180,7 +180,7 @@ def change_phase(
     reason = (reason or "").strip()
     if to_phase == from_phase:
         raise DomainError(
-            _("Le dossier est déjà à l'étape « %(p)s ».", p=to_phase.label), household
+            _("Le dossier est déjà à l’étape « %(p)s ».", p=to_phase.label), household
         )
     backward = to_phase.rank < from_phase.rank
     if backward and not reason:
@@ -271,7 +271,7 @@ def split_member(household: Household, member: Member, author: User) -> Househol
         raise DomainError(_("Ce membre ne fait plus partie du ménage."), household)
     if member.relation is Relation.CHEF:
         raise DomainError(
-            _("Le chef de ménage ne peut pas décohabiter : désignez d'abord un autre chef."),
+            _("Le chef de ménage ne peut pas décohabiter : désignez d’abord un autre chef."),
             household,
         )
     new = Household(

@@ -27,14 +27,14 @@ ERROR_TITLES = {
 
 def _messages() -> dict[int, str]:
     return {
-        400: _("La requête n'a pas pu être traitée. Rechargez la page puis réessayez."),
+        400: _("La requête n’a pas pu être traitée. Rechargez la page puis réessayez."),
         403: _("Votre rôle ne permet pas cette action. Adressez-vous à votre responsable."),
-        404: _("Cette page n'existe pas ou n'est pas accessible."),
-        405: _("Cette action n'est pas possible de cette façon."),
+        404: _("Cette page n’existe pas ou n’est pas accessible."),
+        405: _("Cette action n’est pas possible de cette façon."),
         413: _("Le fichier dépasse la taille maximale de 10 Mo. Réduisez-le puis réessayez."),
         422: _("Le formulaire est incomplet ou invalide. Rechargez la page puis réessayez."),
         500: _(
-            "Une erreur inattendue s'est produite. Rien n'a été enregistré ; réessayez, "
+            "Une erreur inattendue s’est produite. Rien n’a été enregistré ; réessayez, "
             "puis signalez-le si cela recommence."
         ),
     }
@@ -56,7 +56,7 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error):
         return error_response(
-            400, _("Le formulaire a expiré ou n'est pas valide. Rechargez la page puis réessayez.")
+            400, _("Le formulaire a expiré ou n’est pas valide. Rechargez la page puis réessayez.")
         )
 
     @app.errorhandler(DomainError)

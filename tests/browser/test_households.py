@@ -65,7 +65,7 @@ def test_officer_adds_a_note_inline_and_it_stays_confidential(live_server, page)
     form.get_by_role("button", name="Ajouter la note").click()
     note = page.locator("#notes li").first
     note.get_by_text("Entretien au domicile : <b>pas de gras</b>").wait_for()
-    assert note.get_by_text("Confidentiel (travailleur social)").is_visible()
+    assert note.get_by_text("Confidentiel · chargé(e) de missions sociales").is_visible()
     # Still on the same page: the tab was swapped in place, with a blank form again.
     assert page.url.endswith("/journal")
     assert page.locator("#note-add-form").get_by_label("Note").input_value() == ""

@@ -276,7 +276,7 @@ def test_officer_download_of_a_confidential_document_is_audited(login_as, make):
     (document,) = documents_of(household)
     assert document.confidential is True
     page = browser.get(f"/households/{household.id}/documents").get_data(as_text=True)
-    assert "Confidentiel (travailleur social)" in page
+    assert "Confidentiel · chargé(e) de missions sociales" in page
     response = browser.get(f"/documents/{document.id}")
     assert response.status_code == 200
     events = db.session.scalars(

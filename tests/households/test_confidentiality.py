@@ -117,7 +117,7 @@ def test_a_confidential_note_does_not_exist_for_non_officers(case_file, browser_
             assert "Nadia Auteure-Secrète" not in html, name
         assert f"/notes/{secret.id}" not in html, name
         assert f"note-{secret.id}" not in html, name
-        assert "Confidentiel (travailleur social)" not in html, name
+        assert "Confidentiel · chargé(e) de missions sociales" not in html, name
         assert "élément confidentiel" not in html, name  # read_confidential events
         for field_name in SENSITIVE_FIELD_NAMES:
             assert field_name not in html, (name, field_name)
@@ -136,7 +136,7 @@ def test_officers_see_the_confidential_note_and_every_read_is_audited(case_file,
     before = len(audit_events(action="read_confidential", entity_id=secret.id))
     page = text_of(officer.get(f"/households/{household.id}/journal"))
     assert SECRET_BODY in page and SECRET_DATE in page
-    assert "Confidentiel (travailleur social)" in page
+    assert "Confidentiel · chargé(e) de missions sociales" in page
     partial = text_of(officer.htmx("GET", f"/households/{household.id}/journal", "tab-content"))
     assert SECRET_BODY in partial
     reads = audit_events(action="read_confidential", entity_id=secret.id)
@@ -232,7 +232,7 @@ def test_an_officers_note_is_confidential_unless_shared(make, browser_for):
     assert notes["Note partagée"].confidential is False
     assert notes["Note par défaut"].author_id == officer.user.id
     page = text_of(officer.get(f"/households/{household.id}/journal"))
-    assert 'name="shared"' in page and "Partagée avec l'équipe projet" in page
+    assert 'name="shared"' in page and "Partagée avec l’équipe projet" in page
 
 
 def test_an_assistants_notes_are_always_shared(make, browser_for):

@@ -291,7 +291,7 @@ def test_assistants_see_and_edit_the_administrative_finances(secret_file, browse
     assert saved.fsl is True
     assert saved.health_details == values[("household", "health_details")]  # kept
     history = text_of(assistant.get(f"/households/{household.id}/history"))
-    assert "Loyer" in history and "Numéro d&#39;allocataire CAF" in history
+    assert "Loyer" in history and "Numéro d’allocataire CAF" in history
 
 
 def test_the_rule_drops_fields_from_forms_and_writes_for_anyone_without_it(make, app_ctx):

@@ -100,7 +100,7 @@ def test_the_officer_still_sees_the_whole_story(shared_later):
 def test_the_admin_trail_keeps_the_whole_story(shared_later, browser_for):
     _household, note, _officer = shared_later
     trail = text_of(browser_for("admin").get("/audit/"))
-    assert "Confidentiel : oui → non" in trail and "Lecture d'un élément confidentiel" in trail
+    assert "Confidentiel : oui → non" in trail and "Lecture d’un élément confidentiel" in trail
     assert "Note partagée" not in trail
     assert len(_rows_about(trail, "Note", note.id)) >= 5  # creation, 3 edits, the read
 

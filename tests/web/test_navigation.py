@@ -22,7 +22,7 @@ MENU_TABLE: dict[str, tuple[str, bool, bool, bool, bool]] = {
     "buildings.index":    ("Immeubles",        Y, Y, Y, Y),
     "orders.index":       ("Bons de commande", Y, Y, Y, Y),
     "reports.relocation": ("Rapports",         Y, N, Y, Y),
-    "audit.index":        ("Journal d'audit",  N, N, Y, Y),
+    "audit.index":        ("Journal d’audit",  N, N, Y, Y),
     "admin.users":        ("Administration",   N, N, N, Y),
 }
 # fmt: on
