@@ -19,7 +19,8 @@ class DocumentForm(FlaskForm):
     shared = BooleanField(
         _l("Partager avec l’équipe projet"),
         description=_l(
-            "Sans cette case, la pièce reste confidentielle : seuls les chargé(e)s de missions sociales la lisent."
+            "Sans cette case, la pièce reste confidentielle : seuls les chargé(e)s de "
+            "missions sociales la lisent."
         ),
     )
     delete_after_use = BooleanField(_l("Justificatif à supprimer après instruction"))

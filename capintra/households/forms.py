@@ -243,7 +243,8 @@ class NoteForm(VersionedForm):
     shared = BooleanField(
         _l("Partagée avec l’équipe projet"),
         description=_l(
-            "Sans cette case, la note reste confidentielle : seuls les chargé(e)s de missions sociales la lisent."
+            "Sans cette case, la note reste confidentielle : seuls les chargé(e)s de "
+            "missions sociales la lisent."
         ),
     )
 
