@@ -223,21 +223,7 @@ def _search_page(
     common name costs the same as a rare one.
     """
     term = HouseholdSearchTerm
-    driver, others = words[0], words[1:]
-    ids = select(term.sort_name, term.household_id).where(term.term >= driver)
-    upper = prefix_upper_bound(driver)
-    if upper is not None:
-        ids = ids.where(term.term < upper)
-    for word in others:
-        ids = ids.where(term.household_id.in_(matching_household_ids(word)))
-    if (
-        filters.operation
-        or filters.phase
-        or filters.officer
-        or filters.unassigned
-        or (filters.committee)
-    ):
-        ids = _with_filters(ids.join(Household, Household.id == term.household_id), filters)
+    ids = _search_ids(filters, words)
     if filters.after:
         anchor = db.session.execute(
             select(Household.sort_name, Household.id).where(Household.id == filters.after)
