@@ -14,7 +14,8 @@ Builds a throw-away SQLite database in a temporary folder (migrations, demo acco
   on a search, with the session cookie of an HTTP login.
 
 Checks the targets of the household-files issue (≤ 8 SQL statements per page whatever
-the rows, the deep page within 20 % of the first, a search ≤ 5 ms of database time),
+the rows, the deep page within 20 % of the first, a search ≤ 5 ms and any page ≤ 10 ms
+of database time),
 prints PASS or FAIL for each, writes the figures to docs/bench.md (for a full run, or
 wherever --output says) and exits 1 when a target is missed. A benchmark, not a test.
 
@@ -66,6 +67,9 @@ DEEP_PAGES = 200
 MAX_STATEMENTS = 8
 DEEP_PAGE_TOLERANCE = 0.20
 SEARCH_DB_BUDGET_MS = 5.0
+#: Database time of any page (the statements of one request, replayed): a file's summary
+#: once took 126 ms here when a subquery walked every open task.
+PAGE_DB_BUDGET_MS = 10.0
 COOKIE = "capintra_session"
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
 
@@ -450,6 +454,14 @@ def checks(scenarios: dict[str, Scenario]) -> list[Check]:
                 f"search ≤ {SEARCH_DB_BUDGET_MS:g} ms of database time: {scenario.label}",
                 search_ms <= SEARCH_DB_BUDGET_MS,
                 f"{search_ms:.2f} ms (all statements of the request: {scenario.db_ms:.2f} ms)",
+            )
+        )
+    for scenario in scenarios.values():
+        result.append(
+            Check(
+                f"≤ {PAGE_DB_BUDGET_MS:g} ms of database time: {scenario.label}",
+                scenario.db_ms <= PAGE_DB_BUDGET_MS,
+                f"{scenario.db_ms:.2f} ms",
             )
         )
     return result

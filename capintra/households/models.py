@@ -376,7 +376,11 @@ class Task(VersionedMixin, SoftDeleteMixin, db.Model):
     """Tâche / échéance: a dated reminder on a household (units later)."""
 
     __tablename__ = "task"
-    __table_args__ = (Index("ix_task_open_due", "done", "due_date"),)
+    __table_args__ = (
+        Index("ix_task_open_due", "done", "due_date"),
+        # A file's next open task (its summary) without walking every open task.
+        Index("ix_task_household_open_due", "household_id", "done", "due_date"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     household_id: Mapped[int | None] = mapped_column(ForeignKey("household.id"), index=True)
