@@ -375,7 +375,7 @@ def parse_floor(text: str) -> int:
         return 0
     if basement := _BASEMENT.match(key):
         return -int(basement.group(1) or 1)
-    if raw.startswith("-") and key.isdigit() and 0 < int(key) <= 5:
+    if re.fullmatch(r"-\s*[1-5]", raw):
         return -int(key)
     if (match := _FLOOR.match(key)) and not raw.startswith("-"):
         return int(match.group(1))
