@@ -34,6 +34,7 @@ FEATURES = (
     "capintra.audit",
     "capintra.households",
     "capintra.documents",
+    "capintra.buildings",
 )
 
 

@@ -361,6 +361,9 @@ ORDINARY_DESPITE_NAME = {
     ("operation", "name"),
     ("user_account", "must_change_password"),
     ("document", "storage_name"),  # generated, never the uploaded file's name
+    # a legal person's name and seat, public in the SIRENE register
+    ("organisation", "name"),
+    ("organisation", "address"),
 }
 
 

@@ -52,6 +52,10 @@ HIDDEN_FROM_MANAGERS = {
     ("household", "health_details"),
     ("household", "vulnerability_details"),
     ("member", "disability_need"),
+    # an occupancy period's rent, charges and APL (capintra/buildings)
+    ("occupancy", "rent_cents"),
+    ("occupancy", "charges_cents"),
+    ("occupancy", "apl_cents"),
 }
 #: …and what assistants may not see either: health and vulnerability, officers only.
 HIDDEN_FROM_ASSISTANTS = {
@@ -97,10 +101,12 @@ FORMS = {"household": HouseholdForm, "member": MemberForm}
 
 
 def restricted_columns() -> list[tuple[str, str]]:
-    """(table, column) of every restricted column, from the classification."""
+    """(table, column) of every restricted column of a household file, from the
+    classification (other features' restricted columns are checked on their own pages)."""
     return sorted(
         (table, name)
         for table, fields in field_rules().items()
+        if table in MODELS
         for name in fields
         if name in MODELS[table].__table__.columns
     )

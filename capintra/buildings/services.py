@@ -1,0 +1,318 @@
+"""Building and occupancy rules: SIRET, occupancy periods (overlaps, hosting, one open
+period per household, who may write `relogé`), the tasks after a departure, a unit's
+state on a day.
+
+Plain functions that take objects, flush, and raise a DomainError when a rule refuses;
+the view commits. The database holds what it can itself (occupancy.ends_after_start,
+occupancy.has_occupant, uq_occupancy_open_household).
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from capintra.buildings.models import (
+    EndReason,
+    Occupancy,
+    OccupancyKind,
+    OccupantStatus,
+    Organisation,
+    Unit,
+    UnitCondition,
+    UnitState,
+)
+from capintra.errors import DomainError
+from capintra.extensions import db
+from capintra.households.models import Household, Task, TaskKind
+
+#: The chores after a departure (DESIGN §2), due this long after the keys came back.
+AFTER_DEPARTURE_DELAY = timedelta(days=7)
+AFTER_DEPARTURE_TASKS = (
+    _l("Sécuriser le logement"),
+    _l("Fermer les compteurs"),
+    _l("Solder le dépôt de garantie"),
+)
+
+# --- SIRET -------------------------------------------------------------------------------
+
+#: La Poste's SIRENs: its establishments' SIRETs follow their own rule (digits' sum % 5).
+_LA_POSTE_SIREN = "356000000"
+
+
+def siret_is_valid(siret: str) -> bool:
+    """14 digits passing the Luhn check (La Poste's establishments: digit sum % 5 == 0)."""
+    if len(siret) != 14 or not siret.isascii() or not siret.isdigit():
+        return False
+    if siret.startswith(_LA_POSTE_SIREN) and siret != _LA_POSTE_SIREN + "00048":
+        return sum(int(d) for d in siret) % 5 == 0
+    total = 0
+    for position, char in enumerate(reversed(siret)):
+        digit = int(char)
+        if position % 2:
+            digit *= 2
+            if digit > 9:
+                digit -= 9
+        total += digit
+    return total % 10 == 0
+
+
+def clean_siret(value: str | None) -> str:
+    """The SIRET as stored: spaces removed, "" when none; refused when invalid."""
+    siret = "".join((value or "").split())
+    if siret and not siret_is_valid(siret):
+        raise DomainError(
+            _(
+                "Ce numéro SIRET n’est pas valide : il compte 14 chiffres et sa clé de "
+                "contrôle doit être juste. Vérifiez-le sur l’avis de situation SIRENE."
+            )
+        )
+    return siret
+
+
+def save_organisation(organisation: Organisation, data: dict) -> None:
+    data = dict(data)
+    if "siret" in data:
+        data["siret"] = clean_siret(data["siret"])
+    for name, value in data.items():
+        setattr(organisation, name, value)
+    db.session.add(organisation)
+    db.session.flush()
+
+
+# --- occupancy periods -------------------------------------------------------------------
+
+
+def _lock_unit(unit: Unit) -> None:
+    """Serialise the writers of one unit's periods: the unit's row lock on PostgreSQL
+    (SQLite: the write request already holds the database's write lock)."""
+    db.session.execute(select(Unit.id).where(Unit.id == unit.id).with_for_update())
+
+
+def _live_periods(unit_id: int):
+    return select(Occupancy).where(Occupancy.unit_id == unit_id, Occupancy.deleted_at.is_(None))
+
+
+def _overlapping(start: date, end: date | None):
+    """Periods overlapping [start, end) (half-open: touching ends do not overlap)."""
+    criteria = [(Occupancy.end_date.is_(None)) | (Occupancy.end_date > start)]
+    if end is not None:
+        criteria.append(Occupancy.start_date < end)
+    return criteria
+
+
+def _day(value: date) -> str:
+    return value.strftime("%d/%m/%Y")
+
+
+def _check_dates(start: date, end: date | None) -> None:
+    if end is not None and end <= start:
+        raise DomainError(_("La remise des clés doit être postérieure au début de l’occupation."))
+
+
+def add_period(
+    unit: Unit,
+    *,
+    start: date,
+    status: OccupantStatus,
+    kind: OccupancyKind = OccupancyKind.PRINCIPAL,
+    household: Household | None = None,
+    occupant_label: str = "",
+    end: date | None = None,
+    rent_cents: int | None = None,
+    charges_cents: int | None = None,
+    apl_cents: int | None = None,
+) -> Occupancy:
+    """A new occupancy period on `unit`, checked against the unit's other periods."""
+    occupant_label = (occupant_label or "").strip()
+    if household is None and not occupant_label:
+        raise DomainError(_("Indiquez l’occupant : un ménage ou, pour un commerce, son nom."))
+    _check_dates(start, end)
+    _lock_unit(unit)
+
+    host_id = None
+    if kind is OccupancyKind.PRINCIPAL:
+        clash = db.session.scalars(
+            _live_periods(unit.id)
+            .where(Occupancy.kind == OccupancyKind.PRINCIPAL, *_overlapping(start, end))
+            .order_by(Occupancy.start_date)
+            .limit(1)
+        ).first()
+        if clash is not None:
+            raise DomainError(_overlap_message(clash), unit)
+    else:
+        host = db.session.scalars(
+            _live_periods(unit.id)
+            .where(
+                Occupancy.kind == OccupancyKind.PRINCIPAL,
+                Occupancy.start_date <= start,
+                (Occupancy.end_date.is_(None)) | (Occupancy.end_date > start),
+            )
+            .limit(1)
+        ).first()
+        if host is None:
+            raise DomainError(
+                _(
+                    "Un hébergement commence pendant l’occupation d’un occupant principal "
+                    "du même logement : aucun occupant principal n’y est le %(day)s.",
+                    day=_day(start),
+                ),
+                unit,
+            )
+        host_id = host.id
+
+    if household is not None and end is None:
+        _check_no_open_period(household)
+
+    period = Occupancy(
+        unit_id=unit.id,
+        household_id=household.id if household is not None else None,
+        occupant_label=occupant_label,
+        kind=kind,
+        host_id=host_id,
+        status=status,
+        start_date=start,
+        end_date=end,
+        rent_cents=rent_cents,
+        charges_cents=charges_cents,
+        apl_cents=apl_cents,
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(period)
+            db.session.flush()
+    except IntegrityError:
+        # Another request gave the household an open period meanwhile (the partial
+        # unique index), or a constraint the checks above did not foresee.
+        raise DomainError(_open_period_message(), household) from None
+    return period
+
+
+def _open_period_message() -> str:
+    return _(
+        "Ce ménage occupe déjà un logement sans date de remise des clés : terminez cette "
+        "occupation avant d’en ouvrir une autre."
+    )
+
+
+def _check_no_open_period(household: Household) -> None:
+    open_period = db.session.scalar(
+        select(Occupancy.id).where(
+            Occupancy.household_id == household.id,
+            Occupancy.end_date.is_(None),
+            Occupancy.deleted_at.is_(None),
+        )
+    )
+    if open_period is not None:
+        raise DomainError(_open_period_message(), household)
+
+
+def _overlap_message(clash: Occupancy) -> str:
+    if clash.end_date is None:
+        return _(
+            "Ce logement a déjà un occupant principal depuis le %(start)s, sans date de "
+            "remise des clés : terminez cette occupation d’abord (la nouvelle peut "
+            "commencer le jour de la remise des clés).",
+            start=_day(clash.start_date),
+        )
+    return _(
+        "Ce logement a déjà un occupant principal du %(start)s au %(end)s (remise des "
+        "clés) : les deux périodes se chevauchent. La nouvelle peut commencer au plus tôt "
+        "le jour de la remise des clés.",
+        start=_day(clash.start_date),
+        end=_day(clash.end_date),
+    )
+
+
+def end_period(
+    period: Occupancy,
+    end: date,
+    reason: EndReason,
+    *,
+    by_relocation: bool = False,
+) -> list[Task]:
+    """The keys came back on `end`: the period ends, and the household's after-departure
+    tasks are created (returned). Only the relocation flow ends a period as `relogé`.
+    A hosted period goes on when its host leaves."""
+    if reason is EndReason.RELOGE and not by_relocation:
+        raise DomainError(
+            _(
+                "Le motif « Relogé » est posé par le relogement lui-même : enregistrez le "
+                "relogement du ménage, ou choisissez un autre motif."
+            ),
+            period,
+        )
+    if period.end_date is not None or period.is_deleted:
+        raise DomainError(_("Cette occupation est déjà terminée."), period)
+    _check_dates(period.start_date, end)
+    unit = db.session.get(Unit, period.unit_id)
+    _lock_unit(unit)
+    if period.kind is OccupancyKind.PRINCIPAL:
+        later = db.session.scalars(
+            _live_periods(period.unit_id)
+            .where(
+                Occupancy.id != period.id,
+                Occupancy.kind == OccupancyKind.PRINCIPAL,
+                *_overlapping(period.start_date, end),
+            )
+            .limit(1)
+        ).first()
+        if later is not None:
+            raise DomainError(_overlap_message(later), period)
+    period.end_date = end
+    period.end_reason = reason
+    db.session.flush()
+    return _after_departure_tasks(period, end)
+
+
+def _after_departure_tasks(period: Occupancy, end: date) -> list[Task]:
+    if period.household_id is None:
+        return []  # a shop: no household file to hold the chores
+    household = db.session.get(Household, period.household_id)
+    tasks = [
+        Task(
+            household_id=household.id,
+            kind=TaskKind.AFTER_DEPARTURE,
+            title=str(title),
+            due_date=end + AFTER_DEPARTURE_DELAY,
+            assignee_id=household.officer_id,
+        )
+        for title in AFTER_DEPARTURE_TASKS
+    ]
+    db.session.add_all(tasks)
+    db.session.flush()
+    return tasks
+
+
+# --- a unit's state ----------------------------------------------------------------------
+
+
+def is_occupied(unit: Unit, on: date) -> bool:
+    """Some live period (principal or hosted) covers `on`."""
+    found = db.session.scalar(
+        select(Occupancy.id)
+        .where(
+            Occupancy.unit_id == unit.id,
+            Occupancy.deleted_at.is_(None),
+            Occupancy.start_date <= on,
+            (Occupancy.end_date.is_(None)) | (Occupancy.end_date > on),
+        )
+        .limit(1)
+    )
+    return found is not None
+
+
+def unit_state(unit: Unit, on: date) -> UnitState:
+    """Occupied when a period covers the day; otherwise walled up (muré), unsafe
+    (insalubre, sinistré) or vacant, by the unit's condition."""
+    if is_occupied(unit, on):
+        return UnitState.OCCUPIED
+    if unit.condition is UnitCondition.MURE:
+        return UnitState.WALLED_UP
+    if unit.condition in (UnitCondition.INSALUBRE, UnitCondition.SINISTRE):
+        return UnitState.UNSAFE
+    return UnitState.VACANT

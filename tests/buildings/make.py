@@ -1,0 +1,92 @@
+"""Factories for the building tests: objects with sensible defaults, committed."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date
+
+from capintra.buildings.models import (
+    Arrete,
+    ArreteKind,
+    Building,
+    BuildingIncident,
+    IncidentKind,
+    Organisation,
+    OrganisationKind,
+    Unit,
+    UnitCondition,
+    UnitType,
+)
+from capintra.extensions import db
+from tests import factories
+
+_seq = itertools.count(1)
+
+
+def _committed(obj):
+    db.session.add(obj)
+    db.session.commit()
+    return obj
+
+
+def organisation(**kw) -> Organisation:
+    n = next(_seq)
+    return _committed(
+        Organisation(
+            name=kw.pop("name", f"Bailleur {n}"),
+            kind=kw.pop("kind", OrganisationKind.BAILLEUR),
+            **kw,
+        )
+    )
+
+
+def building(operation_id: int | None = None, **kw) -> Building:
+    if operation_id is None:
+        operation_id = factories.operation().id
+    n = next(_seq)
+    return _committed(
+        Building(
+            operation_id=operation_id,
+            address=kw.pop("address", f"{n} rue Gambetta"),
+            commune=kw.pop("commune", "Saint-Chamond"),
+            **kw,
+        )
+    )
+
+
+def unit(building_obj: Building | None = None, **kw) -> Unit:
+    building_obj = building_obj or building()
+    n = next(_seq)
+    return _committed(
+        Unit(
+            building_id=building_obj.id,
+            lot_number=kw.pop("lot_number", str(n)),
+            unit_type=kw.pop("unit_type", UnitType.T3),
+            condition=kw.pop("condition", UnitCondition.NORMAL),
+            **kw,
+        )
+    )
+
+
+def arrete(**kw) -> Arrete:
+    if "building_id" not in kw and "unit_id" not in kw:
+        kw["building_id"] = building().id
+    return _committed(
+        Arrete(
+            kind=kw.pop("kind", ArreteKind.INSALUBRITE),
+            arrete_date=kw.pop("arrete_date", date(2026, 3, 2)),
+            **kw,
+        )
+    )
+
+
+def incident(**kw) -> BuildingIncident:
+    return _committed(
+        BuildingIncident(
+            building_id=kw.pop("building_id", None) or building().id,
+            incident_date=kw.pop("incident_date", date(2026, 10, 12)),
+            kind=kw.pop("kind", IncidentKind.SQUAT),
+            description=kw.pop("description", "Porte fracturée au 2e étage."),
+            **kw,
+        )
+    )
