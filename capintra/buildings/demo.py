@@ -516,6 +516,7 @@ def load(context: DemoContext) -> None:
         return
     today = context.today or clock.today()
     echo = context.echo
+    echo("Immeubles de démonstration")
     groups = _residents(today)
     waiting = sum(map(len, groups.values()))
     elapsed = time.perf_counter() - started
@@ -532,7 +533,6 @@ def load(context: DemoContext) -> None:
     generator = BuildingGenerator(seed=context.seed, today=today, officers=officers)
     conn = db.session.connection()
     ids = next_ids(conn, dict(_TABLES))
-    echo("Immeubles de démonstration")
     rows = _Rows()
     flushed_at = 0
     for (operation_id, commune), residents in sorted(groups.items()):
