@@ -10,10 +10,15 @@ from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.orm import aliased
 
 from capintra.admin.models import Operation
 from capintra.audit.models import AuditEvent
 from capintra.auth.models import User
+from capintra.buildings.demo import BuildingGenerator, BuildingsSummary, _Resident
+from capintra.buildings.demo import _Rows as _BRows
+from capintra.buildings.models import Building, Occupancy, OccupancyKind, Unit, UnitCondition
+from capintra.buildings.queries import building_counts
 from capintra.demo import DemoContext, seed_demo
 from capintra.documents.demo import tiny_pdf
 from capintra.documents.models import Document
@@ -103,7 +108,7 @@ def test_thirty_households_with_their_members_journal_letters_and_tasks(demo):
     assert db.session.scalar(select(func.count()).select_from(PhaseChange)) == (
         summary.phase_changes
     )
-    assert "30" in demo["messages"][-1]
+    assert any("30 ménages" in message for message in demo["messages"])
 
 
 def test_files_are_spread_over_operations_phases_and_the_demo_officer(demo):
@@ -221,8 +226,10 @@ def test_dashboards_have_something_to_show(demo):
 
 def test_one_audit_event_per_run(demo):
     events = list(db.session.scalars(select(AuditEvent).where(AuditEvent.action == "seed_demo")))
-    assert len(events) == 1
-    assert events[0].changes["households"] == [None, 30]
+    assert {event.entity_type for event in events} == {"household", "building"}
+    assert len(events) == 2
+    household_event = next(e for e in events if e.entity_type == "household")
+    assert household_event.changes["households"] == [None, 30]
     # Bulk inserts: no per-row creation events for the households.
     assert not db.session.scalar(
         select(func.count())
@@ -306,3 +313,101 @@ def test_phones_have_ten_digits_and_floors_read_in_french(demo):
     lrar = [r for r in rows.letter if r["channel"] == "lrar" and r["direction"] == "sent"]
     assert all(re.fullmatch(r"1A \d{3} \d{3} \d{4} \d", r["tracking_number"]) for r in lrar)
     assert {r["delivery_outcome"] for r in lrar} >= {None, "distribue", "non_reclame"}
+
+
+# --- buildings and occupancy (capintra/buildings/demo.py) ------------------------------------
+
+
+def test_buildings_units_and_periods_come_from_the_households(demo):
+    buildings = list(db.session.scalars(select(Building)))
+    assert 2 <= len(buildings) <= 30
+    households_by_id = {h.id: h for h in households()}
+    communes = {(h.operation_id, h.commune) for h in households_by_id.values()}
+    for building in buildings:
+        assert building.address_key and building.levels is not None
+        assert (building.operation_id, building.commune) in communes
+    units = list(db.session.scalars(select(Unit)))
+    assert all(0 <= u.floor <= next(b.levels for b in buildings if b.id == u.building_id)
+               for u in units)  # fmt: skip
+    periods = list(db.session.scalars(select(Occupancy)))
+    # Every demo household has exactly one period; the open ones are those before relocation.
+    by_household = Counter(p.household_id for p in periods if p.household_id is not None)
+    assert set(by_household) == set(households_by_id)
+    assert set(by_household.values()) == {1}
+    still_there = {
+        Phase.A_RENCONTRER, Phase.DIAGNOSTIC, Phase.RECHERCHE, Phase.RELOGEMENT_TEMPORAIRE
+    }  # fmt: skip
+    for period in periods:
+        if period.household_id is None:
+            assert period.occupant_label.startswith("SARL ")
+            continue
+        household = households_by_id[period.household_id]
+        assert (period.end_date is None) is (household.phase in still_there)
+        if period.end_date is not None:
+            assert period.end_reason is not None and period.end_date <= TODAY
+    # A household in every open principal period exists.
+    orphans = db.session.scalar(
+        select(func.count())
+        .select_from(Occupancy)
+        .outerjoin(Household, Household.id == Occupancy.household_id)
+        .where(
+            Occupancy.end_date.is_(None),
+            Occupancy.kind == OccupancyKind.PRINCIPAL,
+            Occupancy.household_id.is_not(None),
+            Household.id.is_(None),
+        )
+    )
+    assert orphans == 0
+
+
+def test_principal_periods_never_overlap_on_a_unit(demo):
+    a, b = aliased(Occupancy), aliased(Occupancy)
+    far = date(9999, 12, 31)
+    clashes = db.session.scalar(
+        select(func.count())
+        .select_from(a)
+        .join(b, (a.unit_id == b.unit_id) & (a.id < b.id))
+        .where(
+            a.kind == OccupancyKind.PRINCIPAL,
+            b.kind == OccupancyKind.PRINCIPAL,
+            a.start_date < func.coalesce(b.end_date, far),
+            b.start_date < func.coalesce(a.end_date, far),
+        )
+    )
+    assert clashes == 0
+
+
+def test_late_buildings_and_walled_up_units_are_there(demo):
+    counts = {c.building_id: c for c in building_counts(TODAY)}
+    buildings = list(db.session.scalars(select(Building)))
+    late = [
+        b for b in buildings
+        if b.target_vacancy_date and b.target_vacancy_date < TODAY and counts[b.id].occupied
+    ]  # fmt: skip
+    assert late
+    assert sum(c.walled_up for c in counts.values()) >= 1
+    # A walled-up unit is never occupied.
+    assert not db.session.scalar(
+        select(func.count())
+        .select_from(Unit)
+        .join(Occupancy, Occupancy.unit_id == Unit.id)
+        .where(Unit.condition == UnitCondition.MURE, Occupancy.end_date.is_(None))
+    )
+
+
+def test_the_same_seed_gives_the_same_buildings(app_ctx):
+    def run() -> list[tuple]:
+        generator = BuildingGenerator(seed=5, today=TODAY, officers=[1])
+        residents = [
+            _Resident(i, f"{i % 4} rue Gambetta", i % 3, "recherche", None,
+                      date(2025, 1, 1), None, 3, 40000, 5000, 10000)
+            for i in range(1, 40)
+        ]  # fmt: skip
+        ids = {name: itertools.count(1) for name in ("building", "unit", "occupancy",
+                                                     "arrete", "incident")}  # fmt: skip
+        rows = _BRows()
+        for address, people in generator.group(residents):
+            generator.building(1, "Firminy", address, people, ids, rows, BuildingsSummary())
+        return [tuple(r.values()) for r in rows.building + rows.unit + rows.occupancy]
+
+    assert run() == run()

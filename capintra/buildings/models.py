@@ -285,6 +285,8 @@ class Occupancy(VersionedMixin, SoftDeleteMixin, db.Model):
         CheckConstraint("end_date IS NULL OR end_date > start_date", name="ends_after_start"),
         CheckConstraint("household_id IS NOT NULL OR occupant_label <> ''", name="has_occupant"),
         Index("ix_occupancy_unit_start", "unit_id", "start_date"),
+        # A household's periods (its occupancy tab).
+        Index("ix_occupancy_household_start", "household_id", "start_date"),
         # A household has at most one open period (soft-deleted mistakes aside).
         Index(
             "uq_occupancy_open_household",

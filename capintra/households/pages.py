@@ -220,7 +220,6 @@ TABS = (
         "members", _l("Composition familiale"), 10,
         _items_tab("members", queries.members_of, split_form=lambda: SplitForm(formdata=None)),
     ),
-    _tab("occupancy", _l("Occupation"), 20),
     _tab("letters", _l("Courriers"), 30, _items_tab("letters", queries.letters_of)),
     _tab("journal", _l("Journal"), 40, _journal),
     _tab("documents", _l("Pièces jointes"), 50, _documents),
