@@ -1,7 +1,7 @@
 """buildings, units, organisations, arretes, incidents and occupancy periods
 
 Revision ID: 9898d2e916ad
-Revises: a54d90e1d57b
+Revises: f2a00705d4f8
 Create Date: 2026-12-02 08:57:37.095088
 
 """
@@ -13,7 +13,7 @@ import capintra.models
 
 # revision identifiers, used by Alembic.
 revision = '9898d2e916ad'
-down_revision = 'a54d90e1d57b'
+down_revision = 'f2a00705d4f8'
 branch_labels = None
 depends_on = None
 
