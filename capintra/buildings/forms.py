@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, SelectField
-from wtforms.validators import DataRequired, InputRequired
+from wtforms.validators import DataRequired, InputRequired, ValidationError
 
+from capintra import clock
 from capintra.buildings.models import EndReason, UnitCondition
 from capintra.web.forms import RequiredVersionForm
 
@@ -42,6 +45,12 @@ class EndPeriodForm(RequiredVersionForm):
         coerce=_enum_or_none(EndReason),
         validators=[InputRequired()],
     )
+
+    def validate_end_date(self, field):
+        if field.data and field.data > clock.today() + timedelta(days=366):
+            raise ValidationError(
+                _l("Date trop lointaine : la remise des clés est au plus dans un an.")
+            )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -15,6 +15,7 @@ from capintra.documents.forms import submitted_upload_form
 from capintra.documents.queries import get_document_or_404
 from capintra.errors import DomainError, StaleVersion, check_version
 from capintra.extensions import db
+from capintra.households.models import Household
 from capintra.security import require
 from capintra.web.confirm import confirmation_page
 from capintra.web.errors import error_response
@@ -129,29 +130,54 @@ def unit_condition(unit_id: int):
     return _card_answer(found, 200, message=message)
 
 
-@bp.post("/occupancy/<int:period_id>/end")
+def _end_page(period, form, status: int = 200, error: str = ""):
+    if status >= 400:
+        db.session.rollback()
+    household = db.session.get(Household, period.household_id) if period.household_id else None
+    return render(
+        "buildings/period_end.html",
+        form=form,
+        period=period,
+        unit=queries.get_unit_or_404(period.unit_id),
+        household=household,
+        error=error,
+        status=status,
+    )
+
+
+@bp.route("/occupancy/<int:period_id>/end", methods=["GET", "POST"])
 @require("building.edit")
 def period_end(period_id: int):
+    """The keys came back: the period ends (a page of its own, linked from the grid)."""
     period = queries.get_period_or_404(period_id)
-    unit_ = db.session.get(Unit, period.unit_id)
+    if request.method == "GET":
+        if period.end_date is not None:  # nothing left to end: no form
+            return _end_page(period, None, error=_("Cette occupation est déjà terminée."))
+        form = EndPeriodForm(formdata=None)
+        form.version.data = period.version
+        return _end_page(period, form)
     form = EndPeriodForm(formdata=request.form)
-    if not form.validate():
-        message = _(
-            "L’occupation n’a pas pu être terminée : indiquez la date de remise des clés et "
-            "le motif."
-        )
-        return _card_answer(unit_, 422, message=message)
+    valid = form.validate()
+    if valid and form.end_date.data <= period.start_date:
+        form.end_date.errors = [
+            _("La remise des clés doit être postérieure au début de l’occupation.")
+        ]
+        valid = False
+    if not valid:
+        return _end_page(period, form, 422)
     try:
         check_version(period, form.version.data)
         services.end_period(period, form.end_date.data, form.end_reason.data)
     except StaleVersion:
         message = _(
-            "Cette occupation a été modifiée par quelqu’un d’autre entre-temps : voici le "
-            "logement à jour, vérifiez-le avant de recommencer."
+            "Cette occupation a été modifiée par quelqu’un d’autre entre-temps : voici "
+            "l’occupation à jour, vérifiez-la avant de recommencer."
         )
-        return _card_answer(unit_, 409, message=message)
+        form.version.data = period.version
+        return _end_page(period, form, 409, message)
     except DomainError as error:
-        return _card_answer(unit_, 409, message=error.message)
+        return _end_page(period, form, 409, error.message)
+    unit_ = db.session.get(Unit, period.unit_id)
     message = _("Logement %(lot)s : occupation terminée.", lot=unit_.lot_number)
     return _card_answer(unit_, 200, message=message)
 

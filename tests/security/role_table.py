@@ -88,6 +88,7 @@ ROUTE_TABLE: dict[tuple[str, str], tuple[int | str, ...]] = {
     ("buildings.tab_documents", "GET"):         (LOGIN, 200, 200, 200, 200),
     ("buildings.unit", "GET"):                  (LOGIN, 200, 200, 200, 200),
     ("buildings.unit_condition", "POST"):       (LOGIN, 422, 422, 403, 403),
+    ("buildings.period_end", "GET"):            (LOGIN, 200, 200, 403, 403),
     ("buildings.period_end", "POST"):           (LOGIN, 422, 422, 403, 403),
     ("buildings.documents_upload", "POST"):     (LOGIN, 422, 422, 403, 403),
     ("buildings.documents_delete", "POST"):     (LOGIN, 422, 422, 403, 403),
