@@ -1,9 +1,9 @@
 """Buildings and occupancy: organisations, buildings, arrêtés, incidents, units and
-occupancy periods. Models and rules only so far: no pages yet."""
+occupancy periods; the buildings' list, the building's page and a unit's page."""
 
 from flask_babel import lazy_gettext as _l
 
-from capintra.buildings import demo, household_tab
+from capintra.buildings import demo, examples, household_tab, pages, queries
 from capintra.buildings.classification import ACTIONS, AUDITED
 from capintra.buildings.models import (
     Arrete,
@@ -13,15 +13,20 @@ from capintra.buildings.models import (
     Organisation,
     Unit,
 )
-from capintra.features import Feature
+from capintra.buildings.views import bp
+from capintra.documents.owners import DocumentOwner
+from capintra.features import Feature, NavItem
 from capintra.web.pages import Tab
 
 FEATURE = Feature(
     name="buildings",
+    blueprints=((bp, ""),),
     models=(Organisation, Building, Unit, Arrete, BuildingIncident, Occupancy),
-    audited=AUDITED,
-    actions=ACTIONS,
+    navigation=(NavItem("buildings.index", _l("Immeubles"), "building.view", 20),),
+    pages=(pages.PAGE,),
     tabs=(
+        *pages.TABS,
+        # The household file's occupancy tab: where the household lives and lived.
         Tab(
             "household",
             "occupancy",
@@ -31,5 +36,13 @@ FEATURE = Feature(
             household_tab.context,
         ),
     ),  # fmt: skip
+    document_owners=(DocumentOwner(Building, queries.get_building_or_404, "building_id"),),
+    audited=AUDITED,
+    actions=ACTIONS,
+    route_params={
+        "building_id": examples.example_building_id,
+        "unit_id": examples.example_unit_id,
+        "period_id": examples.example_period_id,
+    },
     demo=demo.load,
 )

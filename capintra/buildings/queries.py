@@ -6,17 +6,24 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from flask import abort
 from sqlalchemy import and_, case, exists, func, select
-from sqlalchemy.orm import aliased, contains_eager
+from sqlalchemy.orm import aliased, contains_eager, joinedload
 
+from capintra.admin.models import Operation
 from capintra.buildings.models import (
+    Arrete,
     Building,
+    BuildingIncident,
     Occupancy,
     OccupancyKind,
     Unit,
     UnitCondition,
+    UnitState,
 )
 from capintra.extensions import db
+from capintra.households.models import Household
+from capintra.text import normalise
 
 
 def covering(on: date):
@@ -86,3 +93,239 @@ def hosted_without_host(on: date, unit_ids: Iterable[int] | None = None) -> list
     if unit_ids is not None:
         query = query.where(Occupancy.unit_id.in_(list(unit_ids)))
     return list(db.session.scalars(query))
+
+
+# --- pages ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BuildingRow:
+    """A line of the buildings' list: the building (its operation loaded) and its counts
+    on the day asked for."""
+
+    building: Building
+    units: int
+    occupied: int
+    vacant: int
+    walled_up: int
+    to_rehouse: int
+    on: date
+
+    @property
+    def days_left(self) -> int | None:
+        target = self.building.target_vacancy_date
+        return None if target is None else (target - self.on).days
+
+    @property
+    def late(self) -> bool:
+        return self.days_left is not None and self.days_left < 0 and self.to_rehouse > 0
+
+
+def building_list(on: date, operation_id: int | None = None, q: str = "") -> list[BuildingRow]:
+    """The live buildings (of one operation, or matching an address search, accents
+    ignored), their operation, and per building its units, occupied, vacant, walled up
+    and households still to rehouse (open principal periods of a household) on `on` —
+    one SQL statement, whatever the number of buildings."""
+    occupied = exists().where(Occupancy.unit_id == Unit.id, covering(on))
+    counts = (
+        select(
+            Unit.building_id.label("building_id"),
+            func.count(Unit.id).label("units"),
+            func.sum(case((occupied, 1), else_=0)).label("occupied"),
+            func.sum(case((~occupied, 1), else_=0)).label("vacant"),
+            func.sum(case((~occupied & (Unit.condition == UnitCondition.MURE), 1), else_=0)).label(
+                "walled_up"
+            ),
+        )
+        .where(Unit.deleted_at.is_(None))
+        .group_by(Unit.building_id)
+        .subquery()
+    )
+    rehouse = (
+        select(Unit.building_id.label("building_id"), func.count(Occupancy.id).label("n"))
+        .join(Occupancy, Occupancy.unit_id == Unit.id)
+        .join(Household, Household.id == Occupancy.household_id)
+        .where(
+            Unit.deleted_at.is_(None),
+            Household.deleted_at.is_(None),
+            Occupancy.kind == OccupancyKind.PRINCIPAL,
+            covering(on),
+        )
+        .group_by(Unit.building_id)
+        .subquery()
+    )
+    query = (
+        select(
+            Building,
+            func.coalesce(counts.c.units, 0),
+            func.coalesce(counts.c.occupied, 0),
+            func.coalesce(counts.c.vacant, 0),
+            func.coalesce(counts.c.walled_up, 0),
+            func.coalesce(rehouse.c.n, 0),
+        )
+        .join(Building.operation)
+        .outerjoin(counts, counts.c.building_id == Building.id)
+        .outerjoin(rehouse, rehouse.c.building_id == Building.id)
+        .where(Building.deleted_at.is_(None))
+        .options(contains_eager(Building.operation))
+        .order_by(Operation.name, Building.address_key, Building.id)
+    )
+    if operation_id is not None:
+        query = query.where(Building.operation_id == operation_id)
+    key = normalise(q)
+    if key:
+        query = query.where(Building.address_key.contains(key, autoescape=True))
+    return [BuildingRow(row[0], *map(int, row[1:]), on=on) for row in db.session.execute(query)]
+
+
+def operations_with_buildings() -> list[Operation]:
+    """The operations the list's filter offers: those with a live building."""
+    has_building = exists().where(
+        Building.operation_id == Operation.id, Building.deleted_at.is_(None)
+    )
+    return list(db.session.scalars(select(Operation).where(has_building).order_by(Operation.name)))
+
+
+def get_building_or_404(building_id: int) -> Building:
+    building = db.session.scalar(
+        select(Building)
+        .where(Building.id == building_id, Building.deleted_at.is_(None))
+        .options(joinedload(Building.operation), joinedload(Building.owner_or_syndic))
+    )
+    if building is None:
+        abort(404)
+    return building
+
+
+def get_unit_or_404(unit_id: int) -> Unit:
+    unit = db.session.scalar(
+        select(Unit)
+        .join(Building, Building.id == Unit.building_id)
+        .where(Unit.id == unit_id, Unit.deleted_at.is_(None), Building.deleted_at.is_(None))
+        .options(joinedload(Unit.building).joinedload(Building.operation))
+    )
+    if unit is None:
+        abort(404)
+    return unit
+
+
+def get_period_or_404(period_id: int) -> Occupancy:
+    period = db.session.scalar(
+        select(Occupancy)
+        .join(Unit, Unit.id == Occupancy.unit_id)
+        .join(Building, Building.id == Unit.building_id)
+        .where(
+            Occupancy.id == period_id,
+            Occupancy.deleted_at.is_(None),
+            Unit.deleted_at.is_(None),
+            Building.deleted_at.is_(None),
+        )
+        .options(contains_eager(Occupancy.unit))
+    )
+    if period is None:
+        abort(404)
+    return period
+
+
+def state_of(unit: Unit, occupied: bool) -> UnitState:
+    """services.unit_state's rule, for a unit whose occupation is already known."""
+    if occupied:
+        return UnitState.OCCUPIED
+    if unit.condition is UnitCondition.MURE:
+        return UnitState.WALLED_UP
+    if unit.condition in (UnitCondition.INSALUBRE, UnitCondition.SINISTRE):
+        return UnitState.UNSAFE
+    return UnitState.VACANT
+
+
+@dataclass(frozen=True)
+class GridUnit:
+    unit: Unit
+    state: UnitState
+    periods: list[Occupancy]  # covering the day, principal first, households loaded
+
+
+def unit_grid(building: Building, on: date) -> list[tuple[int, list[GridUnit]]]:
+    """The building's live units by floor, highest first (the ground floor at the
+    bottom), each with its state and occupants on `on` — two statements."""
+    units = list(
+        db.session.scalars(
+            select(Unit)
+            .where(Unit.building_id == building.id, Unit.deleted_at.is_(None))
+            .order_by(Unit.floor.desc(), Unit.lot_number, Unit.id)
+        )
+    )
+    periods: dict[int, list[Occupancy]] = {u.id: [] for u in units}
+    if units:
+        rows = db.session.scalars(
+            select(Occupancy)
+            .where(Occupancy.unit_id.in_(list(periods)), covering(on))
+            .options(joinedload(Occupancy.household))
+            .order_by(Occupancy.kind, Occupancy.start_date, Occupancy.id)
+        )
+        for period in rows:
+            periods[period.unit_id].append(period)
+    floors: dict[int, list[GridUnit]] = {}
+    for unit in units:
+        found = sorted(periods[unit.id], key=lambda p: p.kind is not OccupancyKind.PRINCIPAL)
+        floors.setdefault(unit.floor, []).append(GridUnit(unit, state_of(unit, bool(found)), found))
+    return list(floors.items())
+
+
+def grid_unit(unit: Unit, on: date) -> GridUnit:
+    """One unit of the grid (its card redrawn after a change)."""
+    found = list(
+        db.session.scalars(
+            select(Occupancy)
+            .where(Occupancy.unit_id == unit.id, covering(on))
+            .options(joinedload(Occupancy.household))
+            .order_by(Occupancy.start_date, Occupancy.id)
+        )
+    )
+    found.sort(key=lambda p: p.kind is not OccupancyKind.PRINCIPAL)
+    return GridUnit(unit, state_of(unit, bool(found)), found)
+
+
+def periods_of(unit: Unit) -> list[Occupancy]:
+    """The unit's live occupancy periods, latest first, households loaded."""
+    return list(
+        db.session.scalars(
+            select(Occupancy)
+            .where(Occupancy.unit_id == unit.id, Occupancy.deleted_at.is_(None))
+            .options(joinedload(Occupancy.household))
+            .order_by(Occupancy.start_date.desc(), Occupancy.id.desc())
+        )
+    )
+
+
+def arretes_of(building: Building, on: date) -> list[tuple[Arrete, Unit | None, bool]]:
+    """The arrêtés on the building or its live units: those in force on `on` first (not
+    lifted by then), then the latest; with the unit and whether in force."""
+    in_force = Arrete.lifted_on.is_(None) | (Arrete.lifted_on > on)
+    rows = db.session.execute(
+        select(Arrete, Unit)
+        .outerjoin(Unit, Unit.id == Arrete.unit_id)
+        .where(
+            Arrete.deleted_at.is_(None),
+            (Arrete.building_id == building.id)
+            | ((Unit.building_id == building.id) & Unit.deleted_at.is_(None)),
+        )
+        .order_by(case((in_force, 0), else_=1), Arrete.arrete_date.desc(), Arrete.id.desc())
+    )
+    return [
+        (arrete, unit, arrete.lifted_on is None or arrete.lifted_on > on) for arrete, unit in rows
+    ]
+
+
+def incidents_of(building: Building) -> list[BuildingIncident]:
+    return list(
+        db.session.scalars(
+            select(BuildingIncident)
+            .where(
+                BuildingIncident.building_id == building.id,
+                BuildingIncident.deleted_at.is_(None),
+            )
+            .options(joinedload(BuildingIncident.recorded_by))
+            .order_by(BuildingIncident.incident_date.desc(), BuildingIncident.id.desc())
+        )
+    )

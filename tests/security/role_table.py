@@ -80,6 +80,18 @@ ROUTE_TABLE: dict[tuple[str, str], tuple[int | str, ...]] = {
     # the social follow-up: officers only
     ("households.phase", "POST"):               (LOGIN, 422, 403, 403, 403),
     ("households.split", "POST"):               (LOGIN, 422, 403, 403, 403),
+    # buildings and occupancy: everyone reads; assistants and officers write
+    ("buildings.index", "GET"):                 (LOGIN, 200, 200, 200, 200),
+    ("buildings.detail", "GET"):                (LOGIN, 200, 200, 200, 200),
+    ("buildings.tab_arretes", "GET"):           (LOGIN, 200, 200, 200, 200),
+    ("buildings.tab_incidents", "GET"):         (LOGIN, 200, 200, 200, 200),
+    ("buildings.tab_documents", "GET"):         (LOGIN, 200, 200, 200, 200),
+    ("buildings.unit", "GET"):                  (LOGIN, 200, 200, 200, 200),
+    ("buildings.unit_condition", "POST"):       (LOGIN, 422, 422, 403, 403),
+    ("buildings.period_end", "GET"):            (LOGIN, 200, 200, 403, 403),
+    ("buildings.period_end", "POST"):           (LOGIN, 422, 422, 403, 403),
+    ("buildings.documents_upload", "POST"):     (LOGIN, 422, 422, 403, 403),
+    ("buildings.documents_delete", "POST"):     (LOGIN, 422, 422, 403, 403),
     # audit trail: managers (and so the admin)
     ("audit.index", "GET"):                     (LOGIN, 403, 403, 200, 200),
     # administration: the admin flag only
@@ -111,6 +123,7 @@ HIDDEN_TABLE: dict[tuple[str, str], tuple[int | str, ...]] = {
     ("households.notes_delete", "POST"):        (LOGIN, 422, 404, 403, 403),
     ("documents.download", "GET"):              (LOGIN, 200, 404, 404, 404),
     ("households.documents_delete", "POST"):    (LOGIN, 422, 404, 403, 403),
+    ("buildings.documents_delete", "POST"):     (LOGIN, 422, 404, 403, 403),
 }
 # fmt: on
 

@@ -104,16 +104,21 @@ def test_route(client, make, route, principal):
 
 
 def _confidential_item_url(route) -> str:
-    """The route's URL on an officer's unshared note or document of a household file."""
+    """The route's URL on an officer's unshared note or document of a household file
+    (of a building, for the building's routes)."""
     from tests import factories
+    from tests.buildings import make as bmake
     from tests.documents.samples import stored_document
 
-    household = factories.household()
+    owner = household = factories.household()
     values: dict[str, object] = {"household_id": household.id}
+    if "building_id" in route.variables:
+        owner = bmake.building()
+        values = {"building_id": owner.id}
     if "/notes/<" in route.rule:
         values["item_id"] = factories.note(household, confidential=True).id
     if "document_id" in route.variables:
-        values["document_id"] = stored_document(household, confidential=True).id
+        values["document_id"] = stored_document(owner, confidential=True).id
     url = route.rule
     for name in route.variables:
         assert name in values, f"{route}: say in test_role_matrix.py what <{name}> is"

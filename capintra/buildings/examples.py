@@ -1,0 +1,65 @@
+"""Example rows for the generated route tests (`Feature.route_params`): each maker
+creates a minimal valid row, flushed, and returns its id."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date
+
+from capintra.admin.demo import example_operation
+from capintra.buildings.models import Building, Occupancy, OccupantStatus, Unit, UnitType
+from capintra.extensions import db
+from capintra.households.demo import example_household
+
+_examples = itertools.count(1)
+
+
+def _flushed(row):
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def example_building() -> Building:
+    n = next(_examples)
+    return _flushed(
+        Building(
+            operation_id=example_operation().id,
+            address=f"{n} rue Gambetta",
+            commune="Saint-Chamond",
+        )
+    )
+
+
+def example_building_id() -> int:
+    return example_building().id
+
+
+def example_unit(building_id: int | None = None) -> Unit:
+    n = next(_examples)
+    return _flushed(
+        Unit(
+            building_id=building_id or example_building().id,
+            lot_number=f"L{n}",
+            floor=1,
+            unit_type=UnitType.T3,
+        )
+    )
+
+
+def example_unit_id(values) -> int:
+    return example_unit(values.get("building_id")).id
+
+
+def example_period_id() -> int:
+    """An open principal period of a household (the tenant of a new unit)."""
+    household = example_household()
+    period = _flushed(
+        Occupancy(
+            unit_id=example_unit().id,
+            household_id=household.id,
+            status=OccupantStatus.LOCATAIRE,
+            start_date=date(2020, 1, 1),
+        )
+    )
+    return period.id

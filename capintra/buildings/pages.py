@@ -1,0 +1,89 @@
+"""The building's page and its tabs (capintra.web.pages), declared in feature.py."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import request
+from flask_babel import lazy_gettext as _l
+
+from capintra import clock
+from capintra.buildings import queries
+from capintra.buildings.forms import ConditionForm
+from capintra.buildings.models import Building, UnitState
+from capintra.documents import queries as documents
+from capintra.documents.forms import upload_form
+from capintra.web.forms import DeleteForm
+from capintra.web.pages import RecordPage, Tab, TabState
+
+
+def day_asked() -> date:
+    """The `date` argument (AAAA-MM-JJ) the counts and the grid are shown as of; today
+    when absent or not a date."""
+    value = request.args.get("date", "")
+    try:
+        return date.fromisoformat(value) if value else clock.today()
+    except ValueError:
+        return clock.today()
+
+
+#: The grid's legend, in the order it is read.
+LEGEND = (UnitState.OCCUPIED, UnitState.VACANT, UnitState.UNSAFE, UnitState.WALLED_UP)
+
+
+def _page_context(building: Building, state: TabState) -> dict:
+    return {"today": clock.today(), "delete_form": DeleteForm(formdata=None)}
+
+
+def condition_form(unit) -> ConditionForm:
+    form = ConditionForm(formdata=None)
+    form.condition.data = unit.condition
+    form.version.data = unit.version
+    return form
+
+
+def _units(building: Building, state: TabState) -> dict:
+    on = state.extra.get("on") or day_asked()
+    return {
+        "on": on,
+        "floors": queries.unit_grid(building, on),
+        "legend": LEGEND,
+        "condition_form": condition_form,
+    }
+
+
+def _arretes(building: Building, state: TabState) -> dict:
+    return {"items": queries.arretes_of(building, clock.today())}
+
+
+def _incidents(building: Building, state: TabState) -> dict:
+    return {"items": queries.incidents_of(building)}
+
+
+def _documents(building: Building, state: TabState) -> dict:
+    state.add_form = state.add_form or upload_form(formdata=None)
+    return {"items": documents.documents_of(building)}
+
+
+PAGE = RecordPage(
+    name="building",
+    model=Building,
+    endpoint="buildings.detail",
+    url="/buildings/<int:building_id>",
+    template="buildings/detail.html",
+    capability="building.view",
+    load=queries.get_building_or_404,
+    context=_page_context,
+)
+
+
+def _tab(name: str, label, order: int, context=None, **options) -> Tab:
+    return Tab("building", name, label, order, f"buildings/tabs/{name}.html", context, **options)
+
+
+TABS = (
+    _tab("units", _l("Logements"), 0, _units, first=True),
+    _tab("arretes", _l("Arrêtés"), 10, _arretes),
+    _tab("incidents", _l("Incidents"), 20, _incidents),
+    _tab("documents", _l("Documents"), 30, _documents),
+)

@@ -1,0 +1,249 @@
+"""Buildings: the list per operation, the building's page (tabs in pages.py), a unit's
+page and its occupancy history, the unit's condition changed in place, a period ended."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, render_template, request
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from capintra.buildings import pages, queries, services
+from capintra.buildings.forms import ConditionForm, EndPeriodForm
+from capintra.buildings.models import Building, Unit
+from capintra.documents import services as documents
+from capintra.documents.forms import submitted_upload_form
+from capintra.documents.queries import get_document_or_404
+from capintra.errors import DomainError, StaleVersion, check_version
+from capintra.extensions import db
+from capintra.households.models import Household
+from capintra.security import require
+from capintra.web.confirm import confirmation_page
+from capintra.web.errors import error_response
+from capintra.web.forms import DeleteForm
+from capintra.web.htmx import flashes_oob, redirect_to, render, wants_partial
+from capintra.web.pages import TabState, render_tab, tab_url
+from capintra.web.routing import db_id
+
+bp = Blueprint("buildings", __name__)
+
+
+# --- list --------------------------------------------------------------------------------
+
+
+@bp.get("/buildings/")
+@require("building.view")
+def index():
+    on = pages.day_asked()
+    try:
+        operation_id = db_id(request.args["operation"]) if request.args.get("operation") else None
+    except ValueError:
+        operation_id = None
+    q = request.args.get("q", "").strip()[:200]
+    rows = queries.building_list(on, operation_id, q)
+    groups: dict[int, tuple] = {}
+    for row in rows:
+        groups.setdefault(row.building.operation_id, (row.building.operation, []))[1].append(row)
+    return render(
+        "buildings/index.html",
+        partial="building-results",
+        groups=list(groups.values()),
+        count=len(rows),
+        on=on,
+        q=q,
+        operation_id=operation_id,
+        operations=[] if wants_partial("building-results") else queries.operations_with_buildings(),
+    )
+
+
+# --- a unit ------------------------------------------------------------------------------
+
+
+@bp.get("/units/<int:unit_id>")
+@require("building.view")
+def unit(unit_id: int):
+    found = queries.get_unit_or_404(unit_id)
+    return render(
+        "buildings/unit.html",
+        unit=found,
+        building=found.building,
+        periods=queries.periods_of(found),
+        state=queries.grid_unit(found, pages.day_asked()).state,
+    )
+
+
+def _card_answer(unit: Unit, status: int = 200, *, form=None, message: str = ""):
+    """htmx: the unit's card redrawn (with the form refused, or the reason), messages out
+    of band. Without JavaScript: done, a flash and a 303 to the grid; refused, the grid
+    with the reason."""
+    building = db.session.get(Building, unit.building_id)
+    if status == 200:
+        db.session.commit()
+    else:
+        db.session.rollback()
+    if wants_partial(f"unit-{unit.id}"):
+        if status == 200:
+            flash(message, "success")
+        item = queries.grid_unit(db.session.get(Unit, unit.id), pages.day_asked())
+        body = render_template(
+            "buildings/_unit_card.html",
+            item=item,
+            building=building,
+            condition_form=pages.condition_form,
+            refused_form=form,
+            error=message if status != 200 else "",
+        )
+        return body + flashes_oob(), status
+    if status == 200:
+        flash(message, "success")
+        return redirect_to(tab_url(building, "units") + f"#unit-{unit.id}", 303)
+    building = queries.get_building_or_404(unit.building_id)
+    return render_tab(building, "units", TabState(extra={"error": message}), status=status)
+
+
+@bp.post("/units/<int:unit_id>/condition")
+@require("building.edit")
+def unit_condition(unit_id: int):
+    found = queries.get_unit_or_404(unit_id)
+    form = ConditionForm(formdata=request.form)
+    if not form.validate():
+        message = _(
+            "L’état du logement n’a pas pu être enregistré : choisissez un état dans la "
+            "liste, ou rechargez la page."
+        )
+        return _card_answer(found, 422, form=form, message=message)
+    try:
+        check_version(found, form.version.data)
+    except StaleVersion:
+        message = _(
+            "Le logement %(lot)s a été modifié par quelqu’un d’autre entre-temps : voici son "
+            "état actuel, vérifiez-le avant de recommencer.",
+            lot=found.lot_number,
+        )
+        return _card_answer(found, 409, message=message)
+    found.condition = form.condition.data
+    db.session.flush()
+    message = _(
+        "Logement %(lot)s : état « %(state)s » enregistré.",
+        lot=found.lot_number,
+        state=found.condition.label,
+    )
+    return _card_answer(found, 200, message=message)
+
+
+def _end_page(period, form, status: int = 200, error: str = ""):
+    if status >= 400:
+        db.session.rollback()
+    household = db.session.get(Household, period.household_id) if period.household_id else None
+    return render(
+        "buildings/period_end.html",
+        form=form,
+        period=period,
+        unit=queries.get_unit_or_404(period.unit_id),
+        household=household,
+        error=error,
+        status=status,
+    )
+
+
+@bp.route("/occupancy/<int:period_id>/end", methods=["GET", "POST"])
+@require("building.edit")
+def period_end(period_id: int):
+    """The keys came back: the period ends (a page of its own, linked from the grid)."""
+    period = queries.get_period_or_404(period_id)
+    if request.method == "GET":
+        if period.end_date is not None:  # nothing left to end: no form
+            return _end_page(period, None, error=_("Cette occupation est déjà terminée."))
+        form = EndPeriodForm(formdata=None)
+        form.version.data = period.version
+        return _end_page(period, form)
+    form = EndPeriodForm(formdata=request.form)
+    valid = form.validate()
+    if valid and form.end_date.data <= period.start_date:
+        form.end_date.errors = [
+            _("La remise des clés doit être postérieure au début de l’occupation.")
+        ]
+        valid = False
+    if not valid:
+        return _end_page(period, form, 422)
+    try:
+        check_version(period, form.version.data)
+        services.end_period(period, form.end_date.data, form.end_reason.data)
+    except StaleVersion:
+        message = _(
+            "Cette occupation a été modifiée par quelqu’un d’autre entre-temps : voici "
+            "l’occupation à jour, vérifiez-la avant de recommencer."
+        )
+        form.version.data = period.version
+        return _end_page(period, form, 409, message)
+    except DomainError as error:
+        return _end_page(period, form, 409, error.message)
+    unit_ = db.session.get(Unit, period.unit_id)
+    message = _("Logement %(lot)s : occupation terminée.", lot=unit_.lot_number)
+    return _card_answer(unit_, 200, message=message)
+
+
+# --- documents ---------------------------------------------------------------------------
+
+
+def _documents_tab(building: Building, status: int = 200, **state):
+    return render_tab(building, "documents", TabState(**state), status=status)
+
+
+def _after_documents(building: Building, message: str):
+    flash(str(message), "success")
+    if wants_partial("tab-content"):
+        response = render_tab(building, "documents")
+        response.headers["HX-Trigger"] = "capintra:saved"
+        return response
+    return redirect_to(tab_url(building, "documents"), 303)
+
+
+@bp.post("/buildings/<int:building_id>/documents")
+@require("building.edit")
+def documents_upload(building_id: int):
+    building = queries.get_building_or_404(building_id)
+    form = submitted_upload_form()
+    if not form.validate():
+        return _documents_tab(building, 422, add_form=form)
+    try:
+        document = documents.store_upload(
+            form.file.data,
+            owner=building,
+            kind=form.kind.data,
+            title=form.title.data,
+            shared=form.shared.data if "shared" in form else None,
+            delete_after_use=form.delete_after_use.data,
+            uploader=current_user,
+        )
+    except documents.DocumentTooLarge as error:
+        return error_response(413, error.message)
+    except documents.UploadRefused as error:
+        db.session.rollback()
+        form.file.errors = [*form.file.errors, error.message]
+        return _documents_tab(building, 422, add_form=form)
+    documents.commit_upload(document)
+    name = document.title or document.original_name
+    return _after_documents(building, _("Document « %(name)s » ajouté.", name=name))
+
+
+@bp.post("/buildings/<int:building_id>/documents/<int:document_id>/delete")
+@require("building.edit")
+def documents_delete(building_id: int, document_id: int):
+    building = queries.get_building_or_404(building_id)
+    document = get_document_or_404(document_id, owner=building, with_content=False)
+    form = DeleteForm(formdata=request.form)
+    if not form.validate():
+        message = _("La demande de suppression est incomplète : rechargez la page.")
+        return _documents_tab(building, 422, extra={"error": message})
+    try:
+        check_version(document, form.version.data)
+    except StaleVersion as stale:
+        return _documents_tab(building, 409, extra={"error": stale.message})
+    name = document.title or document.original_name
+    question = _("Supprimer le document «\u00a0%(name)s\u00a0»\u00a0?", name=name)
+    cancel = tab_url(building, "documents")
+    if (page := confirmation_page(form, question, cancel)) is not None:
+        return page
+    documents.delete_document(document)
+    db.session.commit()
+    return _after_documents(building, _("Document « %(name)s » supprimé.", name=name))

@@ -1,0 +1,64 @@
+"""The building's grid in a real browser: no sideways scroll at 390 px, axe-core, and a
+unit's condition changed in place."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from tests import factories
+from tests.browser.conftest import BROWSER, sign_in
+from tests.browser.test_foundation import assert_accessible
+
+pytestmark = BROWSER
+
+WIDE = "document.documentElement.scrollWidth"
+
+
+def _a_building(live_server) -> tuple[int, int]:
+    def make():
+        from capintra.buildings import services
+        from capintra.buildings.models import OccupantStatus, UnitCondition
+        from capintra.extensions import db
+        from tests.buildings import make as bmake
+
+        operation = factories.operation()
+        building = bmake.building(operation.id, address="12 rue du Onze-Novembre-1918",
+                                  commune="Saint-Étienne")  # fmt: skip
+        units = [bmake.unit(building, lot_number=f"{f}{n}", floor=f) for f in range(4)
+                 for n in "AB"]  # fmt: skip
+        bmake.unit(building, lot_number="M", floor=2, condition=UnitCondition.MURE)
+        household = factories.household(operation.id, name="KACI-BENALI Aïcha Marie-Thérèse",
+                                        alert_note="Interprète nécessaire")  # fmt: skip
+        services.add_period(units[2], household=household, status=OccupantStatus.LOCATAIRE,
+                            start=date(2020, 1, 1))  # fmt: skip
+        services.add_period(units[0], occupant_label="Boulangerie du Centre",
+                            status=OccupantStatus.LOCATAIRE, start=date(2019, 1, 1))  # fmt: skip
+        db.session.commit()
+        return building.id, units[5].id
+
+    return live_server.run(make)
+
+
+def test_the_grid_fits_a_phone_and_passes_axe(live_server, page):
+    building_id, _unit_id = _a_building(live_server)
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, live_server, *live_server.make_user("assistant"))
+    for path in ("/buildings/", f"/buildings/{building_id}"):
+        page.goto(live_server.url(path))
+        width = page.evaluate(WIDE)
+        assert width <= 390, f"{path}: {width} px wide at 390 px"
+        assert_accessible(page, path)
+
+
+def test_change_a_unit_s_condition_in_the_grid(live_server, page):
+    building_id, unit_id = _a_building(live_server)
+    sign_in(page, live_server, *live_server.make_user("officer"))
+    page.goto(live_server.url(f"/buildings/{building_id}"))
+    card = page.locator(f"#unit-{unit_id}")
+    assert "Vacant" in card.locator(".unit-state").inner_text()
+    card.get_by_label("État du logement").select_option("mure")
+    card.get_by_role("button", name="Changer").click()
+    page.locator(f"#unit-{unit_id}.unit-walled_up").wait_for()
+    assert "Muré" in page.locator(f"#unit-{unit_id} .unit-state").inner_text()
+    page.get_by_text("état « Muré » enregistré").wait_for()
+    assert page.url.endswith(f"/buildings/{building_id}")  # in place, no reload
