@@ -3,7 +3,7 @@ occupancy periods; the buildings' list, the building's page and a unit's page.""
 
 from flask_babel import lazy_gettext as _l
 
-from capintra.buildings import demo, examples, household_tab, pages, queries
+from capintra.buildings import dashboard, demo, examples, household_tab, pages, queries
 from capintra.buildings.classification import ACTIONS, AUDITED
 from capintra.buildings.models import (
     Arrete,
@@ -15,7 +15,7 @@ from capintra.buildings.models import (
 )
 from capintra.buildings.views import bp
 from capintra.documents.owners import DocumentOwner
-from capintra.features import Feature, NavItem
+from capintra.features import DashboardSection, Feature, NavItem
 from capintra.web.pages import Tab
 
 FEATURE = Feature(
@@ -37,6 +37,9 @@ FEATURE = Feature(
         ),
     ),  # fmt: skip
     document_owners=(DocumentOwner(Building, queries.get_building_or_404, "building_id"),),
+    dashboard_sections=(
+        DashboardSection("report.view", "buildings/_dashboard_late.html", dashboard.late_section),
+    ),
     audited=AUDITED,
     actions=ACTIONS,
     route_params={

@@ -121,7 +121,9 @@ class BuildingRow:
         return self.days_left is not None and self.days_left < 0 and self.to_rehouse > 0
 
 
-def building_list(on: date, operation_id: int | None = None, q: str = "") -> list[BuildingRow]:
+def building_list(
+    on: date, operation_id: int | None = None, q: str = "", *, past_target: bool = False
+) -> list[BuildingRow]:
     """The live buildings (of one operation, or matching an address search, accents
     ignored), their operation, and per building its units, occupied, vacant, walled up
     and households still to rehouse (open principal periods of a household) on `on` —
@@ -172,6 +174,8 @@ def building_list(on: date, operation_id: int | None = None, q: str = "") -> lis
     )
     if operation_id is not None:
         query = query.where(Building.operation_id == operation_id)
+    if past_target:  # only those whose target vacancy date has passed
+        query = query.where(Building.target_vacancy_date < on)
     key = normalise(q)
     if key:
         query = query.where(Building.address_key.contains(key, autoescape=True))
@@ -329,3 +333,15 @@ def incidents_of(building: Building) -> list[BuildingIncident]:
             .order_by(BuildingIncident.incident_date.desc(), BuildingIncident.id.desc())
         )
     )
+
+
+#: How many late buildings the dashboard lists before "et N autres".
+LATE_SHOWN = 10
+
+
+def late_buildings(on: date) -> tuple[list[BuildingRow], int]:
+    """Buildings past their target vacancy date with households still to rehouse, the
+    latest first: the first LATE_SHOWN, and how many more (one statement)."""
+    late = [row for row in building_list(on, past_target=True) if row.late]
+    late.sort(key=lambda row: (row.days_left, row.building.id))
+    return late[:LATE_SHOWN], max(0, len(late) - LATE_SHOWN)

@@ -262,3 +262,31 @@ def test_end_a_period_but_never_as_relogé(make, login_as):
     db.session.expire_all()
     period = db.session.get(services.Occupancy, period.id)
     assert period.end_date == date(2026, 1, 10) and period.kind is OccupancyKind.PRINCIPAL
+
+
+# --- the dashboard -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("role", "shown"), [("manager", True), ("officer", True),
+                                             ("assistant", False)])  # fmt: skip
+def test_late_buildings_on_the_dashboard(make, login_as, role, shown):
+    """Past their target vacancy date with households still there: the manager's (and the
+    officer's) dashboard lists them, the latest first; on time or emptied, they are not."""
+    late, _household, _home = _busy_building(
+        make, target_vacancy_date=clock.today() - timedelta(days=40)
+    )
+    on_time = bmake.building(
+        address="9 rue À L’heure", target_vacancy_date=clock.today() + timedelta(days=9)
+    )
+    services.add_period(bmake.unit(on_time), household=make.household(), status=LOC,
+                        start=date(2020, 1, 1))  # fmt: skip
+    emptied = bmake.building(address="7 rue Vide", target_vacancy_date=date(2020, 1, 1))
+    bmake.unit(emptied)
+    db.session.commit()
+    html = login_as(role).get("/").get_data(as_text=True)
+    assert ("Immeubles en retard sur la libération visée" in html) is shown
+    if shown:
+        section = html.split('id="dash-late-buildings"', 1)[1].split("</section>", 1)[0]
+        assert f'href="/buildings/{late.id}"' in section and "en retard de 40 jours" in section
+        assert f'href="/buildings/{on_time.id}"' not in section
+        assert f'href="/buildings/{emptied.id}"' not in section
