@@ -339,9 +339,48 @@ def incidents_of(building: Building) -> list[BuildingIncident]:
 LATE_SHOWN = 10
 
 
-def late_buildings(on: date) -> tuple[list[BuildingRow], int]:
+@dataclass(frozen=True)
+class LateBuilding:
+    building: Building
+    to_rehouse: int
+    on: date
+
+    @property
+    def days_late(self) -> int:
+        return (self.on - self.building.target_vacancy_date).days
+
+
+def late_buildings(on: date) -> tuple[list[LateBuilding], int]:
     """Buildings past their target vacancy date with households still to rehouse, the
-    latest first: the first LATE_SHOWN, and how many more (one statement)."""
-    late = [row for row in building_list(on, past_target=True) if row.late]
-    late.sort(key=lambda row: (row.days_left, row.building.id))
-    return late[:LATE_SHOWN], max(0, len(late) - LATE_SHOWN)
+    latest first: the first LATE_SHOWN, and how many more. Only the late buildings' units
+    are counted (one statement, whatever the number of buildings)."""
+    late = and_(
+        Building.deleted_at.is_(None),
+        Building.target_vacancy_date.is_not(None),
+        Building.target_vacancy_date < on,
+    )
+    to_rehouse = (
+        select(Unit.building_id.label("building_id"), func.count(Occupancy.id).label("n"))
+        .join(Building, Building.id == Unit.building_id)
+        .join(Occupancy, Occupancy.unit_id == Unit.id)
+        .join(Household, Household.id == Occupancy.household_id)
+        .where(
+            late,
+            Unit.deleted_at.is_(None),
+            Household.deleted_at.is_(None),
+            Occupancy.kind == OccupancyKind.PRINCIPAL,
+            covering(on),
+        )
+        .group_by(Unit.building_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(Building, to_rehouse.c.n, func.count().over())
+        .join(to_rehouse, to_rehouse.c.building_id == Building.id)
+        .options(joinedload(Building.operation))
+        .order_by(Building.target_vacancy_date, Building.id)
+        .limit(LATE_SHOWN)
+    ).all()
+    total = rows[0][2] if rows else 0
+    shown = [LateBuilding(building, int(n), on) for building, n, _total in rows]
+    return shown, max(0, total - len(shown))
