@@ -1,0 +1,83 @@
+"""Two colleagues change the same unit's condition, or end the same occupancy period, at
+the same moment, on the real server: one goes through (303), the other is refused (409);
+never a 5xx, nothing written twice."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from capintra.buildings import services
+from capintra.buildings.models import Occupancy, OccupantStatus, Unit
+from tests import factories
+from tests.buildings import make as bmake
+from tests.live.client import together
+from tests.live.conftest import LIVE
+
+pytestmark = LIVE
+
+ROUNDS = 4
+
+
+@pytest.fixture(scope="module")
+def building(live):
+    """A building with, per round, a unit for the condition and an occupied one."""
+
+    def make():
+        from capintra.extensions import db
+
+        building = bmake.building(address="5 rue Simultanée")
+        units = [bmake.unit(building).id for _ in range(ROUNDS)]
+        periods = []
+        for _ in range(ROUNDS):
+            period = services.add_period(
+                bmake.unit(building), household=factories.household(),
+                status=OccupantStatus.LOCATAIRE, start=date(2020, 1, 1),
+            )  # fmt: skip
+            db.session.flush()
+            periods.append(period.id)
+        db.session.commit()
+        return units, periods
+
+    return live.run(make)
+
+
+def test_two_same_version_condition_changes_give_one_303_and_one_409(live, building):
+    units, _periods = building
+    first, second = live.signed_in("assistant"), live.signed_in("officer")
+    mark = live.mark()
+    results = []
+    for unit_id in units:
+        (version,) = live.scalars(select(Unit.version).where(Unit.id == unit_id))
+        path = f"/units/{unit_id}/condition"
+        responses = together(
+            [
+                lambda c=c, value=value: c.post(path, {"version": version, "condition": value})
+                for c, value in ((first, "mure"), (second, "insalubre"))
+            ]
+        )
+        (unit,) = live.scalars(select(Unit).where(Unit.id == unit_id))
+        results.append((sorted(r.status for r in responses), unit.version - version))
+    why = f"{results}\n{live.explain(mark)}"
+    assert all(codes == [303, 409] and bump == 1 for codes, bump in results), why
+    assert live.errors_since(mark) == {}, why
+
+
+def test_two_same_version_period_ends_give_one_303_and_one_409(live, building):
+    _units, periods = building
+    first, second = live.signed_in("assistant"), live.signed_in("officer")
+    mark = live.mark()
+    end = (date.today() - timedelta(days=1)).isoformat()
+    results = []
+    for period_id in periods:
+        (version,) = live.scalars(select(Occupancy.version).where(Occupancy.id == period_id))
+        path = f"/occupancy/{period_id}/end"
+        form = {"version": version, "end_date": end, "end_reason": "depart_volontaire"}
+        responses = together([lambda c=c: c.post(path, form) for c in (first, second)])
+        (period,) = live.scalars(select(Occupancy).where(Occupancy.id == period_id))
+        results.append((sorted(r.status for r in responses), period.end_date is not None))
+    why = f"{results}\n{live.explain(mark)}"
+    assert all(codes == [303, 409] and ended for codes, ended in results), why
+    assert live.errors_since(mark) == {}, why
