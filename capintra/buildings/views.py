@@ -5,21 +5,15 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, render_template, request
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from capintra.buildings import pages, queries, services
 from capintra.buildings.forms import ConditionForm, EndPeriodForm
 from capintra.buildings.models import Building, Unit
-from capintra.documents import services as documents
-from capintra.documents.forms import submitted_upload_form
-from capintra.documents.queries import get_document_or_404
+from capintra.documents import hosting
 from capintra.errors import DomainError, StaleVersion, check_version
 from capintra.extensions import db
 from capintra.households.models import Household
 from capintra.security import require
-from capintra.web.confirm import confirmation_page
-from capintra.web.errors import error_response
-from capintra.web.forms import DeleteForm
 from capintra.web.htmx import flashes_oob, redirect_to, render, wants_partial
 from capintra.web.pages import TabState, render_tab, tab_url
 from capintra.web.routing import db_id
@@ -185,65 +179,13 @@ def period_end(period_id: int):
 # --- documents ---------------------------------------------------------------------------
 
 
-def _documents_tab(building: Building, status: int = 200, **state):
-    return render_tab(building, "documents", TabState(**state), status=status)
-
-
-def _after_documents(building: Building, message: str):
-    flash(str(message), "success")
-    if wants_partial("tab-content"):
-        response = render_tab(building, "documents")
-        response.headers["HX-Trigger"] = "capintra:saved"
-        return response
-    return redirect_to(tab_url(building, "documents"), 303)
-
-
 @bp.post("/buildings/<int:building_id>/documents")
 @require("building.edit")
 def documents_upload(building_id: int):
-    building = queries.get_building_or_404(building_id)
-    form = submitted_upload_form()
-    if not form.validate():
-        return _documents_tab(building, 422, add_form=form)
-    try:
-        document = documents.store_upload(
-            form.file.data,
-            owner=building,
-            kind=form.kind.data,
-            title=form.title.data,
-            shared=form.shared.data if "shared" in form else None,
-            delete_after_use=form.delete_after_use.data,
-            uploader=current_user,
-        )
-    except documents.DocumentTooLarge as error:
-        return error_response(413, error.message)
-    except documents.UploadRefused as error:
-        db.session.rollback()
-        form.file.errors = [*form.file.errors, error.message]
-        return _documents_tab(building, 422, add_form=form)
-    documents.commit_upload(document)
-    name = document.title or document.original_name
-    return _after_documents(building, _("Document « %(name)s » ajouté.", name=name))
+    return hosting.upload(queries.get_building_or_404(building_id))
 
 
 @bp.post("/buildings/<int:building_id>/documents/<int:document_id>/delete")
 @require("building.edit")
 def documents_delete(building_id: int, document_id: int):
-    building = queries.get_building_or_404(building_id)
-    document = get_document_or_404(document_id, owner=building, with_content=False)
-    form = DeleteForm(formdata=request.form)
-    if not form.validate():
-        message = _("La demande de suppression est incomplète : rechargez la page.")
-        return _documents_tab(building, 422, extra={"error": message})
-    try:
-        check_version(document, form.version.data)
-    except StaleVersion as stale:
-        return _documents_tab(building, 409, extra={"error": stale.message})
-    name = document.title or document.original_name
-    question = _("Supprimer le document «\u00a0%(name)s\u00a0»\u00a0?", name=name)
-    cancel = tab_url(building, "documents")
-    if (page := confirmation_page(form, question, cancel)) is not None:
-        return page
-    documents.delete_document(document)
-    db.session.commit()
-    return _after_documents(building, _("Document « %(name)s » supprimé.", name=name))
+    return hosting.delete(queries.get_building_or_404(building_id), document_id)

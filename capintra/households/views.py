@@ -8,9 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from capintra.database import writes
-from capintra.documents import services as documents
-from capintra.documents.forms import submitted_upload_form
-from capintra.documents.queries import get_document_or_404
+from capintra.documents import hosting
 from capintra.errors import DomainError, StaleVersion, check_version
 from capintra.extensions import db
 from capintra.households import dashboard, queries, services
@@ -26,12 +24,11 @@ from capintra.households.models import Household, Letter, Member, Phase, Task
 from capintra.households.pages import phase_form, record_opening
 from capintra.security import can, require
 from capintra.web.confirm import confirmation_page
-from capintra.web.errors import error_response
 from capintra.web.formatting import date_fr
 from capintra.web.forms import DeleteForm
 from capintra.web.home import render_dashboard
 from capintra.web.htmx import redirect_to, render, wants_partial
-from capintra.web.pages import TabState, render_tab, tab_url
+from capintra.web.pages import TabState, render_tab, saved, tab_url
 from capintra.web.routing import db_id
 from capintra.web.stale import Stale, stale_view
 
@@ -160,17 +157,6 @@ def _form_data(form) -> dict:
     }
 
 
-def after_inline_save(household: Household, tab: str, message: str):
-    """After an inline add, edit or delete: the updated tab for htmx (with an HX-Trigger),
-    else a flash and a 303 to the tab."""
-    flash(str(message), "success")  # shown by the page, or by the tab's answer (htmx)
-    if wants_partial("tab-content"):
-        response = render_tab(household, tab)
-        response.headers["HX-Trigger"] = "capintra:saved"
-        return response
-    return redirect_to(tab_url(household, tab), 303)
-
-
 def _add_view(kind: str):
     spec = ITEMS[kind]
 
@@ -183,7 +169,7 @@ def _add_view(kind: str):
         spec.save(item, _form_data(form), current_user)
         db.session.add(item)
         db.session.commit()
-        return after_inline_save(household, spec.tab, spec.created)
+        return saved(household, spec.tab, spec.created)
 
     view.__name__ = f"{kind}_add"
     return view
@@ -211,7 +197,7 @@ def _edit_view(kind: str):
             return render_tab(household, spec.tab, state, status=409)
         spec.save(item, _form_data(form), current_user)
         db.session.commit()
-        return after_inline_save(household, spec.tab, spec.updated)
+        return saved(household, spec.tab, spec.updated)
 
     view.__name__ = f"{kind}_edit"
     return view
@@ -238,7 +224,7 @@ def _delete_view(kind: str):
             return page  # no JavaScript: the question on a page of its own
         item.soft_delete()
         db.session.commit()
-        return after_inline_save(household, spec.tab, spec.deleted)
+        return saved(household, spec.tab, spec.deleted)
 
     view.__name__ = f"{kind}_delete"
     return view
@@ -328,68 +314,16 @@ def split(household_id: int):
 # --- documents (capintra.documents: stored, sniffed; the file's tab hosts them) ----------
 
 
-def _documents_tab(household: Household, status: int = 200, **state):
-    return render_tab(household, "documents", TabState(**state), status=status)
-
-
 @bp.post("/<int:household_id>/documents")
 @require("household.edit")
 def documents_upload(household_id: int):
-    household = queries.get_household_or_404(household_id)
-    form = submitted_upload_form()
-    if not form.validate():
-        return _documents_tab(household, 422, add_form=form)
-    try:
-        document = documents.store_upload(
-            form.file.data,
-            owner=household,
-            kind=form.kind.data,
-            title=form.title.data,
-            shared=form.shared.data if "shared" in form else None,
-            delete_after_use=form.delete_after_use.data,
-            uploader=current_user,
-        )
-    except documents.DocumentTooLarge as error:
-        return error_response(413, error.message)
-    except documents.UploadRefused as error:
-        db.session.rollback()
-        form.file.errors = [*form.file.errors, error.message]
-        return _documents_tab(household, 422, add_form=form)
-    documents.commit_upload(document)
-    name = document.title or document.original_name
-    return after_inline_save(
-        household, "documents", _("Pièce jointe « %(name)s » ajoutée.", name=name)
-    )
+    return hosting.upload(queries.get_household_or_404(household_id))
 
 
 @bp.post("/<int:household_id>/documents/<int:document_id>/delete")
 @require("household.edit")
 def documents_delete(household_id: int, document_id: int):
-    household = queries.get_household_or_404(household_id)
-    document = get_document_or_404(document_id, owner=household, with_content=False)
-    form = DeleteForm(formdata=request.form)
-    if not form.validate():
-        message = _("La demande de suppression est incomplète : rechargez la page.")
-        return _documents_tab(household, 422, extra={"error": message})
-    try:
-        check_version(document, form.version.data)
-    except StaleVersion as stale:
-        return _documents_tab(household, 409, extra={"error": stale.message})
-    name = document.title or document.original_name
-    # No-break spaces inside « » and before ?, as French typography wants.
-    if document.delete_after_use:
-        question = _("Supprimer le justificatif «\u00a0%(name)s\u00a0»\u00a0? "
-                     "Son contenu sera détruit.", name=name)  # fmt: skip
-    else:
-        question = _("Supprimer la pièce jointe «\u00a0%(name)s\u00a0»\u00a0?", name=name)
-    cancel = tab_url(household, "documents")
-    if (page := confirmation_page(form, question, cancel)) is not None:
-        return page
-    documents.delete_document(document)
-    db.session.commit()
-    return after_inline_save(
-        household, "documents", _("Pièce jointe « %(name)s » supprimée.", name=name)
-    )
+    return hosting.delete(queries.get_household_or_404(household_id), document_id)
 
 
 # --- one-click actions of the dashboard: « AR reçu le … », « Faite » ----------------------

@@ -14,13 +14,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import Flask, url_for
+from flask import Flask, flash, url_for
 
 from capintra.database import writes
 from capintra.extensions import db
 from capintra.features import declared
 from capintra.security import can, require
-from capintra.web.htmx import render
+from capintra.web.htmx import redirect_to, render, wants_partial
 
 
 @dataclass
@@ -170,3 +170,15 @@ def install(app: Flask) -> None:
                     view_func=require(tab.capability or page.capability)(writes(view)),
                     methods=["GET"],
                 )
+
+
+def saved(record: Any, name: str, message: str):
+    """After an inline add, edit or delete on tab `name`: the message (shown by the next
+    page, or out of band with the tab), then the redrawn tab for htmx with an HX-Trigger,
+    else a 303 to the tab."""
+    flash(str(message), "success")
+    if wants_partial("tab-content"):
+        response = render_tab(record, name)
+        response.headers["HX-Trigger"] = "capintra:saved"
+        return response
+    return redirect_to(tab_url(record, name), 303)
