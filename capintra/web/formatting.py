@@ -57,8 +57,8 @@ def floor_label(floor: int | None) -> str:
     return f"{floor}e"
 
 
-def number_fr(value: int | None) -> str:
-    """1 000 (a narrow no-break space between thousands, as Babel writes French)."""
+def number_fr(value: int | Decimal | None) -> str:
+    """1 000, 38,88 (a narrow no-break space between thousands, a decimal comma)."""
     if value is None:
         return ""
     return format_decimal(value, locale="fr_FR")

@@ -290,3 +290,9 @@ def test_late_buildings_on_the_dashboard(make, login_as, role, shown):
         assert f'href="/buildings/{late.id}"' in section and "en retard de 40 jours" in section
         assert f'href="/buildings/{on_time.id}"' not in section
         assert f'href="/buildings/{emptied.id}"' not in section
+
+
+def test_a_unit_s_surface_is_written_the_french_way(make, login_as):
+    unit = bmake.unit(surface_dm2=3888)
+    html = login_as("assistant").get(f"/units/{unit.id}").get_data(as_text=True)
+    assert "38,88 m²" in html
