@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import abort
-from sqlalchemy import and_, case, exists, func, select
+from sqlalchemy import Select, and_, case, exists, func, select, tuple_
 from sqlalchemy.orm import aliased, contains_eager, joinedload
 
 from capintra.admin.models import Operation
@@ -121,13 +121,93 @@ class BuildingRow:
         return self.days_left is not None and self.days_left < 0 and self.to_rehouse > 0
 
 
+@dataclass(frozen=True)
+class BuildingFilters:
+    """The list's filters, as read from the query string (`q`, `operation`,
+    `past_target`, `after`): bad values are ignored, never an error."""
+
+    operation_id: int | None = None
+    q: str = ""
+    past_target: bool = False
+    #: Keyset pagination: the page starts after this building (in the list's order).
+    after: int | None = None
+
+    @classmethod
+    def from_args(cls, args) -> BuildingFilters:
+        return cls(
+            operation_id=_positive_int(args.get("operation")),
+            q=(args.get("q") or "").strip()[:200],
+            past_target=args.get("past_target") == "1",
+            after=_positive_int(args.get("after")),
+        )
+
+    def as_args(self) -> dict:
+        """The filters as query-string arguments (without `after`), for the page links."""
+        args: dict = {}
+        if self.q:
+            args["q"] = self.q
+        if self.operation_id is not None:
+            args["operation"] = self.operation_id
+        if self.past_target:
+            args["past_target"] = "1"
+        return args
+
+
+def _positive_int(value) -> int | None:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if 0 < number < 2**63 else None
+
+
+def _filtered_buildings(on: date, filters: BuildingFilters) -> Select:
+    """The live buildings the filters keep, in the list's order (operation, address)."""
+    query = (
+        select(Building.id)
+        .join(Operation, Operation.id == Building.operation_id)
+        .where(Building.deleted_at.is_(None))
+    )
+    if filters.operation_id is not None:
+        query = query.where(Building.operation_id == filters.operation_id)
+    if filters.past_target:  # only those whose target vacancy date has passed
+        query = query.where(Building.target_vacancy_date < on)
+    key = normalise(filters.q)
+    if key:
+        query = query.where(Building.address_key.contains(key, autoescape=True))
+    return query
+
+
+def building_count(on: date, filters: BuildingFilters) -> int:
+    """How many buildings the filters find (all pages)."""
+    return db.session.scalar(
+        select(func.count()).select_from(_filtered_buildings(on, filters).subquery())
+    )
+
+
 def building_list(
-    on: date, operation_id: int | None = None, q: str = "", *, past_target: bool = False
-) -> list[BuildingRow]:
-    """The live buildings (of one operation, or matching an address search, accents
-    ignored), their operation, and per building its units, occupied, vacant, walled up
-    and households still to rehouse (open principal periods of a household) on `on` —
-    one SQL statement, whatever the number of buildings."""
+    on: date, filters: BuildingFilters | None = None, size: int = 50
+) -> tuple[list[BuildingRow], int | None]:
+    """A page of the live buildings the filters keep, their operation, and per building
+    its units, and how many are occupied, vacant, walled up and households still to
+    rehouse (open principal periods of a household) on `on`; and the id to start the next
+    page after (None on the last page). One SQL statement for the page, whatever the
+    number of buildings (the counts are computed for the page's buildings only), plus
+    one to find where the page starts."""
+    filters = filters or BuildingFilters()
+    order = (Operation.name, Building.address_key, Building.id)
+    page = _filtered_buildings(on, filters)
+    if filters.after is not None:
+        cursor = db.session.execute(
+            select(*order)
+            .join(Operation, Operation.id == Building.operation_id)
+            .where(Building.id == filters.after)
+        ).first()
+        if cursor is not None:
+            page = page.where(tuple_(*order) > tuple_(*cursor))
+    page = page.order_by(*order).limit(size + 1).cte("page")
+    in_page = Unit.building_id.in_(select(page.c.id))
+
     occupied = exists().where(Occupancy.unit_id == Unit.id, covering(on))
     counts = (
         select(
@@ -139,7 +219,7 @@ def building_list(
                 "walled_up"
             ),
         )
-        .where(Unit.deleted_at.is_(None))
+        .where(Unit.deleted_at.is_(None), in_page)
         .group_by(Unit.building_id)
         .subquery()
     )
@@ -149,6 +229,7 @@ def building_list(
         .join(Household, Household.id == Occupancy.household_id)
         .where(
             Unit.deleted_at.is_(None),
+            in_page,
             Household.deleted_at.is_(None),
             Occupancy.kind == OccupancyKind.PRINCIPAL,
             covering(on),
@@ -165,21 +246,16 @@ def building_list(
             func.coalesce(counts.c.walled_up, 0),
             func.coalesce(rehouse.c.n, 0),
         )
+        .join(page, page.c.id == Building.id)
         .join(Building.operation)
         .outerjoin(counts, counts.c.building_id == Building.id)
         .outerjoin(rehouse, rehouse.c.building_id == Building.id)
-        .where(Building.deleted_at.is_(None))
         .options(contains_eager(Building.operation))
-        .order_by(Operation.name, Building.address_key, Building.id)
+        .order_by(*order)
     )
-    if operation_id is not None:
-        query = query.where(Building.operation_id == operation_id)
-    if past_target:  # only those whose target vacancy date has passed
-        query = query.where(Building.target_vacancy_date < on)
-    key = normalise(q)
-    if key:
-        query = query.where(Building.address_key.contains(key, autoescape=True))
-    return [BuildingRow(row[0], *map(int, row[1:]), on=on) for row in db.session.execute(query)]
+    rows = [BuildingRow(row[0], *map(int, row[1:]), on=on) for row in db.session.execute(query)]
+    next_after = rows[size - 1].building.id if len(rows) > size else None
+    return rows[:size], next_after
 
 
 def operations_with_buildings() -> list[Operation]:

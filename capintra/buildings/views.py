@@ -3,7 +3,7 @@ page and its occupancy history, the unit's condition changed in place, a period 
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, render_template, request
+from flask import Blueprint, current_app, flash, render_template, request
 from flask_babel import gettext as _
 
 from capintra.buildings import pages, queries, services
@@ -16,7 +16,6 @@ from capintra.households.models import Household
 from capintra.security import require
 from capintra.web.htmx import flashes_oob, redirect_to, render, wants_partial
 from capintra.web.pages import TabState, render_tab, tab_url
-from capintra.web.routing import db_id
 
 bp = Blueprint("buildings", __name__)
 
@@ -28,12 +27,8 @@ bp = Blueprint("buildings", __name__)
 @require("building.view")
 def index():
     on = pages.day_asked()
-    try:
-        operation_id = db_id(request.args["operation"]) if request.args.get("operation") else None
-    except ValueError:
-        operation_id = None
-    q = request.args.get("q", "").strip()[:200]
-    rows = queries.building_list(on, operation_id, q)
+    filters = queries.BuildingFilters.from_args(request.args)
+    rows, next_after = queries.building_list(on, filters, current_app.config["PAGE_SIZE"])
     groups: dict[int, tuple] = {}
     for row in rows:
         groups.setdefault(row.building.operation_id, (row.building.operation, []))[1].append(row)
@@ -41,10 +36,10 @@ def index():
         "buildings/index.html",
         partial="building-results",
         groups=list(groups.values()),
-        count=len(rows),
+        count=queries.building_count(on, filters),
+        next_after=next_after,
         on=on,
-        q=q,
-        operation_id=operation_id,
+        filters=filters,
         operations=[] if wants_partial("building-results") else queries.operations_with_buildings(),
     )
 
