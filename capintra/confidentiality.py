@@ -112,27 +112,37 @@ FieldRules = dict[str, dict[str, frozenset[str]]]
 
 def collect_field_rules(app_features: list[Feature]) -> FieldRules:
     """The features' restricted columns and derived values, by table. A derived value
-    needs every capability its inputs need."""
+    needs every capability its inputs need; an input is a column of the same table, or
+    `table.column` of another feature's table (a household's remaining charge is computed
+    from its occupancy period's rent)."""
+    declarations = [d for feature in app_features for d in feature.audited]
+    columns = {d.table: {c.name for c in d.model.__table__.columns} for d in declarations}
+    needed: dict[str, dict[str, set[str]]] = {}
+    for declaration in declarations:
+        table = needed.setdefault(declaration.table, {})
+        for capability, names in declaration.restricted.items():
+            if capability not in CAPABILITIES:
+                raise KeyError(f"unknown capability {capability!r} ({declaration.table})")
+            for name in names:
+                if name not in columns[declaration.table]:
+                    raise ValueError(f"{declaration.table}.{name}: restricted, not a column")
+                table.setdefault(name, set()).add(capability)
+    for declaration in declarations:
+        table = needed[declaration.table]
+        for name, (_label, inputs) in declaration.derived.items():
+            found: set[str] = set()
+            for source in inputs:
+                other, _dot, column = source.rpartition(".")
+                other = other or declaration.table
+                if column not in columns.get(other, ()):
+                    raise ValueError(f"{declaration.table}.{name}: unknown input {source!r}")
+                found |= needed[other].get(column, set())
+            table[name] = found
     tables: FieldRules = {}
-    for feature in app_features:
-        for declaration in feature.audited:
-            columns = {column.name for column in declaration.model.__table__.columns}
-            needed: dict[str, set[str]] = {}
-            for capability, names in declaration.restricted.items():
-                if capability not in CAPABILITIES:
-                    raise KeyError(f"unknown capability {capability!r} ({declaration.table})")
-                for name in names:
-                    if name not in columns:
-                        raise ValueError(f"{declaration.table}.{name}: restricted, not a column")
-                    needed.setdefault(name, set()).add(capability)
-            for name, (_label, inputs) in declaration.derived.items():
-                unknown = set(inputs) - columns
-                if unknown:
-                    raise ValueError(f"{declaration.table}.{name}: unknown inputs {unknown}")
-                needed[name] = set().union(*(needed.get(i, set()) for i in inputs))
-            rules = {name: frozenset(caps) for name, caps in needed.items() if caps}
-            if rules:
-                tables[declaration.table] = rules
+    for name, fields in needed.items():
+        rules = {field: frozenset(caps) for field, caps in fields.items() if caps}
+        if rules:
+            tables[name] = rules
     return tables
 
 

@@ -7,7 +7,8 @@ every column and the French labels) and the actions it records, what runs once w
 application is set up (SQLAlchemy listeners), its dashboard sections and menu entries,
 what in it can be confidential, its record pages and tabs, the records that own
 documents, its demo data (`seed-demo`, capintra.demo) and example values for the URL
-variables of its routes (the generated route tests). Nothing
+variables of its routes (the generated route tests), and the values it computes for
+other features (`provides`, read through the core: `provider(name)`). Nothing
 outside the folder names it but the FEATURES list: see docs/architecture.md.
 """
 
@@ -136,6 +137,11 @@ class Feature:
     #: missing one makes it through whichever feature declares it) and `route` (whose
     #: `rule` says which URL). The generated route tests use them.
     route_params: Mapping[str, Callable[..., object]] = field(default_factory=dict)
+    #: Values the feature computes for others, by name: a feature reads them through the
+    #: core (`provider(name)`), never by importing this one. The name's contract (its
+    #: arguments and answer) lives in the core module that reads it, e.g.
+    #: capintra.housing.HOUSING_COSTS.
+    provides: Mapping[str, Callable[..., Any]] = field(default_factory=dict)
 
 
 def load(modules: Iterable[str]) -> list[Feature]:
@@ -169,6 +175,15 @@ def route_params(declared: Iterable[Feature]) -> dict[str, Callable[..., object]
                 )
             merged[name], owner[name] = make, feature.name
     return merged
+
+
+def provider(name: str) -> Callable[..., Any] | None:
+    """The function a feature provides under `name` (Feature.provides), None when no
+    feature of the application provides it; two features may not provide the same."""
+    found = [feature.provides[name] for feature in features() if name in feature.provides]
+    if len(found) > 1:
+        raise ValueError(f"{name!r} provided by several features")
+    return found[0] if found else None
 
 
 def dashboard_sections() -> list[DashboardSection]:

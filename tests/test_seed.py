@@ -17,7 +17,14 @@ from capintra.audit.models import AuditEvent
 from capintra.auth.models import User
 from capintra.buildings.demo import BuildingGenerator, BuildingsSummary, _Resident
 from capintra.buildings.demo import _Rows as _BRows
-from capintra.buildings.models import Building, Occupancy, OccupancyKind, Unit, UnitCondition
+from capintra.buildings.models import (
+    Building,
+    Occupancy,
+    OccupancyKind,
+    OccupantStatus,
+    Unit,
+    UnitCondition,
+)
 from capintra.buildings.queries import building_counts
 from capintra.demo import DemoContext, seed_demo
 from capintra.documents.demo import tiny_pdf
@@ -100,8 +107,8 @@ def test_thirty_households_with_their_members_journal_letters_and_tasks(demo):
         assert household.commune in {
             "Saint-Étienne", "Saint-Chamond", "Rive-de-Gier", "La Ricamarie", "Firminy"
         }  # fmt: skip
-        for amount in (household.rent_cents, household.monthly_resources_cents):
-            assert isinstance(amount, int) and amount > 0
+        assert isinstance(household.monthly_resources_cents, int)
+        assert household.monthly_resources_cents > 0
     assert db.session.scalar(select(func.count()).select_from(Note)) == summary.notes > 0
     assert db.session.scalar(select(func.count()).select_from(Letter)) == summary.letters >= 30
     assert db.session.scalar(select(func.count()).select_from(Task)) == summary.tasks > 0
@@ -179,9 +186,9 @@ def test_references_are_unique_and_well_formed(demo):
 
 
 def test_the_same_seed_gives_the_same_households(demo):
-    first = [(h.name, h.address, h.phase, h.rent_cents) for h in households()]
+    first = [(h.name, h.address, h.phase, h.monthly_resources_cents) for h in households()]
     seed_households(30, lambda _message: None, today=TODAY)
-    second = [(h.name, h.address, h.phase, h.rent_cents) for h in households()[30:]]
+    second = [(h.name, h.address, h.phase, h.monthly_resources_cents) for h in households()[30:]]
     assert second == first
     other = HouseholdGenerator(
         seed=7, today=TODAY, operations=[(1, "Firminy", None)], officers=[], assistant=None,
@@ -345,6 +352,12 @@ def test_buildings_units_and_periods_come_from_the_households(demo):
         assert (period.end_date is None) is (household.phase in still_there)
         if period.end_date is not None:
             assert period.end_reason is not None and period.end_date <= TODAY
+        # Rent, charges and APL are the period's: a tenant pays a rent, an owner none.
+        if period.status is OccupantStatus.LOCATAIRE:
+            assert isinstance(period.rent_cents, int) and period.rent_cents > 0
+            assert 0 <= (period.apl_cents or 0) <= period.rent_cents
+        if period.status is OccupantStatus.PROPRIETAIRE:
+            assert period.rent_cents is None
     # A household in every open principal period exists.
     orphans = db.session.scalar(
         select(func.count())
@@ -400,7 +413,7 @@ def test_the_same_seed_gives_the_same_buildings(app_ctx):
         generator = BuildingGenerator(seed=5, today=TODAY, officers=[1])
         residents = [
             _Resident(i, f"{i % 4} rue Gambetta", i % 3, "recherche", None,
-                      date(2025, 1, 1), None, 3, 40000, 5000, 10000)
+                      date(2025, 1, 1), None, 3, 120000)
             for i in range(1, 40)
         ]  # fmt: skip
         ids = {name: itertools.count(1) for name in ("building", "unit", "occupancy",

@@ -120,9 +120,8 @@ class _Resident:
     created_day: date
     moved_on: date | None  # relocation (phase relogé) or closing day
     years_in_home: int | None
-    rent: int | None
-    charges: int | None
-    apl: int | None
+    #: Monthly resources in cents: who gets APL (a low income).
+    resources: int | None
 
 
 @dataclass
@@ -343,9 +342,11 @@ class BuildingGenerator:
         start = resident.created_day - timedelta(days=365 * years + self.randint(0, 300))
         status = self.weighted(self.statuses, self.statuses_cum)
         pays = status not in ("proprietaire", "sans_titre")
-        rent = resident.rent if pays else None
-        charges = resident.charges if pays else None
-        apl = resident.apl if pays and status == "locataire" else None
+        rent, charges, apl = self._costs(resident)
+        if not pays:
+            rent = charges = apl = None
+        elif status != "locataire":
+            apl = None
         if resident.phase in STILL_THERE:
             end = reason = None
         else:
@@ -357,6 +358,15 @@ class BuildingGenerator:
                 reason = "reloge"
         self._period(ids, rows, summary, unit, resident.id, "", status, start, end, reason,
                      rent, charges, apl)  # fmt: skip
+
+    def _costs(self, resident: _Resident) -> tuple[int, int, int]:
+        """Monthly rent, charges and APL in cents (APL for a low income)."""
+        rent = self.randint(260, 620) * 100
+        charges = self.randint(25, 95) * 100
+        apl = 0
+        if resident.resources is not None and resident.resources < 170_000:
+            apl = min(rent, self.randint(80, 380) * 100 + self.randint(0, 99))
+        return rent, charges, apl
 
     def _period(self, ids, rows, summary, unit, household_id, label, status, start, end,
                 reason, rent, charges, apl) -> None:  # fmt: skip
@@ -465,9 +475,7 @@ def _residents(today: date) -> dict[tuple[int, str], list[_Resident]]:
             Household.created_at,
             Household.closed_at,
             Household.years_in_home,
-            Household.rent_cents,
-            Household.charges_cents,
-            Household.apl_cents,
+            Household.monthly_resources_cents,
         )
         .where(Household.deleted_at.is_(None))
         .order_by(Household.id)
@@ -497,9 +505,7 @@ def _residents(today: date) -> dict[tuple[int, str], list[_Resident]]:
                 created_day=row.created_at.date(),
                 moved_on=moved_at.date() if moved_at else row.closed_at,
                 years_in_home=row.years_in_home,
-                rent=row.rent_cents,
-                charges=row.charges_cents,
-                apl=row.apl_cents,
+                resources=row.monthly_resources_cents,
             )
         )
     return grouped

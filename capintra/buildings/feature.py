@@ -9,6 +9,7 @@ from capintra.buildings.models import (
     Arrete,
     Building,
     BuildingIncident,
+    CostsOnHold,
     Occupancy,
     Organisation,
     Unit,
@@ -16,12 +17,13 @@ from capintra.buildings.models import (
 from capintra.buildings.views import bp
 from capintra.documents.owners import DocumentOwner
 from capintra.features import DashboardSection, Feature, NavItem
+from capintra.housing import HOUSING_COSTS
 from capintra.web.pages import Tab
 
 FEATURE = Feature(
     name="buildings",
     blueprints=((bp, ""),),
-    models=(Organisation, Building, Unit, Arrete, BuildingIncident, Occupancy),
+    models=(Organisation, Building, Unit, Arrete, BuildingIncident, Occupancy, CostsOnHold),
     navigation=(NavItem("buildings.index", _l("Immeubles"), "building.view", 20),),
     pages=(pages.PAGE,),
     tabs=(
@@ -48,4 +50,6 @@ FEATURE = Feature(
         "period_id": examples.example_period_id,
     },
     demo=demo.load,
+    # The household file's remaining charge and effort rate (capintra.housing).
+    provides={HOUSING_COSTS: queries.housing_costs},
 )

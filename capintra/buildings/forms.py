@@ -10,7 +10,7 @@ from wtforms.validators import DataRequired, InputRequired, ValidationError
 
 from capintra import clock
 from capintra.buildings.models import EndReason, UnitCondition
-from capintra.web.forms import RequiredVersionForm
+from capintra.web.forms import MoneyField, RequiredVersionForm
 
 
 def _enum_or_none(enum_cls):
@@ -57,3 +57,23 @@ class EndPeriodForm(RequiredVersionForm):
         self.end_reason.choices = [
             (r.value, r.label) for r in EndReason if r is not EndReason.RELOGE
         ]
+
+
+def _not_negative(form, field):
+    if field.data is not None and field.data < 0:
+        raise ValidationError(_l("Montant négatif : écrivez un montant positif ou nul."))
+
+
+class PeriodCostsForm(RequiredVersionForm):
+    """« Loyer et charges » of an occupancy period: monthly amounts (individual
+    finances, read and written by household.finances)."""
+
+    rent_cents = MoneyField(_l("Loyer mensuel (€)"), validators=[_not_negative])
+    charges_cents = MoneyField(_l("Charges mensuelles (€)"), validators=[_not_negative])
+    apl_cents = MoneyField(_l("APL mensuelle (€)"), validators=[_not_negative])
+
+    def validate_rent_cents(self, field):
+        if field.data is None and (self.charges_cents.data or self.apl_cents.data):
+            raise ValidationError(
+                _l("Indiquez le loyer : les charges et l’APL s’ajoutent à un loyer.")
+            )

@@ -11,7 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import contains_eager
 from werkzeug.routing import BuildError
 
-from capintra.buildings.models import Occupancy, Unit
+from capintra.buildings.models import CostsOnHold, Occupancy, Unit
+from capintra.confidentiality import may_read_field
 from capintra.extensions import db
 from capintra.households.models import Household
 from capintra.web.pages import TabState
@@ -73,4 +74,9 @@ def context(household: Household, state: TabState) -> dict:
         for p in periods
     ]
     current = rows[0] if rows and rows[0].period.end_date is None else None
-    return {"current": current, "past": rows[1:] if current else rows}
+    held = None
+    if may_read_field(CostsOnHold, "rent_cents"):
+        held = db.session.scalar(
+            select(CostsOnHold).where(CostsOnHold.household_id == household.id)
+        )
+    return {"current": current, "past": rows[1:] if current else rows, "held": held}

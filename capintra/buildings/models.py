@@ -337,3 +337,22 @@ class Occupancy(VersionedMixin, SoftDeleteMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<Occupancy {self.id} unit={self.unit_id}>"
+
+
+class CostsOnHold(VersionedMixin, db.Model):
+    """Rent, charges and APL typed on a household file before its home was recorded as an
+    occupancy period (the amounts moved from the household to its principal period: a
+    household that had none kept its amounts here, nothing lost). Shown with the file's
+    occupancy to who reads finances, counted as its costs while it has no current
+    principal period, and taken by its first principal period (services.add_period)."""
+
+    __tablename__ = "costs_on_hold"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("household.id"), unique=True)
+    rent_cents: Mapped[int | None] = mapped_column(BigInteger)
+    charges_cents: Mapped[int | None] = mapped_column(BigInteger)
+    apl_cents: Mapped[int | None] = mapped_column(BigInteger)
+
+    def __repr__(self) -> str:
+        return f"<CostsOnHold household={self.household_id}>"

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import abort
+from flask_babel import gettext as _
 from sqlalchemy import Select, and_, case, exists, func, select, tuple_
 from sqlalchemy.orm import aliased, contains_eager, joinedload
 
@@ -15,6 +16,7 @@ from capintra.buildings.models import (
     Arrete,
     Building,
     BuildingIncident,
+    CostsOnHold,
     Occupancy,
     OccupancyKind,
     Unit,
@@ -23,6 +25,7 @@ from capintra.buildings.models import (
 )
 from capintra.extensions import db
 from capintra.households.models import Household
+from capintra.housing import HousingCosts
 from capintra.text import normalise
 
 
@@ -460,3 +463,51 @@ def late_buildings(on: date) -> tuple[list[LateBuilding], int]:
     total = rows[0][2] if rows else 0
     shown = [LateBuilding(building, int(n), on) for building, n, _total in rows]
     return shown, max(0, total - len(shown))
+
+
+# --- a household's housing costs (capintra.housing) -------------------------------------
+
+
+def housing_costs(household_ids: list[int], on: date) -> dict[int, HousingCosts]:
+    """Feature.provides[HOUSING_COSTS]: per household, the rent, charges and APL of its
+    principal period covering `on` (the latest begun, should two cover it), else those
+    held on its file while it has none (CostsOnHold) — two statements, whatever the
+    number of households."""
+    rows = db.session.execute(
+        select(
+            Occupancy.household_id,
+            Occupancy.id,
+            Occupancy.rent_cents,
+            Occupancy.charges_cents,
+            Occupancy.apl_cents,
+            Unit.lot_number,
+            Building.address,
+        )
+        .join(Unit, Unit.id == Occupancy.unit_id)
+        .join(Building, Building.id == Unit.building_id)
+        .where(
+            Occupancy.household_id.in_(household_ids),
+            Occupancy.kind == OccupancyKind.PRINCIPAL,
+            covering(on),
+            Unit.deleted_at.is_(None),
+            Building.deleted_at.is_(None),
+        )
+        .order_by(Occupancy.start_date, Occupancy.id)
+    )
+    found: dict[int, HousingCosts] = {}
+    for household_id, period_id, rent, charges, apl, lot, address in rows:
+        source = _("Lot %(lot)s, %(address)s", lot=lot, address=address)
+        found[household_id] = HousingCosts(rent, charges, apl, source, period_id)
+    missing = [i for i in household_ids if i not in found]
+    if missing:
+        held = db.session.scalars(select(CostsOnHold).where(CostsOnHold.household_id.in_(missing)))
+        source = _("montants du dossier, en attente d’une occupation")
+        for row in held:
+            found[row.household_id] = HousingCosts(
+                row.rent_cents, row.charges_cents, row.apl_cents, source
+            )
+    return found
+
+
+def costs_on_hold_of(household: Household) -> CostsOnHold | None:
+    return db.session.scalar(select(CostsOnHold).where(CostsOnHold.household_id == household.id))

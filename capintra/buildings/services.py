@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from capintra.buildings.models import (
+    CostsOnHold,
     EndReason,
     Occupancy,
     OccupancyKind,
@@ -189,7 +190,43 @@ def add_period(
         # Another request gave the household an open period meanwhile (the partial
         # unique index), or a constraint the checks above did not foresee.
         raise DomainError(_open_period_message(), household) from None
+    if household is not None and kind is OccupancyKind.PRINCIPAL and end is None:
+        _take_costs_on_hold(period)
     return period
+
+
+def _take_costs_on_hold(period: Occupancy) -> None:
+    """The household's open principal period takes the amounts held on its file (those
+    it was not given), and the file holds them no more."""
+    held = db.session.scalar(
+        select(CostsOnHold).where(CostsOnHold.household_id == period.household_id)
+    )
+    if held is None:
+        return
+    for name in ("rent_cents", "charges_cents", "apl_cents"):
+        if getattr(period, name) is None:
+            setattr(period, name, getattr(held, name))
+    db.session.delete(held)
+    db.session.flush()
+
+
+def set_period_costs(
+    period: Occupancy, *, rent_cents: int | None, charges_cents: int | None, apl_cents: int | None
+) -> None:
+    """« Loyer et charges »: the monthly rent, charges and APL of a period (the caller
+    checked the version and the reader's right to finances)."""
+    if period.is_deleted:
+        raise DomainError(_("Cette occupation a été supprimée."), period)
+    if any(v is not None and v < 0 for v in (rent_cents, charges_cents, apl_cents)):
+        raise DomainError(_("Un montant ne peut pas être négatif."), period)
+    if rent_cents is None and (charges_cents or apl_cents):
+        raise DomainError(
+            _("Indiquez le loyer : les charges et l’APL s’ajoutent à un loyer."), period
+        )
+    period.rent_cents = rent_cents
+    period.charges_cents = charges_cents
+    period.apl_cents = apl_cents
+    db.session.flush()
 
 
 def _open_period_message() -> str:

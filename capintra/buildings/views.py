@@ -3,19 +3,20 @@ page and its occupancy history, the unit's condition changed in place, a period 
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, render_template, request
+from flask import Blueprint, current_app, flash, render_template, request, url_for
 from flask_babel import gettext as _
 
 from capintra.buildings import pages, queries, services
-from capintra.buildings.forms import ConditionForm, EndPeriodForm
+from capintra.buildings.forms import ConditionForm, EndPeriodForm, PeriodCostsForm
 from capintra.buildings.models import Building, Unit
 from capintra.documents import hosting
 from capintra.errors import DomainError, StaleVersion, check_version
 from capintra.extensions import db
 from capintra.households.models import Household
-from capintra.security import require
+from capintra.security import can, require
 from capintra.web.htmx import flashes_oob, redirect_to, render, wants_partial
 from capintra.web.pages import TabState, render_tab, tab_url
+from capintra.web.stale import stale_view
 
 bp = Blueprint("buildings", __name__)
 
@@ -169,6 +170,68 @@ def period_end(period_id: int):
     unit_ = db.session.get(Unit, period.unit_id)
     message = _("Logement %(lot)s : occupation terminée.", lot=unit_.lot_number)
     return _card_answer(unit_, 200, message=message)
+
+
+# --- a period's rent, charges and APL ---------------------------------------------------
+
+
+def _costs_back_url(period, household) -> str:
+    """Where the costs form leads back: the household's occupancy, or the unit's page."""
+    if household is not None:
+        return tab_url(household, "occupancy")
+    return url_for("buildings.unit", unit_id=period.unit_id)
+
+
+def _costs_page(period, form, status: int = 200, stale=None):
+    household = db.session.get(Household, period.household_id) if period.household_id else None
+    return render(
+        "buildings/period_costs.html",
+        form=form,
+        period=period,
+        unit=queries.get_unit_or_404(period.unit_id),
+        household=household,
+        stale=stale,
+        back_url=_costs_back_url(period, household),
+        status=status,
+    )
+
+
+@bp.route("/occupancies/<int:period_id>/costs", methods=["GET", "POST"])
+@require("household.finances")
+def period_costs(period_id: int):
+    """« Loyer et charges » of a period: individual finances, for who reads them (the
+    household file's remaining charge and effort rate are computed from them)."""
+    period = queries.get_period_or_404(period_id)
+    if request.method == "GET":
+        form = PeriodCostsForm(formdata=None, obj=period)
+        form.version.data = period.version
+        return _costs_page(period, form)
+    form = PeriodCostsForm(formdata=request.form)
+    if not form.validate():
+        return _costs_page(period, form, 422)
+    try:
+        check_version(period, form.version.data)
+        services.set_period_costs(
+            period,
+            rent_cents=form.rent_cents.data,
+            charges_cents=form.charges_cents.data,
+            apl_cents=form.apl_cents.data,
+        )
+    except StaleVersion:
+        db.session.rollback()
+        period = queries.get_period_or_404(period_id)
+        stale = stale_view(period, form.version.data, sensitive=can("household.confidential"))
+        form.version.data = period.version
+        return _costs_page(period, form, 409, stale)
+    except DomainError as error:
+        db.session.rollback()
+        period = queries.get_period_or_404(period_id)
+        form.form_errors.append(error.message)
+        return _costs_page(period, form, 409)
+    db.session.commit()
+    flash(_("Loyer et charges enregistrés."), "success")
+    household = db.session.get(Household, period.household_id) if period.household_id else None
+    return redirect_to(_costs_back_url(period, household), 303)
 
 
 # --- documents ---------------------------------------------------------------------------

@@ -13,10 +13,12 @@ from capintra.households.models import Household, Letter, Member, Note, PhaseCha
 CONFIDENTIAL = "household.confidential"
 FINANCES = "household.finances"
 HOUSEHOLD_FINANCES = frozenset(
-    {"monthly_resources_cents", "tax_reference_income_cents", "rent_cents", "charges_cents",
-     "apl_cents", "caf_number", "other_benefits", "arrears_cents", "repayment_plan", "fsl",
-     "ccapex_referral", "partners"}
+    {"monthly_resources_cents", "tax_reference_income_cents", "caf_number", "other_benefits",
+     "arrears_cents", "repayment_plan", "fsl", "ccapex_referral", "partners"}
 )  # fmt: skip
+
+#: The occupancy period's amounts (another feature's table, named: not imported).
+OCCUPANCY_COSTS = ("occupancy.rent_cents", "occupancy.charges_cents", "occupancy.apl_cents")
 
 AUDITED = (
     Audited(
@@ -46,9 +48,6 @@ AUDITED = (
             "rehousing_bearer": (ORD, _l("Qui porte l’obligation de relogement")),
             "monthly_resources_cents": (PER, _l("Ressources mensuelles")),
             "tax_reference_income_cents": (PER, _l("Revenu fiscal de référence")),
-            "rent_cents": (PER, _l("Loyer")),
-            "charges_cents": (PER, _l("Charges")),
-            "apl_cents": (PER, _l("APL")),
             "caf_number": (PER, _l("Numéro d’allocataire CAF")),
             "other_benefits": (PER, _l("Autres prestations")),
             "arrears_cents": (PER, _l("Dette locative")),
@@ -75,15 +74,11 @@ AUDITED = (
             CONFIDENTIAL: frozenset({"health_details", "vulnerability_details"}),
             FINANCES: HOUSEHOLD_FINANCES,
         },
+        # Computed from the rent, charges and APL of the household's current principal
+        # occupancy period (capintra.housing), read like them.
         derived={
-            "remaining_charge_cents": (
-                _l("Reste à charge"),
-                ("rent_cents", "charges_cents", "apl_cents"),
-            ),
-            "effort_rate": (
-                _l("Taux d’effort"),
-                ("rent_cents", "charges_cents", "apl_cents", "monthly_resources_cents"),
-            ),
+            "remaining_charge_cents": (_l("Reste à charge"), OCCUPANCY_COSTS),
+            "effort_rate": (_l("Taux d’effort"), (*OCCUPANCY_COSTS, "monthly_resources_cents")),
         },
     ),
     Audited(

@@ -556,18 +556,13 @@ class HouseholdGenerator:
         adults = sum(1 for m in members if m["relation"] in ("chef", "conjoint"))
         resources = self.randint(550, 1_400 * adults + 300 * (size - adults)) * 100
         resources += self.randrange(100)
-        rent = self.randint(260, 620) * 100
-        apl = 0
-        if resources < 170_000:
-            apl = min(rent, self.randint(80, 380) * 100 + self.randrange(100))
+        # Rent, charges and APL belong to the occupancy period (the buildings' demo).
+        on_apl = resources < 170_000
         arrears = self.randint(150, 4_500) * 100 if self.chance(0.2) else None
         return {
             "monthly_resources_cents": resources,
             "tax_reference_income_cents": resources * 11 // 100 * 100,
-            "rent_cents": rent,
-            "charges_cents": self.randint(25, 95) * 100,
-            "apl_cents": apl,
-            "caf_number": f"{self.randrange(10**7):07d}" if apl else "",
+            "caf_number": f"{self.randrange(10**7):07d}" if on_apl else "",
             "other_benefits": self.choice(OTHER_BENEFITS) if self.chance(0.35) else "",
             "arrears_cents": arrears,
             "repayment_plan": arrears is not None and self.chance(0.4),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
@@ -122,12 +121,6 @@ class TaskKind(LabelledEnum):
     AFTER_DEPARTURE = "after_departure", _l("Après départ")
 
 
-def _cents_ratio(numerator: int, denominator: int) -> Decimal:
-    return (Decimal(numerator) / Decimal(denominator)).quantize(
-        Decimal("0.0001"), rounding=ROUND_HALF_UP
-    )
-
-
 class SafetyAlert(LabelledEnum):
     """Consignes de sécurité: what everyone who handles the file must know (DESIGN §1)."""
 
@@ -181,9 +174,7 @@ class Household(VersionedMixin, SoftDeleteMixin, db.Model):
     # Money, in integer cents (monthly unless said otherwise)
     monthly_resources_cents: Mapped[int | None] = mapped_column(BigInteger)
     tax_reference_income_cents: Mapped[int | None] = mapped_column(BigInteger)
-    rent_cents: Mapped[int | None] = mapped_column(BigInteger)
-    charges_cents: Mapped[int | None] = mapped_column(BigInteger)
-    apl_cents: Mapped[int | None] = mapped_column(BigInteger)
+    # Rent, charges and APL belong to the occupancy period (capintra.housing).
     caf_number: Mapped[str] = mapped_column(String(30), default="")
     other_benefits: Mapped[str] = mapped_column(String(300), default="")
     arrears_cents: Mapped[int | None] = mapped_column(BigInteger)
@@ -248,21 +239,6 @@ class Household(VersionedMixin, SoftDeleteMixin, db.Model):
     def alert_text(self) -> str:
         """The alert in one line ("" when there is none)."""
         return " · ".join(self.alerts)
-
-    @property
-    def remaining_charge_cents(self) -> int | None:
-        """Reste à charge = loyer + charges − APL (computed, never typed)."""
-        if self.rent_cents is None:
-            return None
-        return self.rent_cents + (self.charges_cents or 0) - (self.apl_cents or 0)
-
-    @property
-    def effort_rate(self) -> Decimal | None:
-        """Taux d'effort = reste à charge / ressources."""
-        remaining = self.remaining_charge_cents
-        if remaining is None or not self.monthly_resources_cents:
-            return None
-        return _cents_ratio(remaining, self.monthly_resources_cents)
 
     def __repr__(self) -> str:
         return f"<Household {self.id} {self.reference}>"

@@ -13,6 +13,7 @@ from capintra import clock
 from capintra.audit.labels import action_labels, entity_labels, present_changes
 from capintra.audit.queries import shown_changes
 from capintra.audit.service import record_bulk, record_event
+from capintra.confidentiality import may_read_field
 from capintra.documents import queries as documents
 from capintra.documents.forms import upload_form
 from capintra.documents.services import awaiting_deletion
@@ -20,6 +21,7 @@ from capintra.households import queries, services
 from capintra.households.forms import PhaseForm, SplitForm
 from capintra.households.items import item_form
 from capintra.households.models import Household, Note, Phase
+from capintra.housing import housing_costs_of
 from capintra.models import utcnow
 from capintra.security import can
 from capintra.text import ngettext
@@ -154,6 +156,10 @@ def _summary(household: Household, state: TabState) -> dict:
         "next_task": seen.next_task,
         "phase_since": time_since(since.astimezone(clock.PARIS).date(), today),
     }
+    if may_read_field(household, "remaining_charge_cents"):
+        costs = housing_costs_of(household.id, today)
+        ctx["costs"] = costs
+        ctx["effort_rate"] = costs.effort_rate(household.monthly_resources_cents) if costs else None
     if can("household.social"):
         ctx["phase_form"] = state.extra.get("phase_form") or phase_form(household)
     return ctx

@@ -10,7 +10,11 @@ from capintra.buildings.models import (
     ArreteKind,
     Building,
     BuildingIncident,
+    CostsOnHold,
     IncidentKind,
+    Occupancy,
+    OccupancyKind,
+    OccupantStatus,
     Organisation,
     OrganisationKind,
     Unit,
@@ -90,3 +94,25 @@ def incident(**kw) -> BuildingIncident:
             **kw,
         )
     )
+
+
+def period(unit_obj: Unit | None = None, household_obj=None, **kw) -> Occupancy:
+    """An occupancy period (open, principal, tenant, since 2019 unless said otherwise)."""
+    unit_obj = unit_obj or unit()
+    if household_obj is None and not kw.get("occupant_label"):
+        household_obj = factories.household()
+    return _committed(
+        Occupancy(
+            unit_id=unit_obj.id,
+            household_id=household_obj.id if household_obj is not None else None,
+            kind=kw.pop("kind", OccupancyKind.PRINCIPAL),
+            status=kw.pop("status", OccupantStatus.LOCATAIRE),
+            start_date=kw.pop("start_date", date(2019, 4, 1)),
+            **kw,
+        )
+    )
+
+
+def costs_on_hold(household_obj=None, **kw) -> CostsOnHold:
+    household_obj = household_obj or factories.household()
+    return _committed(CostsOnHold(household_id=household_obj.id, **kw))

@@ -39,4 +39,8 @@ SAMPLES: dict[str, Sample] = {
     "arrete": Sample(make.arrete, _set(ban=Ban.DEFINITIVE, lifted_on=date(2026, 9, 1))),
     "building_incident": Sample(make.incident, _set(incident_date=date(2026, 10, 13))),
     "occupancy": Sample(_occupancy, _set(start_date=date(2019, 5, 1))),
+    "costs_on_hold": Sample(
+        lambda: make.costs_on_hold(rent_cents=41_000, apl_cents=9_000),
+        lambda held: setattr(held, "household_id", factories.household().id),
+    ),
 }

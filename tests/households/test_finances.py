@@ -14,17 +14,20 @@ from types import SimpleNamespace
 
 import pytest
 from markupsafe import escape
-from sqlalchemy import BigInteger, Boolean, String, Text
+from sqlalchemy import BigInteger, Boolean, String, Text, select
 
 from capintra.audit.classification import classification
+from capintra.buildings.models import Occupancy
 from capintra.confidentiality import field_rules, unreadable_fields
 from capintra.extensions import db
 from capintra.features import declared
 from capintra.households import search, services
 from capintra.households.forms import HouseholdForm, MemberForm
 from capintra.households.models import Household, Member
+from capintra.housing import housing_costs_of
 from capintra.security import CAPABILITIES
 from capintra.web.formatting import cents_to_decimal, money, percent
+from tests.buildings import make as buildings
 from tests.households.helpers import text_of
 
 #: DESIGN §1, by hand: what managers may not see of a file (the reports give them bands).
@@ -35,10 +38,7 @@ HIDDEN_FROM_MANAGERS = {
     # benefits: CAF number, other benefits, APL
     ("household", "caf_number"),
     ("household", "other_benefits"),
-    ("household", "apl_cents"),
-    # rent and charges, and what is computed from them
-    ("household", "rent_cents"),
-    ("household", "charges_cents"),
+    # what is computed from the rent, charges and APL (on the occupancy period, below)
     ("household", "remaining_charge_cents"),
     ("household", "effort_rate"),
     # arrears, their plan, FSL, CCAPEX
@@ -56,6 +56,10 @@ HIDDEN_FROM_MANAGERS = {
     ("occupancy", "rent_cents"),
     ("occupancy", "charges_cents"),
     ("occupancy", "apl_cents"),
+    # …and those a file kept before its home was recorded as a period
+    ("costs_on_hold", "rent_cents"),
+    ("costs_on_hold", "charges_cents"),
+    ("costs_on_hold", "apl_cents"),
 }
 #: …and what assistants may not see either: health and vulnerability, officers only.
 HIDDEN_FROM_ASSISTANTS = {
@@ -166,11 +170,14 @@ def secret_file(make, browser_for):
     (the history and the trail have their events), with a member."""
     household = make.household(name="VALMONT Irène")
     member = make.member(household, last_name="VALMONT", first_name="Irène")
-    rows = {"household": household, "member": member}
+    # where it lives: its rent, charges and APL are the period's
+    period = buildings.period(household_obj=household)
+    rows = {"household": household, "member": member, "occupancy": period}
+    columns = [*restricted_columns(), *PERIOD_COSTS]
     values = {}
     for changed in (False, True):
-        for i, (table, name) in enumerate(restricted_columns()):
-            column = MODELS[table].__table__.columns[name]
+        for i, (table, name) in enumerate(columns):
+            column = rows[table].__table__.columns[name]
             value = distinctive(column, i, changed)
             setattr(rows[table], name, value)
             values[(table, name)] = value if changed else values.get((table, name), value)
@@ -179,11 +186,25 @@ def secret_file(make, browser_for):
         db.session.commit()
     db.session.expire_all()
     household = db.session.get(Household, household.id)
+    with app_ctx_request():
+        costs = housing_costs_of(household.id, services.today())
     computed = {
-        ("household", "remaining_charge_cents"): money(household.remaining_charge_cents),
-        ("household", "effort_rate"): percent(household.effort_rate),
+        ("household", "remaining_charge_cents"): money(costs.remaining_charge_cents),
+        ("household", "effort_rate"): percent(costs.effort_rate(household.monthly_resources_cents)),
     }
     return household, values, computed
+
+
+#: The amounts of the household's period (its occupancy tab, the unit's page, the file's
+#: history show them, or not).
+PERIOD_COSTS = [("occupancy", "rent_cents"), ("occupancy", "charges_cents"),
+                ("occupancy", "apl_cents")]  # fmt: skip
+
+
+def app_ctx_request():
+    from flask import current_app
+
+    return current_app.test_request_context()
 
 
 def every_page(browser, household, values) -> dict[str, str]:
@@ -198,6 +219,10 @@ def every_page(browser, household, values) -> dict[str, str]:
         "audit trail": browser.get("/audit/"),
         "audit rows": browser.htmx("GET", "/audit/", "audit-rows"),
     }
+    for unit_id in db.session.scalars(
+        select(Occupancy.unit_id).where(Occupancy.household_id == household.id)
+    ):
+        responses[f"unit {unit_id}"] = browser.get(f"/units/{unit_id}")
     for tab in declared("tabs"):
         if tab.page == "household" and not tab.first:  # the first one: the detail
             responses[tab.name] = browser.get(f"{base}/{tab.name}")
@@ -283,18 +308,21 @@ def test_assistants_see_and_edit_the_administrative_finances(secret_file, browse
     form = {
         "name": household.name,
         "operation_id": household.operation_id,
-        "rent_cents": "612,40",
-        "apl_cents": "100",
         "caf_number": "7654321",
         "fsl": "y",
         "version": household.version,
     }
     response = assistant.post(f"/households/{household.id}/edit", data=form)
     assert response.status_code == 303, text_of(response)[:1000]
+    period = db.session.scalar(select(Occupancy).where(Occupancy.household_id == household.id))
+    costs = {"rent_cents": "612,40", "apl_cents": "100", "version": period.version}
+    response = assistant.post(f"/occupancy/{period.id}/costs", data=costs)
+    assert response.status_code == 303, text_of(response)[:1000]
     db.session.expire_all()
     saved = db.session.get(Household, household.id)
-    assert (saved.rent_cents, saved.apl_cents, saved.caf_number) == (61240, 10000, "7654321")
-    assert saved.fsl is True
+    assert (saved.caf_number, saved.fsl) == ("7654321", True)
+    period = db.session.get(Occupancy, period.id)
+    assert (period.rent_cents, period.charges_cents, period.apl_cents) == (61240, None, 10000)
     assert saved.health_details == values[("household", "health_details")]  # kept
     history = text_of(assistant.get(f"/households/{household.id}/history"))
     assert "Loyer" in history and "Numéro d’allocataire CAF" in history
@@ -302,11 +330,13 @@ def test_assistants_see_and_edit_the_administrative_finances(secret_file, browse
 
 def test_the_rule_drops_fields_from_forms_and_writes_for_anyone_without_it(make, app_ctx):
     manager = make.user("manager")
-    household = make.household(rent_cents=50000, partners="CCAS")
+    household = make.household(monthly_resources_cents=50000, partners="CCAS")
     services.update_household(
-        household, {"rent_cents": 1, "partners": "", "address": "2 rue Basse"}, manager
+        household,
+        {"monthly_resources_cents": 1, "partners": "", "address": "2 rue Basse"},
+        manager,
     )
-    assert (household.rent_cents, household.partners) == (50000, "CCAS")
+    assert (household.monthly_resources_cents, household.partners) == (50000, "CCAS")
     assert household.address == "2 rue Basse"
     db.session.rollback()
     with app_ctx.test_request_context():

@@ -20,6 +20,8 @@ from capintra.households.models import (
     Task,
     TaskKind,
 )
+from capintra.housing import HousingCosts, housing_costs_of
+from tests.buildings import make as buildings
 from tests.households.helpers import audit_events, count, text_of
 
 # --- references -------------------------------------------------------------------------
@@ -249,24 +251,26 @@ def test_a_split_of_a_member_of_another_file_is_404(family, make, browser_for):
     ],
 )
 def test_remaining_charge_and_effort_rate_are_exact(rent, charges, apl, resources, remaining, rate):
-    household = Household(
-        rent_cents=rent, charges_cents=charges, apl_cents=apl, monthly_resources_cents=resources
-    )
-    assert household.remaining_charge_cents == remaining
-    assert household.effort_rate == rate
+    costs = HousingCosts(rent, charges, apl)
+    assert costs.remaining_charge_cents == remaining
+    assert costs.effort_rate(resources) == rate
     if remaining is not None:
-        assert type(household.remaining_charge_cents) is int
+        assert type(costs.remaining_charge_cents) is int
     if rate is not None:
-        assert isinstance(household.effort_rate, Decimal)
+        assert isinstance(costs.effort_rate(resources), Decimal)
 
 
-def test_money_round_trips_through_the_database_as_integer_cents(make):
-    household = make.household(rent_cents=123456789, apl_cents=1, charges_cents=10)
+def test_money_round_trips_through_the_database_as_integer_cents(make, app_ctx):
+    household = make.household(monthly_resources_cents=123456789)
+    buildings.period(household_obj=household, rent_cents=123456789, apl_cents=1, charges_cents=10)
     db.session.expire_all()
     saved = db.session.get(Household, household.id)
-    assert (saved.rent_cents, saved.apl_cents, saved.charges_cents) == (123456789, 1, 10)
-    assert type(saved.rent_cents) is int
-    assert saved.remaining_charge_cents == 123456798
+    assert type(saved.monthly_resources_cents) is int
+    with app_ctx.test_request_context():
+        costs = housing_costs_of(household.id, services.today())
+    assert (costs.rent_cents, costs.apl_cents, costs.charges_cents) == (123456789, 1, 10)
+    assert type(costs.rent_cents) is int
+    assert costs.remaining_charge_cents == 123456798
 
 
 # --- dates are French dates ----------------------------------------------------------------

@@ -19,6 +19,7 @@ from capintra.households.models import (
     PhaseChange,
     Relation,
 )
+from tests.buildings import make as buildings
 from tests.households.helpers import text_of
 
 NOW = datetime(2026, 6, 15, 10, 0, tzinfo=UTC)  # 15/06/2026, noon in Paris
@@ -43,9 +44,9 @@ def file_at_a_glance(make, fixed_clock):
         name="BERTIN Louise",
         phase=Phase.RECHERCHE,
         alert_codes=["interpreter"],
-        rent_cents=61_000,
         monthly_resources_cents=150_000,
     )
+    buildings.period(household_obj=household, start_date=date(2020, 1, 1), rent_cents=61_000)
     db.session.add(
         PhaseChange(
             household_id=household.id,

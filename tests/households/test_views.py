@@ -13,6 +13,7 @@ from sqlalchemy import event, select
 from capintra.extensions import db
 from capintra.households import services
 from capintra.households.models import Household, Letter, Member, Note, Relation, Task
+from tests.buildings import make as buildings
 from tests.households.helpers import audit_events, count, form_errors, text_of
 
 PARTIAL = "tab-content"
@@ -325,12 +326,12 @@ def test_an_invalid_inline_edit_is_422_and_changes_nothing(make, login_as):
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
-        ("rent_cents", "12,345", "Montant invalide"),
-        ("rent_cents", "abc", "Montant invalide"),
-        ("rent_cents", "1 2 3,4,5", "Montant invalide"),
-        ("rent_cents", "NaN", "Montant invalide"),
-        ("rent_cents", "-Infinity", "Montant invalide"),
-        ("apl_cents", "1e12", "Montant invalide"),
+        ("arrears_cents", "12,345", "Montant invalide"),
+        ("arrears_cents", "abc", "Montant invalide"),
+        ("arrears_cents", "1 2 3,4,5", "Montant invalide"),
+        ("arrears_cents", "NaN", "Montant invalide"),
+        ("arrears_cents", "-Infinity", "Montant invalide"),
+        ("tax_reference_income_cents", "1e12", "Montant invalide"),
         ("monthly_resources_cents", "12.345", "Montant invalide"),
         ("name", "", None),
         ("name", "KACI\x00", "Caractères de contrôle interdits"),
@@ -344,7 +345,7 @@ def test_an_invalid_inline_edit_is_422_and_changes_nothing(make, login_as):
 def test_an_invalid_household_form_is_422_and_changes_nothing(
     make, login_as, field, value, message
 ):
-    household = make.household(name="KACI Aïcha", rent_cents=50000)
+    household = make.household(name="KACI Aïcha", monthly_resources_cents=50000)
     browser = login_as("officer")
     response = browser.post(
         f"/households/{household.id}/edit", data=household_form(household, **{field: value})
@@ -355,7 +356,7 @@ def test_an_invalid_household_form_is_422_and_changes_nothing(
     if message:
         assert message in body
     saved = fresh(household)
-    assert saved.version == household.version and saved.rent_cents == 50000
+    assert saved.version == household.version and saved.monthly_resources_cents == 50000
     assert saved.name == "KACI Aïcha"
 
 
@@ -365,11 +366,12 @@ def test_an_invalid_new_household_is_422_and_nothing_is_created(make, login_as):
     before = count(Household)
     response = browser.post(
         "/households/new",
-        data={"name": "", "operation_id": operation.id, "rent_cents": "abc",
+        data={"name": "", "operation_id": operation.id, "arrears_cents": "abc",
               "rehousing_right": "a_instruire"},
     )  # fmt: skip
     assert response.status_code == 422
-    assert 'id="name-errors"' in text_of(response) and 'id="rent_cents-errors"' in text_of(response)
+    assert 'id="name-errors"' in text_of(response)
+    assert 'id="arrears_cents-errors"' in text_of(response)
     assert 'value="abc"' in text_of(response)  # what was typed is kept
     assert count(Household) == before
 
@@ -382,20 +384,16 @@ def test_amounts_are_read_the_french_way_and_kept_in_cents(make, login_as):
         data=household_form(
             household,
             monthly_resources_cents="1 234,56",
-            rent_cents="450",
-            charges_cents="49,5",
-            apl_cents="120.25",
+            tax_reference_income_cents="49,5",
             arrears_cents="1\u202f000,00 €",
         ),
     )
     assert response.status_code == 303, text_of(response)
     saved = fresh(household)
     assert saved.monthly_resources_cents == 123456
-    assert (saved.rent_cents, saved.charges_cents, saved.apl_cents) == (45000, 4950, 12025)
+    assert saved.tax_reference_income_cents == 4950
     assert saved.arrears_cents == 100000
-    assert all(
-        isinstance(v, int) for v in (saved.monthly_resources_cents, saved.remaining_charge_cents)
-    )
+    assert isinstance(saved.monthly_resources_cents, int)
     form = text_of(browser.get(f"/households/{household.id}/edit"))
     assert 'value="1234,56"' in form and 'value="49,50"' in form
 
@@ -404,18 +402,18 @@ def test_amounts_are_read_the_french_way_and_kept_in_cents(make, login_as):
 
 
 def test_a_stale_household_edit_is_409_with_both_versions(make, browser_for):
-    household = make.household(name="KACI Aïcha", rent_cents=50000)
+    household = make.household(name="KACI Aïcha", monthly_resources_cents=50000)
     first, second = browser_for("officer"), browser_for("assistant")
     shown_version = household.version
     response = second.post(
         f"/households/{household.id}/edit",
-        data=household_form(household, name="KACI-BENALI Aïcha", rent_cents="520"),
+        data=household_form(household, name="KACI-BENALI Aïcha", monthly_resources_cents="520"),
     )
     assert response.status_code == 303
     response = first.post(
         f"/households/{household.id}/edit",
         data=household_form(
-            household, name="KACI Aïcha Épouse MARTIN", rent_cents="1 234,56",
+            household, name="KACI Aïcha Épouse MARTIN", monthly_resources_cents="1 234,56",
             version=shown_version,
         ),
     )  # fmt: skip
@@ -427,7 +425,7 @@ def test_a_stale_household_edit_is_409_with_both_versions(make, browser_for):
     assert "<strong>KACI-BENALI Aïcha</strong>" in body  # what is saved now
     assert "<strong>520,00\xa0€</strong>" in body
     saved = fresh(household)
-    assert saved.name == "KACI-BENALI Aïcha" and saved.rent_cents == 52000
+    assert saved.name == "KACI-BENALI Aïcha" and saved.monthly_resources_cents == 52000
     # The page carries the current version: saving again on it goes through.
     current = re.search(r'name="version" type="hidden" value="(\d+)"', body).group(1)
     assert int(current) == saved.version
@@ -586,12 +584,9 @@ def test_html_typed_in_every_text_field_is_shown_escaped(make, browser_for):
 
 def test_amounts_and_dates_are_shown_the_french_way(make, login_as):
     household = make.household(
-        monthly_resources_cents=123456,
-        rent_cents=65000,
-        charges_cents=8050,
-        apl_cents=21000,
-        privacy_notice_date=date(2026, 11, 25),
+        monthly_resources_cents=123456, privacy_notice_date=date(2026, 11, 25)
     )
+    buildings.period(household_obj=household, rent_cents=65000, charges_cents=8050, apl_cents=21000)
     make.member(household, birth_date=date(1984, 3, 7), relation=Relation.CHEF)
     make.letter(household, letter_date=date(2026, 1, 5))
     browser = login_as("assistant")  # managers see no individual finances

@@ -1,6 +1,6 @@
-"""Two colleagues change the same unit's condition, or end the same occupancy period, at
-the same moment, on the real server: one goes through (303), the other is refused (409);
-never a 5xx, nothing written twice."""
+"""Two colleagues change the same unit's condition, end the same occupancy period, or
+change the same period's rent, at the same moment, on the real server: one goes through
+(303), the other is refused (409); never a 5xx, nothing written twice."""
 
 from __future__ import annotations
 
@@ -80,4 +80,25 @@ def test_two_same_version_period_ends_give_one_303_and_one_409(live, building):
         results.append((sorted(r.status for r in responses), period.end_date is not None))
     why = f"{results}\n{live.explain(mark)}"
     assert all(codes == [303, 409] and ended for codes, ended in results), why
+    assert live.errors_since(mark) == {}, why
+
+
+def test_two_same_version_rent_changes_give_one_303_and_one_409(live, building):
+    _units, periods = building
+    first, second = live.signed_in("assistant"), live.signed_in("officer")
+    mark = live.mark()
+    results = []
+    for period_id in periods:
+        (version,) = live.scalars(select(Occupancy.version).where(Occupancy.id == period_id))
+        path = f"/occupancy/{period_id}/costs"
+        responses = together(
+            [
+                lambda c=c, rent=rent: c.post(path, {"version": version, "rent_cents": rent})
+                for c, rent in ((first, "450"), (second, "470"))
+            ]
+        )
+        (period,) = live.scalars(select(Occupancy).where(Occupancy.id == period_id))
+        results.append((sorted(r.status for r in responses), period.version - version))
+    why = f"{results}\n{live.explain(mark)}"
+    assert all(codes == [303, 409] and bump == 1 for codes, bump in results), why
     assert live.errors_since(mark) == {}, why

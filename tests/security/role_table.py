@@ -90,6 +90,9 @@ ROUTE_TABLE: dict[tuple[str, str], tuple[int | str, ...]] = {
     ("buildings.unit_condition", "POST"):       (LOGIN, 422, 422, 403, 403),
     ("buildings.period_end", "GET"):            (LOGIN, 200, 200, 403, 403),
     ("buildings.period_end", "POST"):           (LOGIN, 422, 422, 403, 403),
+    # a period's rent, charges and APL: individual finances, never the managers'
+    ("buildings.period_costs", "GET"):          (LOGIN, 200, 200, 403, 403),
+    ("buildings.period_costs", "POST"):         (LOGIN, 422, 422, 403, 403),
     ("buildings.documents_upload", "POST"):     (LOGIN, 422, 422, 403, 403),
     ("buildings.documents_delete", "POST"):     (LOGIN, 422, 422, 403, 403),
     # audit trail: managers (and so the admin)

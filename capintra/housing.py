@@ -1,0 +1,69 @@
+"""A household's housing costs: the rent, charges and APL of the period in which it
+occupies its home as principal occupant, and what the file computes from them (DESIGN §2:
+« reste à charge » = loyer + charges − APL; « taux d’effort » = reste à charge /
+ressources).
+
+The amounts belong to the occupancy period, which the buildings feature records; the
+household file reads them through this module, which asks whichever feature provides
+`HOUSING_COSTS` (capintra.features.Feature.provides). The contract:
+
+    provide(household_ids: list[int], on: date) -> dict[int, HousingCosts]
+
+one answer per household that has costs on `on` (none for the others), in a fixed
+number of statements whatever the number of households. Who may read the amounts is the
+confidentiality policy's business (household.finances), not this module's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from capintra.features import provider
+
+#: The provider's name in Feature.provides.
+HOUSING_COSTS = "housing_costs"
+
+
+@dataclass(frozen=True)
+class HousingCosts:
+    """Monthly amounts in integer cents (None: not known)."""
+
+    rent_cents: int | None
+    charges_cents: int | None
+    apl_cents: int | None
+    #: Where they come from, in French for the reader (« Lot 3, 12 rue Gambetta »).
+    source: str = ""
+    #: The occupancy period they are recorded on (None: held on the file, no period yet).
+    period_id: int | None = None
+
+    @property
+    def remaining_charge_cents(self) -> int | None:
+        """Reste à charge = loyer + charges − APL (computed, never typed)."""
+        if self.rent_cents is None:
+            return None
+        return self.rent_cents + (self.charges_cents or 0) - (self.apl_cents or 0)
+
+    def effort_rate(self, monthly_resources_cents: int | None) -> Decimal | None:
+        """Taux d'effort = reste à charge / ressources (exact, 4 decimals)."""
+        remaining = self.remaining_charge_cents
+        if remaining is None or not monthly_resources_cents:
+            return None
+        return (Decimal(remaining) / Decimal(monthly_resources_cents)).quantize(
+            Decimal("0.0001"), rounding=ROUND_HALF_UP
+        )
+
+
+def housing_costs(household_ids: Iterable[int], on: date) -> dict[int, HousingCosts]:
+    """The households' costs on `on`, by household id (absent: none known)."""
+    ids = sorted(set(household_ids))
+    provide = provider(HOUSING_COSTS)
+    if provide is None or not ids:
+        return {}
+    return provide(ids, on)
+
+
+def housing_costs_of(household_id: int, on: date) -> HousingCosts | None:
+    return housing_costs([household_id], on).get(household_id)
