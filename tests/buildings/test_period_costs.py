@@ -256,7 +256,7 @@ def test_an_unknown_or_deleted_period_is_404(housed, browser_for):
     db.session.commit()
     browser = browser_for("officer")
     assert browser.get(f"/occupancies/{period.id}/costs").status_code == 404
-    assert browser.get("/occupancy/999999/costs").status_code == 404
+    assert browser.get("/occupancies/999999/costs").status_code == 404
 
 
 # --- managers never see them ---------------------------------------------------------------

@@ -316,7 +316,7 @@ def test_assistants_see_and_edit_the_administrative_finances(secret_file, browse
     assert response.status_code == 303, text_of(response)[:1000]
     period = db.session.scalar(select(Occupancy).where(Occupancy.household_id == household.id))
     costs = {"rent_cents": "612,40", "apl_cents": "100", "version": period.version}
-    response = assistant.post(f"/occupancy/{period.id}/costs", data=costs)
+    response = assistant.post(f"/occupancies/{period.id}/costs", data=costs)
     assert response.status_code == 303, text_of(response)[:1000]
     db.session.expire_all()
     saved = db.session.get(Household, household.id)

@@ -90,7 +90,7 @@ def test_two_same_version_rent_changes_give_one_303_and_one_409(live, building):
     results = []
     for period_id in periods:
         (version,) = live.scalars(select(Occupancy.version).where(Occupancy.id == period_id))
-        path = f"/occupancy/{period_id}/costs"
+        path = f"/occupancies/{period_id}/costs"
         responses = together(
             [
                 lambda c=c, rent=rent: c.post(path, {"version": version, "rent_cents": rent})
