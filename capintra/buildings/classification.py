@@ -9,7 +9,6 @@ from capintra.buildings.models import (
     Building,
     BuildingIncident,
     Occupancy,
-    Organisation,
     Unit,
 )
 from capintra.features import HIDDEN, ORD, PER, Audited
@@ -18,17 +17,6 @@ from capintra.households.classification import FINANCES
 OCCUPANCY_FINANCES = frozenset({"rent_cents", "charges_cents", "apl_cents"})
 
 AUDITED = (
-    Audited(
-        Organisation,
-        _l("Organisme"),
-        {
-            "name": (ORD, _l("Nom")),
-            "kind": (ORD, _l("Type")),
-            "address": (ORD, _l("Adresse")),
-            "contact": (PER, _l("Contact")),
-            "siret": (ORD, _l("SIRET")),
-        },
-    ),
     Audited(
         Building,
         _l("Immeuble"),

@@ -1,4 +1,4 @@
-"""Buildings and occupancy: organisations, buildings, arrêtés, incidents, units and
+"""Buildings and occupancy: buildings, arrêtés, incidents, units and
 occupancy periods; the buildings' list, the building's page and a unit's page."""
 
 from flask_babel import lazy_gettext as _l
@@ -10,7 +10,6 @@ from capintra.buildings.models import (
     Building,
     BuildingIncident,
     Occupancy,
-    Organisation,
     Unit,
 )
 from capintra.buildings.views import bp
@@ -21,7 +20,7 @@ from capintra.web.pages import Tab
 FEATURE = Feature(
     name="buildings",
     blueprints=((bp, ""),),
-    models=(Organisation, Building, Unit, Arrete, BuildingIncident, Occupancy),
+    models=(Building, Unit, Arrete, BuildingIncident, Occupancy),
     navigation=(NavItem("buildings.index", _l("Immeubles"), "building.view", 20),),
     pages=(pages.PAGE,),
     tabs=(
