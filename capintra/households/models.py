@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -198,7 +199,7 @@ class Household(VersionedMixin, SoftDeleteMixin, db.Model):
     # Partners involved: organisations of the directory (HouseholdPartner), and what the
     # directory does not say (who follows the file there, the free text of before the
     # directory that could not be read as a list of organisations).
-    partners_note: Mapped[str] = mapped_column(String(500), default="")
+    partners_note: Mapped[str] = mapped_column(String(500), default="", server_default=text("''"))
 
     # Housing needs (everyone sees them) and the health data behind them (officers only)
     needs_ground_floor: Mapped[bool] = mapped_column(Boolean, default=False)

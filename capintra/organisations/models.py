@@ -8,7 +8,7 @@ landlords) imports it without importing another feature."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column, validates
 
 from capintra.extensions import db
@@ -35,15 +35,17 @@ def name_key(name: str | None) -> str:
 class Organisation(VersionedMixin, SoftDeleteMixin, db.Model):
     """Annuaire: bailleurs, réservataires, CCAS, Département, CAF, prestataires, syndics.
 
-    A duplicate merged into another is soft-deleted and keeps `merged_into_id`, so that
-    what pointed to it can be found again (capintra.organisations.services.merge)."""
+    A duplicate merged into another is soft-deleted and keeps `merged_into_id`
+    (capintra.organisations.services.merge)."""
 
     __tablename__ = "organisation"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     #: normalise(name), kept by the model: what the search and the matching read.
-    name_key: Mapped[str] = mapped_column(String(200), default="", index=True)
+    name_key: Mapped[str] = mapped_column(
+        String(200), default="", server_default=text("''"), index=True
+    )
     kind: Mapped[OrganisationKind] = mapped_column(
         enum_column(OrganisationKind), default=OrganisationKind.AUTRE, index=True
     )
@@ -51,7 +53,9 @@ class Organisation(VersionedMixin, SoftDeleteMixin, db.Model):
     contact: Mapped[str] = mapped_column(String(300), default="")
     #: 14 digits, Luhn-checked by services.clean_siret; "" where none applies.
     siret: Mapped[str] = mapped_column(String(14), default="")
-    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"))
+    #: History, not a reference: no foreign key, so that a later merge of the organisation
+    #: kept leaves it as it was (follow the chain to the organisation kept in the end).
+    merged_into_id: Mapped[int | None] = mapped_column(Integer)
 
     @validates("name")
     def _keep_name_key(self, key: str, value: str) -> str:

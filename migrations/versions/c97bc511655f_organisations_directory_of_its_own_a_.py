@@ -26,7 +26,8 @@ by then).
 
 Also: `organisation.name_key` (the normalised name, what the directory's search and the
 matching read) and `organisation.merged_into_id` (a merged duplicate remembers the
-organisation kept).
+organisation kept). Downgrade leaves `household.partners` with an empty default in the
+schema (the text is restored; the value every insert gives anyway).
 
 Revision ID: c97bc511655f
 Revises: c7e5a1b2d3f4
@@ -100,19 +101,20 @@ def read_partners(text):
 
 # --- lightweight tables -------------------------------------------------------------------
 
-organisation = sa.table(
+organisation = sa.Table(  # a Table, not sa.table: an insert gives back the new id
     "organisation",
-    sa.column("id", sa.Integer),
-    sa.column("name", sa.String),
-    sa.column("name_key", sa.String),
-    sa.column("kind", sa.String),
-    sa.column("address", sa.String),
-    sa.column("contact", sa.String),
-    sa.column("siret", sa.String),
-    sa.column("version", sa.Integer),
-    sa.column("created_at", capintra.models.UTCDateTime(timezone=True)),
-    sa.column("updated_at", capintra.models.UTCDateTime(timezone=True)),
-    sa.column("deleted_at", capintra.models.UTCDateTime(timezone=True)),
+    sa.MetaData(),
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("name", sa.String),
+    sa.Column("name_key", sa.String),
+    sa.Column("kind", sa.String),
+    sa.Column("address", sa.String),
+    sa.Column("contact", sa.String),
+    sa.Column("siret", sa.String),
+    sa.Column("version", sa.Integer),
+    sa.Column("created_at", capintra.models.UTCDateTime(timezone=True)),
+    sa.Column("updated_at", capintra.models.UTCDateTime(timezone=True)),
+    sa.Column("deleted_at", capintra.models.UTCDateTime(timezone=True)),
 )
 household = sa.table(
     "household",
@@ -186,11 +188,13 @@ def carry_partners_over(conn):
 
 
 def upgrade():
-    with op.batch_alter_table('organisation', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('name_key', sa.String(length=200), nullable=True))
-        batch_op.add_column(sa.Column('merged_into_id', sa.Integer(), nullable=True))
-        batch_op.create_index(batch_op.f('ix_organisation_name_key'), ['name_key'], unique=False)
-        batch_op.create_foreign_key(batch_op.f('fk_organisation_merged_into_id_organisation'), 'organisation', ['merged_into_id'], ['id'])
+    # No batch (table copy) on SQLite: with foreign keys on, dropping the old household
+    # or organisation table fails as soon as rows point to it. Added columns carry their
+    # default in the schema (server_default, in the models too), the old column is
+    # dropped in place (SQLite 3.35 and later).
+    op.add_column('organisation', sa.Column('name_key', sa.String(length=200), nullable=False, server_default=sa.text("''")))
+    op.add_column('organisation', sa.Column('merged_into_id', sa.Integer(), nullable=True))
+    op.create_index(op.f('ix_organisation_name_key'), 'organisation', ['name_key'], unique=False)
 
     op.create_table('household_partner',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -205,20 +209,13 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_household_partner')),
     sa.UniqueConstraint('household_id', 'organisation_id', name=op.f('uq_household_partner_household_id_organisation_id'))
     )
-    with op.batch_alter_table('household_partner', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_household_partner_organisation_id'), ['organisation_id'], unique=False)
+    op.create_index(op.f('ix_household_partner_organisation_id'), 'household_partner', ['organisation_id'], unique=False)
 
-    with op.batch_alter_table('household', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('partners_note', sa.String(length=500), nullable=False, server_default=''))
+    op.add_column('household', sa.Column('partners_note', sa.String(length=500), nullable=False, server_default=sa.text("''")))
 
     carry_partners_over(op.get_bind())
 
-    with op.batch_alter_table('household', schema=None) as batch_op:
-        batch_op.alter_column('partners_note', server_default=None)
-        batch_op.drop_column('partners')
-
-    with op.batch_alter_table('organisation', schema=None) as batch_op:
-        batch_op.alter_column('name_key', existing_type=sa.String(length=200), nullable=False)
+    op.drop_column('household', 'partners')
 
 
 def restore_partners_text(conn):
@@ -246,22 +243,13 @@ def restore_partners_text(conn):
 
 
 def downgrade():
-    with op.batch_alter_table('household', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('partners', sa.VARCHAR(length=500), nullable=False, server_default=''))
+    op.add_column('household', sa.Column('partners', sa.VARCHAR(length=500), nullable=False, server_default=sa.text("''")))
 
     restore_partners_text(op.get_bind())
 
-    with op.batch_alter_table('household', schema=None) as batch_op:
-        batch_op.alter_column('partners', server_default=None)
-        batch_op.drop_column('partners_note')
-
-    with op.batch_alter_table('household_partner', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_household_partner_organisation_id'))
-
+    op.drop_column('household', 'partners_note')
+    op.drop_index(op.f('ix_household_partner_organisation_id'), table_name='household_partner')
     op.drop_table('household_partner')
-
-    with op.batch_alter_table('organisation', schema=None) as batch_op:
-        batch_op.drop_constraint(batch_op.f('fk_organisation_merged_into_id_organisation'), type_='foreignkey')
-        batch_op.drop_index(batch_op.f('ix_organisation_name_key'))
-        batch_op.drop_column('merged_into_id')
-        batch_op.drop_column('name_key')
+    op.drop_index(op.f('ix_organisation_name_key'), table_name='organisation')
+    op.drop_column('organisation', 'merged_into_id')
+    op.drop_column('organisation', 'name_key')
