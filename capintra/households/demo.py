@@ -161,7 +161,7 @@ REHOUSING_BASES = ["l314_1", "l314_1", "l314_1", "arrete", "charte"]
 ADULT_EMPLOYMENT = ["salarie", "salarie", "salarie", "demandeur", "demandeur", "inactif", "autre"]
 PARTNERS = ["CCAS", "CAF de la Loire", "Département de la Loire (MDS)", "Loire Habitat",
             "Métropole Habitat Saint-Étienne", "Action Logement", "Secours populaire",
-            "Mission locale", "Point d'accès au droit"]  # fmt: skip
+            "Mission locale", "Point d’accès au droit"]  # fmt: skip
 OTHER_BENEFITS = ["RSA", "AAH", "ASPA", "Prime d'activité", "Allocations familiales",
                   "Allocation de soutien familial", "Pension d'invalidité"]  # fmt: skip
 EMAIL_DOMAINS = ["orange.fr", "free.fr", "gmail.com", "laposte.net", "sfr.fr", "hotmail.fr"]

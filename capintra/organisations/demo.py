@@ -29,7 +29,7 @@ DIRECTORY = [
     ("Action Logement", K.RESERVATAIRE, "10 rue Balay, 42000 Saint-Étienne", "", ""),
     ("Secours populaire", K.AUTRE, "12 rue Roger Salengro, 42000 Saint-Étienne", "", ""),
     ("Mission locale", K.AUTRE, "7 rue de la Résistance, 42000 Saint-Étienne", "", ""),
-    ("Point d'accès au droit", K.AUTRE, "Palais de justice, 42000 Saint-Étienne", "", ""),
+    ("Point d’accès au droit", K.AUTRE, "Palais de justice, 42000 Saint-Étienne", "", ""),
     ("Cabinet Forez Syndic", K.SYNDIC, "21 cours Fauriel, 42100 Saint-Étienne",
      "Gestionnaire de copropriétés", "412345678"),
     ("Gérance du Gier", K.SYNDIC, "5 rue Jean Jaurès, 42800 Rive-de-Gier", "", ""),
