@@ -174,6 +174,14 @@ def merge(duplicate: Organisation, kept: Organisation) -> dict[str, int]:
     Returns the rows moved, by table."""
     if duplicate.id == kept.id:
         raise DomainError(_("Un organisme ne peut pas être fusionné avec lui-même."), duplicate)
+    # Two merges at once: the second waits here (PostgreSQL's row locks; SQLite: the
+    # request's write lock), then reads the rows as the first left them.
+    db.session.scalars(
+        select(Organisation)
+        .where(Organisation.id.in_([duplicate.id, kept.id]))
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).all()
     if duplicate.is_deleted or kept.is_deleted:
         raise DomainError(
             _("Cet organisme a été supprimé ou fusionné entre-temps : rechargez l’annuaire."),
