@@ -92,6 +92,10 @@ class OrganisationsField(SelectMultipleField):
     """Organisations of the directory, several (a select whose options are set by the
     view, capintra.organisations.queries.choices)."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.type = "SelectMultipleField"  # drawn like one by the form macros
+
     def process_formdata(self, valuelist):
         try:
             self.data = [db_id(value) for value in valuelist if value]

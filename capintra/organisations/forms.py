@@ -70,6 +70,9 @@ class MergeForm(RequiredVersionForm):
     kept_id = SelectField(
         _l("Organisme conservé"),
         coerce=optional_id,
+        # The view refuses an organisation gone meanwhile (404) or the duplicate itself
+        # (409, with the reason) rather than WTForms' « Not a valid choice ».
+        validate_choice=False,
         validators=[DataRequired(_l("Choisissez l’organisme à conserver."))],
         description=_l(
             "Les immeubles et les ménages liés au doublon passent à l’organisme conservé ; "

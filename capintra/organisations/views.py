@@ -114,7 +114,7 @@ def merge(org_id: int):
     or a confirmation page without JavaScript), then moves every reference."""
     duplicate = queries.get_organisation_or_404(org_id)
     form = MergeForm()
-    form.kept_id.choices = [(None, "—"), *queries.choices()]
+    form.kept_id.choices = [(None, "—"), *queries.choices(exclude_id=duplicate.id)]
     if request.method == "GET":
         form.version.data = duplicate.version
         return _merge_page(duplicate, form)
