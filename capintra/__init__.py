@@ -32,6 +32,7 @@ FEATURES = (
     "capintra.auth",
     "capintra.admin",
     "capintra.audit",
+    "capintra.organisations",
     "capintra.households",
     "capintra.documents",
     "capintra.buildings",

@@ -34,10 +34,13 @@ class Confidential:
     """`model`'s rows whose boolean column `column` is true are confidential: only holders
     of `capability` see them. `shared_action`: what the audit trail shows, to those who
     could not see the item, when it stops being confidential (its confidential past stays
-    hidden)."""
+    hidden).
+
+    `column=None`: every row is, always (a household's partners, for managers): the
+    model's rows and all their events, purges included, do not exist for the others."""
 
     model: type
-    column: str = "confidential"
+    column: str | None = "confidential"
     capability: str = "household.confidential"
     shared_action: str | None = None
 
@@ -45,11 +48,19 @@ class Confidential:
     def entity_type(self) -> str:
         return self.model.__tablename__
 
+    @property
+    def always(self) -> bool:
+        return self.column is None
+
     def hidden(self) -> ColumnElement[bool]:
         """SQL: the row is confidential."""
+        if self.column is None:
+            return true()
         return getattr(self.model, self.column).is_(True)
 
     def is_hidden(self, obj: Any) -> bool:
+        if self.column is None:
+            return True
         return bool(getattr(obj, self.column, False))
 
 

@@ -57,6 +57,9 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     # buildings and occupancy
     "building.view": frozenset({ASST, OFFR, MGR}),
     "building.edit": frozenset({ASST, OFFR}),
+    # the organisations directory: admins keep it; assistants and officers add an
+    # organisation where they need one (partners, import, later offers)
+    "organisation.add": frozenset({ASST, OFFR}),
     # orders
     "order.view": frozenset({ASST, OFFR, MGR}),
     "order.draft": frozenset({ASST, OFFR, MGR}),

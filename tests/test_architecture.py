@@ -38,7 +38,7 @@ def test_the_contracts_hold():
 
 def test_the_contracts_catch_forbidden_imports(tmp_path):
     """A copy of the package where documents/ imports households/, admin/ imports the
-    households' views and households/ imports buildings/: every contract breaks, naming
+    households' views households/ imports buildings/ and the organisations directory imports buildings/: every contract breaks, naming
     the offending imports."""
     shutil.copytree(
         ROOT / "capintra", tmp_path / "capintra", ignore=shutil.ignore_patterns("__pycache__")
@@ -52,12 +52,15 @@ def test_the_contracts_catch_forbidden_imports(tmp_path):
     )
     (tmp_path / "capintra" / "households" / "probe.py").write_text(
         "from capintra.buildings import queries  # noqa: F401\n"
+    (tmp_path / "capintra" / "organisations" / "probe.py").write_text(
+        "import capintra.buildings.models  # noqa: F401\n"
     )
 
     result = lint_imports(tmp_path)
 
     assert result.returncode != 0, result.stdout
-    assert "Contracts: 0 kept, 3 broken." in result.stdout, result.stdout
+    assert "Contracts: 0 kept, 4 broken." in result.stdout, result.stdout
     assert "capintra.documents.probe -> capintra.households.models" in result.stdout
     assert "capintra.admin.probe -> capintra.households.views" in result.stdout
     assert "capintra.households.probe -> capintra.buildings.queries" in result.stdout
+    assert "capintra.organisations.probe -> capintra.buildings.models" in result.stdout

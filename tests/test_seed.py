@@ -35,6 +35,7 @@ from capintra.households import queries
 from capintra.households.demo import HouseholdGenerator, seed_households
 from capintra.households.models import (
     Household,
+    HouseholdPartner,
     HouseholdSearchTerm,
     Letter,
     LetterChannel,
@@ -47,6 +48,7 @@ from capintra.households.models import (
 )
 from capintra.households.search import household_terms, matching_household_ids, normalise
 from capintra.households.services import format_reference
+from capintra.organisations.models import Organisation, OrganisationKind
 from capintra.security import Role
 from tests import factories
 from tests.conftest import login
@@ -424,3 +426,19 @@ def test_the_same_seed_gives_the_same_buildings(app_ctx):
         return [tuple(r.values()) for r in rows.building + rows.unit + rows.occupancy]
 
     assert run() == run()
+
+
+def test_partners_and_syndics_come_from_the_directory(demo):
+    """The households' partners and the co-owned buildings' syndics are organisations of
+    the demo directory (CCAS, CAF, Département, associations, syndics)."""
+    directory = {o.id: o for o in db.session.scalars(select(Organisation))}
+    assert {"CCAS", "CAF de la Loire", "Département de la Loire (MDS)",
+            "Secours populaire"} <= {o.name for o in directory.values()}  # fmt: skip
+    links = list(db.session.scalars(select(HouseholdPartner)))
+    assert len({link.household_id for link in links}) >= 10
+    assert all(link.organisation_id in directory for link in links)
+    assert all(household.partners_note == "" for household in households())
+    co_owned = list(db.session.scalars(select(Building).where(Building.co_ownership.is_(True))))
+    assert co_owned and all(
+        directory[b.owner_or_syndic_id].kind is OrganisationKind.SYNDIC for b in co_owned
+    )

@@ -34,6 +34,9 @@ def without_confidential(query: Select) -> Select:
     conditions = [AuditEvent.confidential.is_(False)]
     shared = []
     for rule in rules:
+        if rule.always:  # every row of the model, and so every event about one
+            conditions.append(AuditEvent.entity_type.is_distinct_from(rule.entity_type))
+            continue
         hidden_now = exists(
             select(rule.model.id).where(rule.model.id == AuditEvent.entity_id, rule.hidden())
         )

@@ -10,7 +10,6 @@ from capintra.buildings.models import (
     BuildingIncident,
     CostsOnHold,
     Occupancy,
-    Organisation,
     Unit,
 )
 from capintra.features import HIDDEN, ORD, PER, Audited
@@ -19,17 +18,6 @@ from capintra.households.classification import FINANCES
 OCCUPANCY_FINANCES = frozenset({"rent_cents", "charges_cents", "apl_cents"})
 
 AUDITED = (
-    Audited(
-        Organisation,
-        _l("Organisme"),
-        {
-            "name": (ORD, _l("Nom")),
-            "kind": (ORD, _l("Type")),
-            "address": (ORD, _l("Adresse")),
-            "contact": (PER, _l("Contact")),
-            "siret": (ORD, _l("SIRET")),
-        },
-    ),
     Audited(
         Building,
         _l("Immeuble"),

@@ -26,7 +26,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import Table, func, select
+from sqlalchemy import Table, func, select, update
 
 from capintra import clock
 from capintra.audit.service import record_event
@@ -43,6 +43,7 @@ from capintra.demo import DemoContext, bulk_insert, cumulative, next_ids, reset_
 from capintra.demo import number as _number
 from capintra.extensions import db
 from capintra.households.models import Household, PhaseChange
+from capintra.organisations import demo as organisations_demo
 from capintra.security import Role
 
 #: Households per building, roughly.
@@ -511,6 +512,22 @@ def _residents(today: date) -> dict[tuple[int, str], list[_Resident]]:
     return grouped
 
 
+#: The demo directory's syndic of the co-owned buildings, by commune (another: the first).
+SYNDICS = {"Rive-de-Gier": "Gérance du Gier"}
+DEFAULT_SYNDIC = "Cabinet Forez Syndic"
+
+
+def _syndics(context: DemoContext) -> None:
+    """The co-owned buildings' syndic, from the organisations directory."""
+    directory = context.created.get("organisations") or organisations_demo.directory()
+    for commune in [*sorted(SYNDICS), None]:  # the named communes first, then the rest
+        where = [Building.co_ownership.is_(True), Building.owner_or_syndic_id.is_(None)]
+        if commune is not None:
+            where.append(Building.commune == commune)
+        syndic = directory[SYNDICS.get(commune, DEFAULT_SYNDIC)]
+        db.session.execute(update(Building).where(*where).values(owner_or_syndic_id=syndic))
+
+
 def load(context: DemoContext) -> None:
     """The feature's demo data, from the households loaded before: buildings, units,
     occupancy periods, arrêtés and incidents in bulk, one summary audit event; flushed,
@@ -551,6 +568,7 @@ def load(context: DemoContext) -> None:
                 echo(f"  {_number(summary.buildings):>7} immeubles ({elapsed:.1f} s)")
     _make_sure_of_the_stories(rows, summary, today)
     _insert(conn, rows)
+    _syndics(context)
     reset_sequences(conn, [table.name for _name, table in _TABLES])
     record_event(
         "seed_demo",

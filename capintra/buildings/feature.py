@@ -1,4 +1,4 @@
-"""Buildings and occupancy: organisations, buildings, arrêtés, incidents, units and
+"""Buildings and occupancy: buildings, arrêtés, incidents, units and
 occupancy periods; the buildings' list, the building's page and a unit's page."""
 
 from flask_babel import lazy_gettext as _l
@@ -11,7 +11,6 @@ from capintra.buildings.models import (
     BuildingIncident,
     CostsOnHold,
     Occupancy,
-    Organisation,
     Unit,
 )
 from capintra.buildings.views import bp
@@ -23,7 +22,7 @@ from capintra.web.pages import Tab
 FEATURE = Feature(
     name="buildings",
     blueprints=((bp, ""),),
-    models=(Organisation, Building, Unit, Arrete, BuildingIncident, Occupancy, CostsOnHold),
+    models=(Building, Unit, Arrete, BuildingIncident, Occupancy, CostsOnHold),
     navigation=(NavItem("buildings.index", _l("Immeubles"), "building.view", 20),),
     pages=(pages.PAGE,),
     tabs=(

@@ -1,5 +1,6 @@
-"""Buildings and occupancy: the organisations directory, buildings, their arrêtés and
-incidents, units, and the periods in which a unit is occupied (DESIGN §2)."""
+"""Buildings and occupancy: buildings, their arrêtés and incidents, units, and the periods
+in which a unit is occupied (DESIGN §2). A building's owner or syndic is in the
+organisations directory (capintra.organisations)."""
 
 from __future__ import annotations
 
@@ -26,17 +27,6 @@ from capintra.models import LabelledEnum, SoftDeleteMixin, VersionedMixin, enum_
 from capintra.text import normalise
 
 # --- enumerations ------------------------------------------------------------------------
-
-
-class OrganisationKind(LabelledEnum):
-    BAILLEUR = "bailleur", _l("Bailleur social")
-    RESERVATAIRE = "reservataire", _l("Réservataire")
-    CCAS = "ccas", _l("CCAS")
-    DEPARTEMENT = "departement", _l("Département")
-    CAF = "caf", _l("CAF")
-    PRESTATAIRE = "prestataire", _l("Prestataire")
-    SYNDIC = "syndic", _l("Syndic")
-    AUTRE = "autre", _l("Autre")
 
 
 class IntendedFuture(LabelledEnum):
@@ -136,25 +126,6 @@ class UnitState(LabelledEnum):
 
 
 # --- models ------------------------------------------------------------------------------
-
-
-class Organisation(VersionedMixin, SoftDeleteMixin, db.Model):
-    """Annuaire: bailleurs, réservataires, CCAS, Département, CAF, prestataires, syndics."""
-
-    __tablename__ = "organisation"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(200))
-    kind: Mapped[OrganisationKind] = mapped_column(
-        enum_column(OrganisationKind), default=OrganisationKind.AUTRE, index=True
-    )
-    address: Mapped[str] = mapped_column(String(300), default="")
-    contact: Mapped[str] = mapped_column(String(300), default="")
-    #: 14 digits, Luhn-checked by services.clean_siret; "" where none applies.
-    siret: Mapped[str] = mapped_column(String(14), default="")
-
-    def __repr__(self) -> str:
-        return f"<Organisation {self.id}>"
 
 
 def address_key(address: str | None, commune: str | None) -> str:

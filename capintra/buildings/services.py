@@ -1,4 +1,4 @@
-"""Building and occupancy rules: SIRET, occupancy periods (overlaps, hosting, one open
+"""Building and occupancy rules: occupancy periods (overlaps, hosting, one open
 period per household, who may write `relogé`), the tasks after a departure, a unit's
 state on a day.
 
@@ -22,7 +22,6 @@ from capintra.buildings.models import (
     Occupancy,
     OccupancyKind,
     OccupantStatus,
-    Organisation,
     Unit,
     UnitCondition,
     UnitState,
@@ -38,52 +37,6 @@ AFTER_DEPARTURE_TASKS = (
     _l("Fermer les compteurs"),
     _l("Solder le dépôt de garantie"),
 )
-
-# --- SIRET -------------------------------------------------------------------------------
-
-#: La Poste's SIRENs: its establishments' SIRETs follow their own rule (digits' sum % 5).
-_LA_POSTE_SIREN = "356000000"
-
-
-def siret_is_valid(siret: str) -> bool:
-    """14 digits passing the Luhn check (La Poste's establishments: digit sum % 5 == 0)."""
-    if len(siret) != 14 or not siret.isascii() or not siret.isdigit():
-        return False
-    if siret.startswith(_LA_POSTE_SIREN) and siret != _LA_POSTE_SIREN + "00048":
-        return sum(int(d) for d in siret) % 5 == 0
-    total = 0
-    for position, char in enumerate(reversed(siret)):
-        digit = int(char)
-        if position % 2:
-            digit *= 2
-            if digit > 9:
-                digit -= 9
-        total += digit
-    return total % 10 == 0
-
-
-def clean_siret(value: str | None) -> str:
-    """The SIRET as stored: spaces removed, "" when none; refused when invalid."""
-    siret = "".join((value or "").split())
-    if siret and not siret_is_valid(siret):
-        raise DomainError(
-            _(
-                "Ce numéro SIRET n’est pas valide : il compte 14 chiffres et sa clé de "
-                "contrôle doit être juste. Vérifiez-le sur l’avis de situation SIRENE."
-            )
-        )
-    return siret
-
-
-def save_organisation(organisation: Organisation, data: dict) -> None:
-    data = dict(data)
-    if "siret" in data:
-        data["siret"] = clean_siret(data["siret"])
-    for name, value in data.items():
-        setattr(organisation, name, value)
-    db.session.add(organisation)
-    db.session.flush()
-
 
 # --- occupancy periods -------------------------------------------------------------------
 

@@ -5,7 +5,15 @@ feature records."""
 from flask_babel import lazy_gettext as _l
 
 from capintra.features import HIDDEN, ORD, PER, SEN, Audited
-from capintra.households.models import Household, Letter, Member, Note, PhaseChange, Task
+from capintra.households.models import (
+    Household,
+    HouseholdPartner,
+    Letter,
+    Member,
+    Note,
+    PhaseChange,
+    Task,
+)
 
 #: Who reads what on a file (DESIGN §1, "Who sees what, precisely"): the health data
 #: behind a housing need is officers' only; individual finances and social details are
@@ -14,7 +22,7 @@ CONFIDENTIAL = "household.confidential"
 FINANCES = "household.finances"
 HOUSEHOLD_FINANCES = frozenset(
     {"monthly_resources_cents", "tax_reference_income_cents", "caf_number", "other_benefits",
-     "arrears_cents", "repayment_plan", "fsl", "ccapex_referral", "partners"}
+     "arrears_cents", "repayment_plan", "fsl", "ccapex_referral", "partners_note"}
 )  # fmt: skip
 
 #: The occupancy period's amounts (another feature's table, named: not imported).
@@ -56,7 +64,7 @@ AUDITED = (
             "ccapex_referral": (PER, _l("Saisine de la CCAPEX")),
             "numero_unique": (PER, _l("Numéro unique")),
             "numero_unique_renewal": (ORD, _l("Renouvellement du numéro unique")),
-            "partners": (PER, _l("Intervenants")),
+            "partners_note": (PER, _l("Intervenants : précisions")),
             "needs_ground_floor": (ORD, _l("Besoin : rez-de-chaussée")),
             "needs_lift": (ORD, _l("Besoin : ascenseur")),
             "needs_adapted": (ORD, _l("Besoin : logement adapté")),
@@ -137,6 +145,16 @@ AUDITED = (
             "assignee_id": (ORD, _l("Attribuée à")),
             "done": (ORD, _l("Faite")),
             "done_at": (ORD, _l("Faite le")),
+        },
+    ),
+    # Every row is hidden from whoever may not read the finances (feature.py: a
+    # Confidential rule without a column): the organisation it names may be kept.
+    Audited(
+        HouseholdPartner,
+        _l("Intervenant"),
+        {
+            "household_id": (ORD, HIDDEN),
+            "organisation_id": (ORD, _l("Organisme")),
         },
     ),
     Audited(

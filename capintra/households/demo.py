@@ -44,6 +44,7 @@ from capintra.documents.services import store_upload
 from capintra.extensions import db
 from capintra.households.models import (
     Household,
+    HouseholdPartner,
     HouseholdSearchTerm,
     Letter,
     LetterChannel,
@@ -62,6 +63,7 @@ from capintra.households.services import (
     assign_reference,
     format_reference,
 )
+from capintra.organisations import demo as organisations_demo
 from capintra.security import Role
 from capintra.text import normalise
 
@@ -159,7 +161,7 @@ REHOUSING_BASES = ["l314_1", "l314_1", "l314_1", "arrete", "charte"]
 ADULT_EMPLOYMENT = ["salarie", "salarie", "salarie", "demandeur", "demandeur", "inactif", "autre"]
 PARTNERS = ["CCAS", "CAF de la Loire", "Département de la Loire (MDS)", "Loire Habitat",
             "Métropole Habitat Saint-Étienne", "Action Logement", "Secours populaire",
-            "Mission locale", "Point d'accès au droit"]  # fmt: skip
+            "Mission locale", "Point d’accès au droit"]  # fmt: skip
 OTHER_BENEFITS = ["RSA", "AAH", "ASPA", "Prime d'activité", "Allocations familiales",
                   "Allocation de soutien familial", "Pension d'invalidité"]  # fmt: skip
 EMAIL_DOMAINS = ["orange.fr", "free.fr", "gmail.com", "laposte.net", "sfr.fr", "hotmail.fr"]
@@ -307,6 +309,7 @@ class _Rows:
     letter: list[dict] = field(default_factory=list)
     task: list[dict] = field(default_factory=list)
     phase_change: list[dict] = field(default_factory=list)
+    partner: list[dict] = field(default_factory=list)
 
 
 @dataclass
@@ -335,6 +338,7 @@ class HouseholdGenerator:
         officers: list[int],
         assistant: int | None,
         count: int,
+        partners: list[int] | None = None,
     ):
         # Faker is only for the demo data: the server, which imports this module through
         # the feature's declaration, never loads it.
@@ -348,6 +352,8 @@ class HouseholdGenerator:
         self.operations = operations
         self.officers = officers
         self.assistant = assistant
+        #: The directory's ids of PARTNERS, in its order (None: no partner links).
+        self.partners = partners
 
         # Faker lists French surnames by frequency, Martin first: a Zipf-like weight makes
         # common names common, as on a real list of tenants.
@@ -515,7 +521,7 @@ class HouseholdGenerator:
             **self._money(members, size),
             "numero_unique": numero_unique,
             "numero_unique_renewal": renewal,
-            "partners": ", ".join(self.rng.sample(PARTNERS, self.randint(0, 3))),
+            "partners_note": "",
             "needs_ground_floor": bool(health) and self.chance(0.6),
             "needs_lift": bool(health) and self.chance(0.7),
             "needs_adapted": bool(health) and self.chance(0.3),
@@ -538,6 +544,16 @@ class HouseholdGenerator:
             "deleted_at": None,
         }
         rows.household.append(row)
+        # Drawn whether or not there is a directory, so the rest of the data stays the same.
+        chosen = self.rng.sample(range(len(PARTNERS)), self.randint(0, 3))
+        if self.partners:
+            rows.partner.extend(
+                {"id": next(ids["partner"]), "household_id": file.id,
+                 "organisation_id": self.partners[i], "version": 1,
+                 "created_at": file.created_at, "updated_at": file.created_at,
+                 "deleted_at": None}
+                for i in chosen
+            )  # fmt: skip
 
         terms = set(household_terms(reference, "", "", ()))
         terms |= _terms_of(name) | _terms_of(address)
@@ -807,8 +823,9 @@ _TABLES: list[tuple[str, Table]] = [
     ("letter", Letter.__table__),
     ("task", Task.__table__),
     ("phase_change", PhaseChange.__table__),
+    ("partner", HouseholdPartner.__table__),
 ]
-_ID_TABLES = ["household", "member", "note", "letter", "task", "phase_change"]
+_ID_TABLES = ["household", "member", "note", "letter", "task", "phase_change", "partner"]
 
 
 def _next_ids(conn) -> dict[str, Iterator[int]]:
@@ -876,6 +893,7 @@ def load(context: DemoContext) -> None:
         for op_id, commune, start in operations
     ]
     officers, assistant = _demo_users()
+    directory = context.created.get("organisations") or organisations_demo.directory()
     today = context.today or clock.today()
     generator = HouseholdGenerator(
         seed=context.seed,
@@ -884,6 +902,7 @@ def load(context: DemoContext) -> None:
         officers=officers,
         assistant=assistant,
         count=count,
+        partners=[directory[name] for name in PARTNERS],
     )
     conn = db.session.connection()
     if conn.dialect.name == "sqlite":

@@ -6,9 +6,10 @@ from capintra.confidentiality import Confidential
 from capintra.documents.owners import DocumentOwner
 from capintra.features import DashboardSection, Feature, NavItem
 from capintra.households import dashboard, demo, pages, queries
-from capintra.households.classification import ACTIONS, AUDITED
+from capintra.households.classification import ACTIONS, AUDITED, FINANCES
 from capintra.households.models import (
     Household,
+    HouseholdPartner,
     HouseholdSearchTerm,
     Letter,
     Member,
@@ -22,10 +23,23 @@ from capintra.households.views import bp
 FEATURE = Feature(
     name="households",
     blueprints=((bp, "/households"),),
-    models=(Household, HouseholdSearchTerm, Member, Note, Letter, Task, PhaseChange),
+    models=(
+        Household,
+        HouseholdSearchTerm,
+        Member,
+        Note,
+        Letter,
+        Task,
+        PhaseChange,
+        HouseholdPartner,
+    ),
     setup=(lambda app: install_search_listeners(),),
     navigation=(NavItem("households.index", _l("Ménages"), "household.view", 10),),
-    confidential=(Confidential(Note, shared_action="note_shared"),),
+    confidential=(
+        Confidential(Note, shared_action="note_shared"),
+        # The partners involved are a social detail: not for managers (DESIGN §1).
+        Confidential(HouseholdPartner, column=None, capability=FINANCES),
+    ),
     pages=(pages.PAGE,),
     tabs=pages.TABS,
     document_owners=(DocumentOwner(Household, queries.get_household_or_404, "household_id"),),

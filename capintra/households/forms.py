@@ -27,12 +27,13 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from capintra.confidentiality import user_may_read_field
+from capintra.confidentiality import user_may_read_field, user_may_see_confidential
 from capintra.households import services
 from capintra.households.models import (
     DeliveryOutcome,
     Employment,
     Household,
+    HouseholdPartner,
     LetterChannel,
     LetterDirection,
     NoteKind,
@@ -58,6 +59,7 @@ from capintra.web.forms import (
     optional_id,
     record_id,
 )
+from capintra.web.routing import db_id
 
 TEXT = [no_control_characters]
 #: A plain shape check (WTForms' Email() needs the email_validator package).
@@ -84,6 +86,31 @@ class MultiCheckboxField(SelectMultipleField):
         known = {value for value, _label in self.choices or ()}
         if any(value not in known for value in self.data or ()):
             raise ValidationError(_l("Choix inconnu : cochez parmi les cases proposées."))
+
+
+class OrganisationsField(SelectMultipleField):
+    """Organisations of the directory, several (a select whose options are set by the
+    view, capintra.organisations.queries.choices)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.type = "SelectMultipleField"  # drawn like one by the form macros
+
+    def process_formdata(self, valuelist):
+        try:
+            self.data = [db_id(value) for value in valuelist if value]
+        except ValueError:
+            self.data = None
+            raise ValueError(
+                _l("Choix inconnu : choisissez parmi les organismes proposés.")
+            ) from None
+
+    def pre_validate(self, form):
+        known = {value for value, _label in self.choices or ()}
+        if any(value not in known for value in self.data or ()):
+            raise ValidationError(
+                _l("Cet organisme n’est plus dans l’annuaire : choisissez parmi ceux proposés.")
+            )
 
 
 def _enum_or_none(enum_cls):
@@ -137,7 +164,19 @@ class HouseholdForm(VersionedForm):
     numero_unique_renewal = DateField(
         _l("Renouvellement du numéro unique le"), validators=[Optional()]
     )
-    partners = StringField(_l("Intervenants (partenaires)"), validators=[Length(max=500), *TEXT])
+    partner_ids = OrganisationsField(
+        _l("Intervenants (annuaire des organismes)"),
+        render_kw={"size": 8},
+        description=_l(
+            "Maintenez Ctrl (ou Cmd) pour en choisir plusieurs. Un organisme manque ? "
+            "Ajoutez-le ci-dessous."
+        ),
+    )
+    partners_note = TextAreaField(
+        _l("Intervenants : précisions"),
+        validators=[Length(max=500), *TEXT],
+        description=_l("Qui suit le dossier chez ces organismes, ce que l’annuaire ne dit pas."),
+    )
     needs_ground_floor = BooleanField(_l("Besoin : rez-de-chaussée"))
     needs_lift = BooleanField(_l("Besoin : ascenseur"))
     needs_adapted = BooleanField(_l("Besoin : logement adapté"))
@@ -193,6 +232,8 @@ class HouseholdForm(VersionedForm):
                 user, Household, name
             ):
                 delattr(self, name)
+        if "partner_ids" in self._fields and not user_may_see_confidential(user, HouseholdPartner):
+            delattr(self, "partner_ids")
 
     def data_for_model(self) -> dict:
         return {

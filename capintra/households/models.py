@@ -16,6 +16,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -186,8 +187,10 @@ class Household(VersionedMixin, SoftDeleteMixin, db.Model):
     numero_unique: Mapped[str] = mapped_column(String(40), default="")
     numero_unique_renewal: Mapped[date | None] = mapped_column(Date)
 
-    # Partners (the directory of organisations comes later: free text meanwhile)
-    partners: Mapped[str] = mapped_column(String(500), default="")
+    # Partners involved: organisations of the directory (HouseholdPartner), and what the
+    # directory does not say (who follows the file there, the free text of before the
+    # directory that could not be read as a list of organisations).
+    partners_note: Mapped[str] = mapped_column(String(500), default="", server_default=text("''"))
 
     # Housing needs (everyone sees them) and the health data behind them (officers only)
     needs_ground_floor: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -377,6 +380,22 @@ class Task(VersionedMixin, SoftDeleteMixin, db.Model):
     def mark_done(self, done: bool = True) -> None:
         self.done = done
         self.done_at = utcnow() if done else None
+
+
+class HouseholdPartner(VersionedMixin, SoftDeleteMixin, db.Model):
+    """An organisation of the directory involved with the household (CCAS, CAF, an
+    association…): a social detail, hidden from managers like the household's finances
+    (DESIGN §1; declared in feature.py). Removed links are soft-deleted, and restored
+    when the organisation is chosen again."""
+
+    __tablename__ = "household_partner"
+    __table_args__ = (UniqueConstraint("household_id", "organisation_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("household.id"))
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+
+    organisation = relationship("Organisation", lazy="raise")
 
 
 class PhaseChange(db.Model):

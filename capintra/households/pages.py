@@ -8,19 +8,20 @@ from typing import Any
 from flask import request, session
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 
 from capintra import clock
 from capintra.audit.labels import action_labels, entity_labels, present_changes
 from capintra.audit.queries import shown_changes
 from capintra.audit.service import record_bulk, record_event
-from capintra.confidentiality import may_read_field
+from capintra.confidentiality import may_read_field, user_may_see_confidential
 from capintra.documents import queries as documents
 from capintra.documents.forms import upload_form
 from capintra.documents.services import awaiting_deletion
 from capintra.households import queries, services
 from capintra.households.forms import PhaseForm, SplitForm
 from capintra.households.items import item_form
-from capintra.households.models import Household, Note, Phase
+from capintra.households.models import Household, HouseholdPartner, Note, Phase
 from capintra.housing import housing_costs_of
 from capintra.models import utcnow
 from capintra.security import can
@@ -155,6 +156,8 @@ def _summary(household: Household, state: TabState) -> dict:
         "last_contact": _last_contact(seen),
         "next_task": seen.next_task,
         "phase_since": time_since(since.astimezone(clock.PARIS).date(), today),
+        "partners": queries.partners_of(household),
+        "sees_partners": user_may_see_confidential(current_user, HouseholdPartner),
     }
     if may_read_field(household, "remaining_charge_cents"):
         costs = housing_costs_of(household.id, today)

@@ -19,6 +19,7 @@ from capintra.documents.models import Document
 from capintra.extensions import db
 from capintra.households.models import (
     Household,
+    HouseholdPartner,
     HouseholdSearchTerm,
     Letter,
     LetterChannel,
@@ -37,6 +38,7 @@ from capintra.households.search import (
     prefix_upper_bound,
     query_words,
 )
+from capintra.organisations.models import Organisation
 from capintra.security import Role, can
 from capintra.web.routing import db_id
 
@@ -323,6 +325,23 @@ def members_of(household: Household) -> list[Member]:
         Member.id,
     )
     return _items_of(Member, household, order)
+
+
+def partners_of(household: Household) -> list[Organisation]:
+    """The organisations involved with the household, by name: none for a reader who
+    may not see them (the confidentiality policy: not managers)."""
+    return list(
+        db.session.scalars(
+            select(Organisation)
+            .join(HouseholdPartner, HouseholdPartner.organisation_id == Organisation.id)
+            .where(
+                HouseholdPartner.household_id == household.id,
+                HouseholdPartner.deleted_at.is_(None),
+                visible(HouseholdPartner),
+            )
+            .order_by(Organisation.name_key, Organisation.id)
+        )
+    )
 
 
 #: The head first, then the partner, children, ascendants, others (not alphabetical).

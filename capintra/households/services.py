@@ -15,11 +15,16 @@ from sqlalchemy.exc import IntegrityError
 from capintra import clock
 from capintra.audit.service import record_event
 from capintra.auth.models import User
-from capintra.confidentiality import confidential_by_default, user_may_read_field
+from capintra.confidentiality import (
+    confidential_by_default,
+    user_may_read_field,
+    user_may_see_confidential,
+)
 from capintra.errors import DomainError
 from capintra.extensions import db
 from capintra.households.models import (
     Household,
+    HouseholdPartner,
     Letter,
     Member,
     Note,
@@ -32,6 +37,7 @@ from capintra.households.models import (
     TaskKind,
 )
 from capintra.models import utcnow
+from capintra.organisations.models import Organisation
 from capintra.security import Role, user_can
 
 #: Fields that follow the social follow-up: officers only write them (DESIGN §1). Who
@@ -98,12 +104,16 @@ def assign_reference(household: Household, year: int | None = None, attempts: in
 
 
 def create_household(data: dict, author: User) -> Household:
+    data = dict(data)
+    partner_ids = data.pop("partner_ids", None)
     household = Household(phase=Phase.A_RENCONTRER)
     apply_household_data(household, data, author)
     if household.officer_id is None and author.role is Role.OFFICER:
         household.officer_id = author.id
     assign_reference(household)
     sync_numero_unique_task(household)
+    if partner_ids is not None:
+        set_partners(household, partner_ids, author)
     return household
 
 
@@ -126,11 +136,64 @@ def apply_household_data(household: Household, data: dict, author: User) -> None
 
 
 def update_household(household: Household, data: dict, author: User) -> None:
+    data = dict(data)
+    partner_ids = data.pop("partner_ids", None)
     renewal_before = household.numero_unique_renewal
     officer_before = household.officer_id
     apply_household_data(household, data, author)
     if household.numero_unique_renewal != renewal_before or household.officer_id != officer_before:
         sync_numero_unique_task(household)
+    if partner_ids is not None:
+        set_partners(household, partner_ids, author)
+
+
+def set_partners(household: Household, organisation_ids: list[int], author: User) -> None:
+    """The organisations involved become exactly these: links added, removed ones
+    soft-deleted, a link removed earlier restored. Nothing for an author who may not see
+    the partners (managers): nobody writes what they could not read back. A chosen
+    organisation merged or deleted meanwhile refuses the whole save."""
+    if not user_may_see_confidential(author, HouseholdPartner):
+        return
+    wanted = set(organisation_ids)
+    live = set(
+        db.session.scalars(
+            select(Organisation.id).where(
+                Organisation.id.in_(wanted), Organisation.deleted_at.is_(None)
+            )
+        )
+    )
+    if wanted - live:
+        raise DomainError(
+            _(
+                "Un organisme choisi a été fusionné ou retiré de l’annuaire entre-temps : "
+                "vérifiez les intervenants puis enregistrez à nouveau."
+            ),
+            household,
+        )
+    links = {
+        link.organisation_id: link
+        for link in db.session.scalars(
+            select(HouseholdPartner).where(HouseholdPartner.household_id == household.id)
+        )
+    }
+    for organisation_id in sorted(wanted):
+        link = links.get(organisation_id)
+        if link is None:
+            db.session.add(
+                HouseholdPartner(household_id=household.id, organisation_id=organisation_id)
+            )
+        elif link.is_deleted:
+            link.deleted_at = None
+    for organisation_id, link in links.items():
+        if organisation_id not in wanted and not link.is_deleted:
+            link.soft_delete()
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError:  # the same link added at the same moment by someone else
+        raise DomainError(
+            _("Les intervenants ont été modifiés entre-temps : rechargez le dossier."), household
+        ) from None
 
 
 def sync_numero_unique_task(household: Household) -> None:

@@ -22,6 +22,8 @@ from capintra.households.forms import (
 from capintra.households.items import ITEMS, item_form
 from capintra.households.models import Household, Letter, Member, Phase, Task
 from capintra.households.pages import phase_form, record_opening
+from capintra.organisations.forms import QUICK_PREFIX, OrganisationForm
+from capintra.organisations.queries import choices as organisation_choices
 from capintra.security import can, require
 from capintra.web.confirm import confirmation_page
 from capintra.web.formatting import date_fr
@@ -80,9 +82,20 @@ def _household_form(household: Household | None = None) -> HouseholdForm:
     form.operation_id.choices = [(o.id, o.name) for o in operations]
     if "officer_id" in form:
         form.officer_id.choices = [(None, "—")] + [(u.id, u.display_name) for u in officers]
+    if "partner_ids" in form:
+        form.partner_ids.choices = organisation_choices()
+        if household is not None and request.method == "GET":
+            form.partner_ids.data = [o.id for o in queries.partners_of(household)]
     if household is not None and request.method == "GET":
         form.version.data = household.version
     return form
+
+
+def _quick_org_form() -> OrganisationForm | None:
+    """The inline « add an organisation » of the partners, for who may add one."""
+    if not can("organisation.add"):
+        return None
+    return OrganisationForm(prefix=QUICK_PREFIX, formdata=None)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -98,13 +111,14 @@ def create():
             db.session.rollback()
             form.form_errors.append(error.message)
             return render("households/form.html", form=form, household=None, stale=None,
-                          status=409)  # fmt: skip
+                          quick_org=_quick_org_form(), status=409)  # fmt: skip
         else:
             db.session.commit()
             flash(_("Dossier %(ref)s créé.", ref=household.reference), "success")
             return redirect_to(url_for("households.detail", household_id=household.id))
     status = 422 if request.method == "POST" else 200
-    return render("households/form.html", form=form, household=None, stale=None, status=status)
+    return render("households/form.html", form=form, household=None, stale=None,
+                  quick_org=_quick_org_form(), status=status)  # fmt: skip
 
 
 @bp.route("/<int:household_id>/edit", methods=["GET", "POST"])
@@ -137,7 +151,12 @@ def edit(household_id: int):
     elif request.method == "POST":
         status = 422
     return render(
-        "households/form.html", form=form, household=household, stale=stale, status=status
+        "households/form.html",
+        form=form,
+        household=household,
+        stale=stale,
+        quick_org=_quick_org_form(),
+        status=status,
     )
 
 

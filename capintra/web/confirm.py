@@ -34,6 +34,13 @@ def is_confirmed() -> bool:
     return request.headers.get("HX-Request") == "true" and not htmx.boosted
 
 
+def _posted(field) -> str:
+    """The value to post again: a text or hidden field's, or what a select received."""
+    if hasattr(field, "_value"):
+        return field._value()
+    return field.raw_data[0] if field.raw_data else ""
+
+
 def confirmation_page(
     form: FlaskForm,
     description: str,
@@ -51,7 +58,7 @@ def confirmation_page(
     if is_confirmed():
         return None
     fields = [
-        (f.name, f._value()) for f in form if f.type != "CSRFTokenField" and f.name != CONFIRMED
+        (f.name, _posted(f)) for f in form if f.type != "CSRFTokenField" and f.name != CONFIRMED
     ]
     body = render_template(
         "web/confirm.html",

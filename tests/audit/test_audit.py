@@ -364,6 +364,7 @@ ORDINARY_DESPITE_NAME = {
     # a legal person's name and seat, public in the SIRENE register
     ("organisation", "name"),
     ("organisation", "address"),
+    ("organisation", "name_key"),  # the name above, normalised
 }
 
 

@@ -15,14 +15,14 @@ from capintra.buildings.models import (
     Occupancy,
     OccupancyKind,
     OccupantStatus,
-    Organisation,
-    OrganisationKind,
     Unit,
     UnitCondition,
     UnitType,
 )
 from capintra.extensions import db
+from capintra.organisations.models import Organisation, OrganisationKind
 from tests import factories
+from tests.organisations import make as orgs
 
 _seq = itertools.count(1)
 
@@ -34,14 +34,8 @@ def _committed(obj):
 
 
 def organisation(**kw) -> Organisation:
-    n = next(_seq)
-    return _committed(
-        Organisation(
-            name=kw.pop("name", f"Bailleur {n}"),
-            kind=kw.pop("kind", OrganisationKind.BAILLEUR),
-            **kw,
-        )
-    )
+    kw.setdefault("kind", OrganisationKind.BAILLEUR)
+    return orgs.organisation(**kw)
 
 
 def building(operation_id: int | None = None, **kw) -> Building:

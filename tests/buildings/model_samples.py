@@ -33,7 +33,6 @@ def _occupancy():
 
 
 SAMPLES: dict[str, Sample] = {
-    "organisation": Sample(make.organisation, _set(name="Syndic Forez", address="2 place")),
     "building": Sample(make.building, _set(state=BuildingState.EN_LIBERATION, levels=4)),
     "unit": Sample(make.unit, _set(condition=UnitCondition.MURE, floor=2)),
     "arrete": Sample(make.arrete, _set(ban=Ban.DEFINITIVE, lifted_on=date(2026, 9, 1))),

@@ -47,7 +47,7 @@ HIDDEN_FROM_MANAGERS = {
     ("household", "fsl"),
     ("household", "ccapex_referral"),
     # partners involved
-    ("household", "partners"),
+    ("household", "partners_note"),
     # health and vulnerability
     ("household", "health_details"),
     ("household", "vulnerability_details"),
@@ -330,13 +330,13 @@ def test_assistants_see_and_edit_the_administrative_finances(secret_file, browse
 
 def test_the_rule_drops_fields_from_forms_and_writes_for_anyone_without_it(make, app_ctx):
     manager = make.user("manager")
-    household = make.household(monthly_resources_cents=50000, partners="CCAS")
+    household = make.household(monthly_resources_cents=50000, partners_note="CCAS")
     services.update_household(
         household,
-        {"monthly_resources_cents": 1, "partners": "", "address": "2 rue Basse"},
+        {"monthly_resources_cents": 1, "partners_note": "", "address": "2 rue Basse"},
         manager,
     )
-    assert (household.monthly_resources_cents, household.partners) == (50000, "CCAS")
+    assert (household.monthly_resources_cents, household.partners_note) == (50000, "CCAS")
     assert household.address == "2 rue Basse"
     db.session.rollback()
     with app_ctx.test_request_context():

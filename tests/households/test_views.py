@@ -516,7 +516,7 @@ def test_html_typed_in_every_text_field_is_shown_escaped(make, browser_for):
     officer = browser_for("officer")
     text_fields = [
         "name", "address", "commune", "phone", "preferred_language", "rehousing_bearer",
-        "caf_number", "other_benefits", "numero_unique", "partners", "health_details",
+        "caf_number", "other_benefits", "numero_unique", "partners_note", "health_details",
         "vulnerability_details", "committee_blocking_point", "committee_decision",
     ]  # fmt: skip
     short = ("phone", "preferred_language", "numero_unique", "caf_number")
@@ -564,7 +564,7 @@ def test_html_typed_in_every_text_field_is_shown_escaped(make, browser_for):
     assert shown > 40
     escaped = str(escape(XSS))
     where_shown = {
-        base: ["NOM " + escaped, "health_details " + escaped, "partners " + escaped],
+        base: ["NOM " + escaped, "health_details " + escaped, "partners_note " + escaped],
         f"{base}/members": [str(escape(f"MEMBRE {XSS}".upper()))],  # NOM shown in capitals
         f"{base}/journal": [escaped],
         f"{base}/letters": [escaped],

@@ -10,7 +10,8 @@ checks. Read it line by line against the design:
 - confidential notes and documents exist for officers only: for everyone else a direct
   URL answers 404 (HIDDEN_TABLE) — or 403 first, where the route is refused to the role;
 - managers read the audit trail; the admin is a manager with the admin flag, who also
-  manages users and operations;
+  manages users, operations and the organisations directory (merging its duplicates);
+  assistants and officers add an organisation to the directory where they need one;
 - the login page, the health check and static files are public.
 
 What a cell means, for whoever may use the route: a GET as is, a POST with an empty form
@@ -116,6 +117,17 @@ ROUTE_TABLE: dict[tuple[str, str], tuple[int | str, ...]] = {
     ("admin.operation_new", "POST"):            (LOGIN, 403, 403, 403, 422),
     ("admin.operation_edit", "GET"):            (LOGIN, 403, 403, 403, 200),
     ("admin.operation_edit", "POST"):           (LOGIN, 403, 403, 403, 422),
+    # the organisations directory: the admin keeps it (list, create, edit, merge)
+    ("organisations.index", "GET"):             (LOGIN, 403, 403, 403, 200),
+    ("organisations.create", "GET"):            (LOGIN, 403, 403, 403, 200),
+    ("organisations.create", "POST"):           (LOGIN, 403, 403, 403, 422),
+    ("organisations.edit", "GET"):              (LOGIN, 403, 403, 403, 200),
+    ("organisations.edit", "POST"):             (LOGIN, 403, 403, 403, 422),
+    ("organisations.merge", "GET"):             (LOGIN, 403, 403, 403, 200),
+    ("organisations.merge", "POST"):            (LOGIN, 403, 403, 403, 422),
+    # …and assistants and officers add an organisation where they need one (partners)
+    ("organisations.add", "GET"):               (LOGIN, 200, 200, 403, 403),
+    ("organisations.add", "POST"):              (LOGIN, 422, 422, 403, 403),
 }
 
 #: The same routes on a *confidential* item (an officer's unshared note or document):

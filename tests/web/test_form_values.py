@@ -23,6 +23,7 @@ from tests.forms import (
     routes_posting,
     row_counts,
 )
+from tests.organisations import make as orgs
 from tests.routes import all_routes, url_for_route
 
 #: Dates a form may receive, from the first day to the last the calendar holds.
@@ -162,6 +163,7 @@ def test_every_id_select_takes_only_ascii_ids_in_range(client, app_ctx, id_field
     for role in ("officer", "officer", "assistant"):  # people and records to choose from
         factories.user(role)
     factories.operation()
+    orgs.organisation()  # the merge offers every organisation but the one merged
     for route in routes:
         browser = login(client.application.test_client(), factories.user(role_for(route)))
         _page, form = form_posting_to(browser, route, url_for_route(route))

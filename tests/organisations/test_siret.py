@@ -1,13 +1,12 @@
-"""The organisations directory: SIRET checked by Luhn; the building's address key."""
+"""The organisations directory: SIRET checked by Luhn."""
 
 from __future__ import annotations
 
 import pytest
 
-from capintra.buildings import services
-from capintra.buildings.models import Organisation, OrganisationKind
 from capintra.errors import DomainError
-from tests.buildings import make as bmake
+from capintra.organisations import services
+from capintra.organisations.models import Organisation, OrganisationKind
 
 
 @pytest.mark.parametrize(
@@ -36,10 +35,3 @@ def test_save_organisation_cleans_or_refuses_the_siret(app_ctx):
     assert refused.value.status == 409
     services.save_organisation(org, {"siret": "  "})
     assert org.siret == ""
-
-
-def test_the_building_keeps_its_address_key(app_ctx):
-    building = bmake.building(address="12, Rue de l’Égalité", commune="Saint-Étienne")
-    assert building.address_key == "12 rue de l egalite saint etienne"
-    building.commune = "Firminy"
-    assert building.address_key == "12 rue de l egalite firminy"

@@ -1,0 +1,28 @@
+"""How the audit trail treats the directory (capintra.features.Audited)."""
+
+from flask_babel import lazy_gettext as _l
+
+from capintra.features import HIDDEN, ORD, PER, Audited
+from capintra.organisations.models import Organisation
+
+AUDITED = (
+    Audited(
+        Organisation,
+        _l("Organisme"),
+        {
+            "name": (ORD, _l("Nom")),
+            "name_key": (ORD, HIDDEN),
+            "kind": (ORD, _l("Type")),
+            "address": (ORD, _l("Adresse")),
+            "contact": (PER, _l("Contact")),
+            "siret": (ORD, _l("SIRET")),
+            "merged_into_id": (ORD, _l("Fusionné dans")),
+        },
+        silent={"name_key"},  # follows name
+        event_fields={"moved": _l("Fiches rattachées à l’organisme conservé")},
+    ),
+)
+
+ACTIONS = {
+    "organisation_merged": _l("Fusion de doublons"),
+}
