@@ -38,8 +38,8 @@ def test_the_contracts_hold():
 
 def test_the_contracts_catch_forbidden_imports(tmp_path):
     """A copy of the package where documents/ imports households/, admin/ imports the
-    households' views households/ imports buildings/ and the organisations directory imports buildings/: every contract breaks, naming
-    the offending imports."""
+    households' views, households/ imports buildings/ and the organisations directory
+    imports buildings/: every contract breaks, naming the offending imports."""
     shutil.copytree(
         ROOT / "capintra", tmp_path / "capintra", ignore=shutil.ignore_patterns("__pycache__")
     )
@@ -52,6 +52,7 @@ def test_the_contracts_catch_forbidden_imports(tmp_path):
     )
     (tmp_path / "capintra" / "households" / "probe.py").write_text(
         "from capintra.buildings import queries  # noqa: F401\n"
+    )
     (tmp_path / "capintra" / "organisations" / "probe.py").write_text(
         "import capintra.buildings.models  # noqa: F401\n"
     )

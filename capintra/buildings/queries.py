@@ -8,7 +8,20 @@ from datetime import date
 
 from flask import abort
 from flask_babel import gettext as _
-from sqlalchemy import Select, and_, case, exists, func, select, tuple_
+from sqlalchemy import (
+    Date,
+    Integer,
+    Select,
+    String,
+    and_,
+    case,
+    exists,
+    func,
+    literal,
+    select,
+    tuple_,
+    union_all,
+)
 from sqlalchemy.orm import aliased, contains_eager, joinedload
 
 from capintra.admin.models import Operation
@@ -471,17 +484,19 @@ def late_buildings(on: date) -> tuple[list[LateBuilding], int]:
 def housing_costs(household_ids: list[int], on: date) -> dict[int, HousingCosts]:
     """Feature.provides[HOUSING_COSTS]: per household, the rent, charges and APL of its
     principal period covering `on` (the latest begun, should two cover it), else those
-    held on its file while it has none (CostsOnHold) — two statements, whatever the
+    held on its file while it has none (CostsOnHold) — one statement, whatever the
     number of households."""
-    rows = db.session.execute(
+    periods = (
         select(
-            Occupancy.household_id,
-            Occupancy.id,
-            Occupancy.rent_cents,
-            Occupancy.charges_cents,
-            Occupancy.apl_cents,
-            Unit.lot_number,
-            Building.address,
+            Occupancy.household_id.label("household_id"),
+            literal(0).label("held"),
+            Occupancy.id.label("period_id"),
+            Occupancy.rent_cents.label("rent"),
+            Occupancy.charges_cents.label("charges"),
+            Occupancy.apl_cents.label("apl"),
+            Unit.lot_number.label("lot"),
+            Building.address.label("address"),
+            Occupancy.start_date.label("start"),
         )
         .join(Unit, Unit.id == Occupancy.unit_id)
         .join(Building, Building.id == Unit.building_id)
@@ -492,20 +507,31 @@ def housing_costs(household_ids: list[int], on: date) -> dict[int, HousingCosts]
             Unit.deleted_at.is_(None),
             Building.deleted_at.is_(None),
         )
-        .order_by(Occupancy.start_date, Occupancy.id)
+    )
+    held = select(
+        CostsOnHold.household_id,
+        literal(1),
+        literal(None, Integer),
+        CostsOnHold.rent_cents,
+        CostsOnHold.charges_cents,
+        CostsOnHold.apl_cents,
+        literal(None, String),
+        literal(None, String),
+        literal(None, Date),
+    ).where(CostsOnHold.household_id.in_(household_ids))
+    both = union_all(periods, held).subquery()
+    # the amounts held first, then the periods by start: the latest period begun wins
+    rows = db.session.execute(
+        select(both).order_by(both.c.held.desc(), both.c.start, both.c.period_id)
     )
     found: dict[int, HousingCosts] = {}
-    for household_id, period_id, rent, charges, apl, lot, address in rows:
-        source = _("Lot %(lot)s, %(address)s", lot=lot, address=address)
-        found[household_id] = HousingCosts(rent, charges, apl, source, period_id)
-    missing = [i for i in household_ids if i not in found]
-    if missing:
-        held = db.session.scalars(select(CostsOnHold).where(CostsOnHold.household_id.in_(missing)))
-        source = _("montants du dossier, en attente d’une occupation")
-        for row in held:
-            found[row.household_id] = HousingCosts(
-                row.rent_cents, row.charges_cents, row.apl_cents, source
-            )
+    on_hold = _("montants du dossier, en attente d’une occupation")
+    for household_id, is_held, period_id, rent, charges, apl, lot, address, _start in rows:
+        if is_held:
+            found[household_id] = HousingCosts(rent, charges, apl, on_hold)
+        else:
+            source = _("Lot %(lot)s, %(address)s", lot=lot, address=address)
+            found[household_id] = HousingCosts(rent, charges, apl, source, period_id)
     return found
 
 

@@ -107,7 +107,7 @@ def test_a_hosted_period_brings_no_costs(app_ctx):
     assert set(found) == {host.id} and found[host.id].rent_cents == 50_000
 
 
-def test_costs_of_many_households_cost_two_statements(app_ctx):
+def test_costs_of_many_households_cost_one_statement(app_ctx):
     households = [factories.household() for _ in range(12)]
     for i, household in enumerate(households[:8]):
         make.period(make.unit(), household, rent_cents=40_000 + i)
@@ -115,7 +115,7 @@ def test_costs_of_many_households_cost_two_statements(app_ctx):
     ids = [h.id for h in households]
     with app_ctx.test_request_context(), count_statements() as statements:
         found = housing_costs(ids, clock.today())
-    assert len(statements) == 2
+    assert len(statements) == 1
     assert len(found) == 9 and found[ids[9]].rent_cents == 30_000
     assert found[ids[9]].period_id is None
 
