@@ -7,7 +7,17 @@ import itertools
 from datetime import date
 
 from capintra.admin.demo import example_operation
-from capintra.buildings.models import Building, Occupancy, OccupantStatus, Unit, UnitType
+from capintra.buildings.models import (
+    Arrete,
+    ArreteKind,
+    Building,
+    BuildingIncident,
+    IncidentKind,
+    Occupancy,
+    OccupantStatus,
+    Unit,
+    UnitType,
+)
 from capintra.extensions import db
 from capintra.households.demo import example_household
 
@@ -63,3 +73,27 @@ def example_period_id() -> int:
         )
     )
     return period.id
+
+
+def example_arrete_id(values) -> int:
+    """An arrêté on the building of the URL."""
+    arrete = _flushed(
+        Arrete(
+            building_id=values.get("building_id") or example_building().id,
+            kind=ArreteKind.MISE_EN_SECURITE,
+            arrete_date=date(2025, 6, 2),
+        )
+    )
+    return arrete.id
+
+
+def example_incident_id(values) -> int:
+    """An incident of the building of the URL."""
+    incident = _flushed(
+        BuildingIncident(
+            building_id=values.get("building_id") or example_building().id,
+            kind=IncidentKind.VISITE,
+            incident_date=date(2025, 9, 15),
+        )
+    )
+    return incident.id

@@ -46,6 +46,8 @@ FEATURE = Feature(
         "building_id": examples.example_building_id,
         "unit_id": examples.example_unit_id,
         "period_id": examples.example_period_id,
+        "arrete_id": examples.example_arrete_id,
+        "incident_id": examples.example_incident_id,
     },
     demo=demo.load,
 )

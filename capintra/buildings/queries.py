@@ -17,6 +17,7 @@ from capintra.buildings.models import (
     BuildingIncident,
     Occupancy,
     OccupancyKind,
+    Organisation,
     Unit,
     UnitCondition,
     UnitState,
@@ -384,3 +385,84 @@ def late_buildings(on: date) -> tuple[list[LateBuilding], int]:
     total = rows[0][2] if rows else 0
     shown = [LateBuilding(building, int(n), on) for building, n, _total in rows]
     return shown, max(0, total - len(shown))
+
+
+# --- forms ---------------------------------------------------------------------------------
+
+
+def operation_choices() -> list[Operation]:
+    return list(db.session.scalars(select(Operation).order_by(Operation.name)))
+
+
+def organisation_choices() -> list[Organisation]:
+    """The directory's live organisations (a building's owner or syndic)."""
+    return list(
+        db.session.scalars(
+            select(Organisation)
+            .where(Organisation.deleted_at.is_(None))
+            .order_by(Organisation.name, Organisation.id)
+        )
+    )
+
+
+def units_of(building: Building) -> list[Unit]:
+    """The building's live units, by floor then lot (an arrêté's choices)."""
+    return list(
+        db.session.scalars(
+            select(Unit)
+            .where(Unit.building_id == building.id, Unit.deleted_at.is_(None))
+            .order_by(Unit.floor, Unit.lot_number, Unit.id)
+        )
+    )
+
+
+def get_arrete_or_404(building: Building, arrete_id: int) -> Arrete:
+    """A live arrêté on the building or on one of its live units."""
+    arrete = db.session.scalar(
+        select(Arrete)
+        .outerjoin(Unit, Unit.id == Arrete.unit_id)
+        .where(
+            Arrete.id == arrete_id,
+            Arrete.deleted_at.is_(None),
+            (Arrete.building_id == building.id)
+            | ((Unit.building_id == building.id) & Unit.deleted_at.is_(None)),
+        )
+    )
+    if arrete is None:
+        abort(404)
+    return arrete
+
+
+def get_incident_or_404(building: Building, incident_id: int) -> BuildingIncident:
+    incident = db.session.scalar(
+        select(BuildingIncident).where(
+            BuildingIncident.id == incident_id,
+            BuildingIncident.building_id == building.id,
+            BuildingIncident.deleted_at.is_(None),
+        )
+    )
+    if incident is None:
+        abort(404)
+    return incident
+
+
+def household_by_reference(reference: str) -> Household | None:
+    """A live household file by its reference (MEN-2026-0042), case ignored."""
+    return db.session.scalar(
+        select(Household).where(
+            Household.reference == reference.strip().upper(), Household.deleted_at.is_(None)
+        )
+    )
+
+
+def open_principal_period(household_id: int, on: date) -> Occupancy | None:
+    """The household's open principal period begun by `on` (its home that day)."""
+    return db.session.scalar(
+        select(Occupancy).where(
+            Occupancy.household_id == household_id,
+            Occupancy.kind == OccupancyKind.PRINCIPAL,
+            Occupancy.deleted_at.is_(None),
+            Occupancy.end_date.is_(None),
+            Occupancy.start_date <= on,
+        )
+    )

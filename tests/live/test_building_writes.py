@@ -73,7 +73,7 @@ def test_two_same_version_period_ends_give_one_303_and_one_409(live, building):
     results = []
     for period_id in periods:
         (version,) = live.scalars(select(Occupancy.version).where(Occupancy.id == period_id))
-        path = f"/occupancy/{period_id}/end"
+        path = f"/occupancies/{period_id}/close"
         form = {"version": version, "end_date": end, "end_reason": "depart_volontaire"}
         responses = together([lambda c=c: c.post(path, form) for c in (first, second)])
         (period,) = live.scalars(select(Occupancy).where(Occupancy.id == period_id))
