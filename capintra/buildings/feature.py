@@ -3,7 +3,7 @@ occupancy periods; the buildings' list, the building's page and a unit's page.""
 
 from flask_babel import lazy_gettext as _l
 
-from capintra.buildings import dashboard, demo, examples, household_tab, pages, queries
+from capintra.buildings import dashboard, demo, examples, household_tab, pages, queries, splits
 from capintra.buildings.classification import ACTIONS, AUDITED
 from capintra.buildings.models import (
     Arrete,
@@ -22,6 +22,7 @@ FEATURE = Feature(
     name="buildings",
     blueprints=((bp, ""),),
     models=(Organisation, Building, Unit, Arrete, BuildingIncident, Occupancy),
+    setup=(splits.install,),  # a split household's hosted period
     navigation=(NavItem("buildings.index", _l("Immeubles"), "building.view", 20),),
     pages=(pages.PAGE,),
     tabs=(

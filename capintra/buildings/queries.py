@@ -247,7 +247,9 @@ def state_of(unit: Unit, occupied: bool) -> UnitState:
 class GridUnit:
     unit: Unit
     state: UnitState
-    periods: list[Occupancy]  # covering the day, principal first, households loaded
+    #: covering the day, principal first, households and hosts loaded (a hosted period
+    #: whose host has left reads « hébergé, hôte parti »: Occupancy.host_gone)
+    periods: list[Occupancy]
 
 
 def unit_grid(building: Building, on: date) -> list[tuple[int, list[GridUnit]]]:
@@ -265,7 +267,7 @@ def unit_grid(building: Building, on: date) -> list[tuple[int, list[GridUnit]]]:
         rows = db.session.scalars(
             select(Occupancy)
             .where(Occupancy.unit_id.in_(list(periods)), covering(on))
-            .options(joinedload(Occupancy.household))
+            .options(joinedload(Occupancy.household), joinedload(Occupancy.host))
             .order_by(Occupancy.kind, Occupancy.start_date, Occupancy.id)
         )
         for period in rows:
@@ -283,7 +285,7 @@ def grid_unit(unit: Unit, on: date) -> GridUnit:
         db.session.scalars(
             select(Occupancy)
             .where(Occupancy.unit_id == unit.id, covering(on))
-            .options(joinedload(Occupancy.household))
+            .options(joinedload(Occupancy.household), joinedload(Occupancy.host))
             .order_by(Occupancy.start_date, Occupancy.id)
         )
     )

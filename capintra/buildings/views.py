@@ -333,10 +333,12 @@ def _card_answer(unit: Unit, status: int = 200, *, form=None, message: str = "")
     if wants_partial(f"unit-{unit.id}"):
         if status == 200:
             flash(message, "success")
-        item = queries.grid_unit(db.session.get(Unit, unit.id), pages.day_asked())
+        on = pages.day_asked()
+        item = queries.grid_unit(db.session.get(Unit, unit.id), on)
         body = render_template(
             "buildings/_unit_card.html",
             item=item,
+            on=on,
             building=building,
             condition_form=pages.condition_form,
             refused_form=form,
