@@ -15,6 +15,8 @@ from capintra.buildings.models import (
     IncidentKind,
     Occupancy,
     OccupantStatus,
+    Organisation,
+    OrganisationKind,
     Unit,
     UnitType,
 )
@@ -31,14 +33,20 @@ def _flushed(row):
 
 
 def example_building() -> Building:
+    """A building owned by an organisation of the directory, with one unit: its forms'
+    selects (owner or syndic, the unit an arrêté is on) offer a record to choose."""
     n = next(_examples)
-    return _flushed(
+    owner = _flushed(Organisation(name=f"Bailleur {n}", kind=OrganisationKind.BAILLEUR))
+    building = _flushed(
         Building(
             operation_id=example_operation().id,
             address=f"{n} rue Gambetta",
             commune="Saint-Chamond",
+            owner_or_syndic_id=owner.id,
         )
     )
+    _flushed(Unit(building_id=building.id, lot_number=f"E{n}", floor=0, unit_type=UnitType.T2))
+    return building
 
 
 def example_building_id() -> int:

@@ -181,6 +181,11 @@ class SurfaceField(StringField):
             return ""
         return format_decimal(Decimal(self.data) / 100, locale="fr_FR")
 
+    @staticmethod
+    def shown(value: int) -> str:
+        """38,88 m² (the stale-edit screen's current value)."""
+        return f"{format_decimal(Decimal(value) / 100, locale='fr_FR')} m²"
+
 
 class FloorField(StringField):
     """A floor typed as people write it: RDC, 1er, 2e, -1 (kept as an integer, 0 = RDC)."""
@@ -200,6 +205,10 @@ class FloorField(StringField):
         if self.raw_data:
             return self.raw_data[0]
         return "" if self.data is None else floor_label(self.data)
+
+    @staticmethod
+    def shown(value: int) -> str:
+        return floor_label(value)
 
 
 class UnitForm(VersionedForm):

@@ -70,8 +70,6 @@ def _building_form(building: Building | None = None) -> BuildingForm:
     shown = request.method == "GET"
     form = BuildingForm(formdata=None, obj=building) if shown else BuildingForm()
     form.operation_id.choices = [(o.id, o.name) for o in queries.operation_choices()]
-    if building is None:
-        form.operation_id.choices.insert(0, ("", "—"))
     form.owner_or_syndic_id.choices = [("", "—")] + [
         (o.id, f"{o.name} ({o.kind.label})") for o in queries.organisation_choices()
     ]
@@ -276,7 +274,9 @@ def _unit_form_page(form, building, found: Unit | None, status: int, stale=None)
 def unit_create(building_id: int):
     building = queries.get_building_or_404(building_id)
     if request.method == "GET":
-        return _unit_form_page(UnitForm(formdata=None), building, None, 200)
+        form = UnitForm(formdata=None)
+        form.floor.data = 0  # « RDC », to change: a floor is always said
+        return _unit_form_page(form, building, None, 200)
     form = UnitForm()
     if not form.validate():
         return _unit_form_page(form, building, None, 422)

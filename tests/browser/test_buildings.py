@@ -44,7 +44,8 @@ def test_the_grid_fits_a_phone_and_passes_axe(live_server, page):
     building_id, _unit_id = _a_building(live_server)
     page.set_viewport_size({"width": 390, "height": 844})
     sign_in(page, live_server, *live_server.make_user("assistant"))
-    for path in ("/buildings/", f"/buildings/{building_id}"):
+    tabs = [f"/buildings/{building_id}/{tab}" for tab in ("arretes", "incidents")]
+    for path in ("/buildings/", f"/buildings/{building_id}", "/buildings/new", *tabs):
         page.goto(live_server.url(path))
         width = page.evaluate(WIDE)
         assert width <= 390, f"{path}: {width} px wide at 390 px"

@@ -239,6 +239,7 @@ def test_edit_a_unit_and_a_stale_edit(make, login_as):
     assert stale.status_code == 409
     html = stale.get_data(as_text=True)
     assert "rien n’a été enregistré" in html and "Valeur actuelle :" in html
+    assert "Valeur actuelle : <strong>3e</strong>" in html  # the floor as people write it
     db.session.expire_all()
     assert db.session.get(Unit, unit.id).floor == 3
 
