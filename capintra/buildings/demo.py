@@ -39,10 +39,11 @@ from capintra.buildings.models import (
     Unit,
     address_key,
 )
+from capintra.buildings.services import AFTER_DEPARTURE_DELAY, AFTER_DEPARTURE_TASKS
 from capintra.demo import DemoContext, bulk_insert, cumulative, next_ids, reset_sequences, utc
 from capintra.demo import number as _number
 from capintra.extensions import db
-from capintra.households.models import Household, PhaseChange
+from capintra.households.models import Household, PhaseChange, Task, TaskKind
 from capintra.organisations import demo as organisations_demo
 from capintra.security import Role
 
@@ -570,6 +571,7 @@ def load(context: DemoContext) -> None:
     _insert(conn, rows)
     _syndics(context)
     reset_sequences(conn, [table.name for _name, table in _TABLES])
+    _after_departure_chores(conn, today)
     record_event(
         "seed_demo",
         entity_type="building",
@@ -608,6 +610,46 @@ def _make_sure_of_the_stories(rows: _Rows, summary: BuildingsSummary, today: dat
                 unit["condition"] = "mure"
                 summary.walled_up = 1
                 break
+
+
+#: Departures this recent still have their chores to do in the demo.
+CHORES_SINCE = timedelta(days=21)
+
+
+def _after_departure_chores(conn, today: date) -> None:
+    """The chores ending a period creates (services.AFTER_DEPARTURE_TASKS), for the
+    departures of the last three weeks: the assistant's dashboard shows them, some overdue,
+    some due this week. In bulk, like the rest of the demo."""
+    recent = db.session.execute(
+        select(Occupancy.household_id, Occupancy.end_date, Household.officer_id)
+        .join(Household, Household.id == Occupancy.household_id)
+        .where(Occupancy.end_date > today - CHORES_SINCE, Occupancy.end_date <= today)
+        .order_by(Occupancy.end_date.desc(), Occupancy.id.desc())
+    ).all()
+    ids = next_ids(conn, {"task": Task.__table__})["task"]
+    rows = []
+    for household_id, end, officer_id in recent:
+        at = utc(end, 17)
+        for title in AFTER_DEPARTURE_TASKS:
+            rows.append(
+                {
+                    "id": next(ids),
+                    "household_id": household_id,
+                    "kind": TaskKind.AFTER_DEPARTURE.value,
+                    "title": str(title),
+                    "due_date": end + AFTER_DEPARTURE_DELAY,
+                    "assignee_id": officer_id,
+                    "done": False,
+                    "done_at": None,
+                    "version": 1,
+                    "created_at": at,
+                    "updated_at": at,
+                    "deleted_at": None,
+                }
+            )
+    if rows:
+        bulk_insert(conn, Task.__table__, rows)
+        reset_sequences(conn, ["task"])
 
 
 def _insert(conn, rows: _Rows) -> None:

@@ -3,7 +3,7 @@ occupancy periods; the buildings' list, the building's page and a unit's page.""
 
 from flask_babel import lazy_gettext as _l
 
-from capintra.buildings import dashboard, demo, examples, household_tab, pages, queries
+from capintra.buildings import dashboard, demo, examples, household_tab, pages, queries, splits
 from capintra.buildings.classification import ACTIONS, AUDITED
 from capintra.buildings.models import (
     Arrete,
@@ -23,6 +23,7 @@ FEATURE = Feature(
     name="buildings",
     blueprints=((bp, ""),),
     models=(Building, Unit, Arrete, BuildingIncident, Occupancy, CostsOnHold),
+    setup=(splits.install,),  # a split household's hosted period
     navigation=(NavItem("buildings.index", _l("Immeubles"), "building.view", 20),),
     pages=(pages.PAGE,),
     tabs=(
@@ -47,6 +48,8 @@ FEATURE = Feature(
         "building_id": examples.example_building_id,
         "unit_id": examples.example_unit_id,
         "period_id": examples.example_period_id,
+        "arrete_id": examples.example_arrete_id,
+        "incident_id": examples.example_incident_id,
     },
     demo=demo.load,
     # The household file's remaining charge and effort rate (capintra.housing).

@@ -175,7 +175,18 @@ class Unit(VersionedMixin, SoftDeleteMixin, db.Model):
     """Logement / lot."""
 
     __tablename__ = "unit"
-    __table_args__ = (Index("ix_unit_building_lot", "building_id", "lot_number"),)
+    __table_args__ = (
+        Index("ix_unit_building_lot", "building_id", "lot_number"),
+        # A lot number names one live unit of its building (services.save_unit says why).
+        Index(
+            "uq_unit_building_lot_live",
+            "building_id",
+            "lot_number",
+            unique=True,
+            sqlite_where=text("deleted_at IS NULL"),
+            postgresql_where=text("deleted_at IS NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     building_id: Mapped[int] = mapped_column(ForeignKey("building.id"))

@@ -10,9 +10,11 @@ from flask_babel import lazy_gettext as _l
 from capintra import clock
 from capintra.buildings import queries
 from capintra.buildings.forms import ConditionForm
+from capintra.buildings.items import item_form
 from capintra.buildings.models import Building, UnitState
 from capintra.documents import queries as documents
 from capintra.documents.forms import upload_form
+from capintra.security import can
 from capintra.web.forms import DeleteForm
 from capintra.web.pages import RecordPage, Tab, TabState
 
@@ -52,11 +54,19 @@ def _units(building: Building, state: TabState) -> dict:
     }
 
 
+def _add_form(kind: str, building: Building, state: TabState) -> None:
+    """The tab's add form, for whoever may add (built once, not for readers)."""
+    if state.add_form is None and can("building.edit"):
+        state.add_form = item_form(kind, building, None)
+
+
 def _arretes(building: Building, state: TabState) -> dict:
+    _add_form("arretes", building, state)
     return {"items": queries.arretes_of(building, clock.today())}
 
 
 def _incidents(building: Building, state: TabState) -> dict:
+    _add_form("incidents", building, state)
     return {"items": queries.incidents_of(building)}
 
 

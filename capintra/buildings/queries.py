@@ -39,6 +39,7 @@ from capintra.buildings.models import (
 from capintra.extensions import db
 from capintra.households.models import Household
 from capintra.housing import HousingCosts
+from capintra.organisations.models import Organisation
 from capintra.text import normalise
 
 
@@ -338,7 +339,9 @@ def state_of(unit: Unit, occupied: bool) -> UnitState:
 class GridUnit:
     unit: Unit
     state: UnitState
-    periods: list[Occupancy]  # covering the day, principal first, households loaded
+    #: covering the day, principal first, households and hosts loaded (a hosted period
+    #: whose host has left reads « hébergé, hôte parti »: Occupancy.host_gone)
+    periods: list[Occupancy]
 
 
 def unit_grid(building: Building, on: date) -> list[tuple[int, list[GridUnit]]]:
@@ -356,7 +359,7 @@ def unit_grid(building: Building, on: date) -> list[tuple[int, list[GridUnit]]]:
         rows = db.session.scalars(
             select(Occupancy)
             .where(Occupancy.unit_id.in_(list(periods)), covering(on))
-            .options(joinedload(Occupancy.household))
+            .options(joinedload(Occupancy.household), joinedload(Occupancy.host))
             .order_by(Occupancy.kind, Occupancy.start_date, Occupancy.id)
         )
         for period in rows:
@@ -374,7 +377,7 @@ def grid_unit(unit: Unit, on: date) -> GridUnit:
         db.session.scalars(
             select(Occupancy)
             .where(Occupancy.unit_id == unit.id, covering(on))
-            .options(joinedload(Occupancy.household))
+            .options(joinedload(Occupancy.household), joinedload(Occupancy.host))
             .order_by(Occupancy.start_date, Occupancy.id)
         )
     )
@@ -537,3 +540,84 @@ def housing_costs(household_ids: list[int], on: date) -> dict[int, HousingCosts]
 
 def costs_on_hold_of(household: Household) -> CostsOnHold | None:
     return db.session.scalar(select(CostsOnHold).where(CostsOnHold.household_id == household.id))
+
+
+# --- forms ---------------------------------------------------------------------------------
+
+
+def operation_choices() -> list[Operation]:
+    return list(db.session.scalars(select(Operation).order_by(Operation.name)))
+
+
+def organisation_choices() -> list[Organisation]:
+    """The directory's live organisations (a building's owner or syndic)."""
+    return list(
+        db.session.scalars(
+            select(Organisation)
+            .where(Organisation.deleted_at.is_(None))
+            .order_by(Organisation.name, Organisation.id)
+        )
+    )
+
+
+def units_of(building: Building) -> list[Unit]:
+    """The building's live units, by floor then lot (an arrêté's choices)."""
+    return list(
+        db.session.scalars(
+            select(Unit)
+            .where(Unit.building_id == building.id, Unit.deleted_at.is_(None))
+            .order_by(Unit.floor, Unit.lot_number, Unit.id)
+        )
+    )
+
+
+def get_arrete_or_404(building: Building, arrete_id: int) -> Arrete:
+    """A live arrêté on the building or on one of its live units."""
+    arrete = db.session.scalar(
+        select(Arrete)
+        .outerjoin(Unit, Unit.id == Arrete.unit_id)
+        .where(
+            Arrete.id == arrete_id,
+            Arrete.deleted_at.is_(None),
+            (Arrete.building_id == building.id)
+            | ((Unit.building_id == building.id) & Unit.deleted_at.is_(None)),
+        )
+    )
+    if arrete is None:
+        abort(404)
+    return arrete
+
+
+def get_incident_or_404(building: Building, incident_id: int) -> BuildingIncident:
+    incident = db.session.scalar(
+        select(BuildingIncident).where(
+            BuildingIncident.id == incident_id,
+            BuildingIncident.building_id == building.id,
+            BuildingIncident.deleted_at.is_(None),
+        )
+    )
+    if incident is None:
+        abort(404)
+    return incident
+
+
+def household_by_reference(reference: str) -> Household | None:
+    """A live household file by its reference (MEN-2026-0042), case ignored."""
+    return db.session.scalar(
+        select(Household).where(
+            Household.reference == reference.strip().upper(), Household.deleted_at.is_(None)
+        )
+    )
+
+
+def open_principal_period(household_id: int, on: date) -> Occupancy | None:
+    """The household's open principal period begun by `on` (its home that day)."""
+    return db.session.scalar(
+        select(Occupancy).where(
+            Occupancy.household_id == household_id,
+            Occupancy.kind == OccupancyKind.PRINCIPAL,
+            Occupancy.deleted_at.is_(None),
+            Occupancy.end_date.is_(None),
+            Occupancy.start_date <= on,
+        )
+    )

@@ -17,6 +17,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from capintra.buildings.models import (
+    Arrete,
+    Building,
+    BuildingIncident,
     CostsOnHold,
     EndReason,
     Occupancy,
@@ -29,6 +32,7 @@ from capintra.buildings.models import (
 from capintra.errors import DomainError
 from capintra.extensions import db
 from capintra.households.models import Household, Task, TaskKind
+from capintra.organisations.models import Organisation
 
 #: The chores after a departure (DESIGN §2), due this long after the keys came back.
 AFTER_DEPARTURE_DELAY = timedelta(days=7)
@@ -37,6 +41,96 @@ AFTER_DEPARTURE_TASKS = (
     _l("Fermer les compteurs"),
     _l("Solder le dépôt de garantie"),
 )
+
+# --- buildings, units, arrêtés, incidents -------------------------------------------------
+
+
+def _copy(record, data: dict) -> None:
+    for name, value in data.items():
+        setattr(record, name, value)
+
+
+def save_building(building: Building, data: dict) -> Building:
+    """A new or edited building; its owner or syndic is a live organisation of the
+    directory."""
+    owner_id = data.get("owner_or_syndic_id")
+    if owner_id is not None:
+        owner = db.session.get(Organisation, owner_id)
+        if owner is None or owner.is_deleted:
+            raise DomainError(
+                _("Cet organisme n’est plus dans l’annuaire : choisissez-en un autre."), building
+            )
+    _copy(building, data)
+    db.session.add(building)
+    db.session.flush()
+    return building
+
+
+def _lock_building(building_id: int) -> None:
+    """Serialise the writers of one building's units (PostgreSQL: its row lock; SQLite:
+    the write request already holds the database's write lock)."""
+    db.session.execute(select(Building.id).where(Building.id == building_id).with_for_update())
+
+
+def save_unit(unit: Unit, data: dict) -> Unit:
+    """A new or edited unit of a building: its lot number is unique among the building's
+    live units (the database says so too: uq_unit_building_lot_live)."""
+    lot = (data.get("lot_number") or "").strip()
+    _lock_building(unit.building_id)
+    same_lot = select(Unit.id).where(
+        Unit.building_id == unit.building_id, Unit.lot_number == lot, Unit.deleted_at.is_(None)
+    )
+    if unit.id is not None:
+        same_lot = same_lot.where(Unit.id != unit.id)
+    taken = db.session.scalar(same_lot.limit(1))
+    if taken is not None:
+        raise DomainError(_lot_taken_message(lot), unit)
+    _copy(unit, {**data, "lot_number": lot})
+    try:
+        with db.session.begin_nested():
+            db.session.add(unit)
+            db.session.flush()
+    except IntegrityError:  # another request took the number meanwhile
+        raise DomainError(_lot_taken_message(lot), unit) from None
+    return unit
+
+
+def _lot_taken_message(lot: str) -> str:
+    return _(
+        "Le lot %(lot)s existe déjà dans cet immeuble : chaque logement a son propre "
+        "numéro de lot. Vérifiez le numéro, ou modifiez le logement existant.",
+        lot=lot,
+    )
+
+
+def save_arrete(arrete: Arrete, building: Building, data: dict) -> Arrete:
+    """An arrêté on the building, or on one of its live units (`unit_id`)."""
+    unit_id = data.pop("unit_id", None)
+    if unit_id is not None:
+        unit = db.session.get(Unit, unit_id)
+        if unit is None or unit.is_deleted or unit.building_id != building.id:
+            raise DomainError(
+                _("Ce logement n’appartient pas à l’immeuble : choisissez-en un de la liste."),
+                building,
+            )
+        arrete.unit_id, arrete.building_id = unit.id, None
+    else:
+        arrete.unit_id, arrete.building_id = None, building.id
+    _copy(arrete, data)
+    db.session.add(arrete)
+    db.session.flush()
+    return arrete
+
+
+def save_incident(incident: BuildingIncident, data: dict, author) -> BuildingIncident:
+    """An incident of the building's log; who recorded it is kept on creation."""
+    if incident.id is None:
+        incident.recorded_by_id = author.id
+    _copy(incident, data)
+    db.session.add(incident)
+    db.session.flush()
+    return incident
+
 
 # --- occupancy periods -------------------------------------------------------------------
 

@@ -1,21 +1,35 @@
-"""Buildings: the list per operation, the building's page (tabs in pages.py), a unit's
-page and its occupancy history, the unit's condition changed in place, a period ended."""
+"""Buildings: the list per operation, a building created and edited, the building's page
+(tabs in pages.py) with its arrêtés and incidents added and edited inline, a unit's page
+and its occupancy history, units added and edited, the unit's condition changed in
+place, occupancy periods opened and closed."""
 
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 
+from capintra import clock
 from capintra.buildings import pages, queries, services
-from capintra.buildings.forms import ConditionForm, EndPeriodForm, PeriodCostsForm
-from capintra.buildings.models import Building, Unit
+from capintra.buildings.forms import (
+    BuildingForm,
+    ConditionForm,
+    EndPeriodForm,
+    OpenPeriodForm,
+    PeriodCostsForm,
+    UnitForm,
+)
+from capintra.buildings.items import ITEMS, item_form
+from capintra.buildings.models import Building, OccupancyKind, Unit
 from capintra.documents import hosting
 from capintra.errors import DomainError, StaleVersion, check_version
 from capintra.extensions import db
 from capintra.households.models import Household
 from capintra.security import can, require
+from capintra.web.confirm import confirmation_page
+from capintra.web.forms import DeleteForm
 from capintra.web.htmx import flashes_oob, redirect_to, render, wants_partial
-from capintra.web.pages import TabState, render_tab, tab_url
+from capintra.web.pages import TabState, render_tab, saved, tab_url
 from capintra.web.stale import stale_view
 
 bp = Blueprint("buildings", __name__)
@@ -45,20 +59,262 @@ def index():
     )
 
 
+# --- a building created and edited ---------------------------------------------------------
+
+
+def _building_form(building: Building | None = None) -> BuildingForm:
+    shown = request.method == "GET"
+    form = BuildingForm(formdata=None, obj=building) if shown else BuildingForm()
+    form.operation_id.choices = [(o.id, o.name) for o in queries.operation_choices()]
+    form.owner_or_syndic_id.choices = [("", "—")] + [
+        (o.id, f"{o.name} ({o.kind.label})") for o in queries.organisation_choices()
+    ]
+    if building is not None and shown:
+        form.version.data = building.version
+    return form
+
+
+def _building_page(form, building, status: int, stale=None):
+    return render("buildings/form.html", form=form, building=building, stale=stale,
+                  status=status)  # fmt: skip
+
+
+@bp.route("/buildings/new", methods=["GET", "POST"])
+@require("building.edit")
+def building_create():
+    form = _building_form()
+    if request.method == "GET":
+        return _building_page(form, None, 200)
+    if not form.validate():
+        return _building_page(form, None, 422)
+    try:
+        building = services.save_building(Building(), form.data_for_model())
+    except DomainError as error:
+        db.session.rollback()
+        form.form_errors.append(error.message)
+        return _building_page(form, None, 409)
+    db.session.commit()
+    flash(_("Immeuble « %(address)s » créé.", address=building.address), "success")
+    return redirect_to(url_for("buildings.detail", building_id=building.id))
+
+
+@bp.route("/buildings/<int:building_id>/edit", methods=["GET", "POST"])
+@require("building.edit")
+def building_edit(building_id: int):
+    building = queries.get_building_or_404(building_id)
+    form = _building_form(building)
+    if request.method == "GET":
+        return _building_page(form, building, 200)
+    if not form.validate():
+        return _building_page(form, building, 422)
+    try:
+        check_version(building, form.version.data)
+        services.save_building(building, form.data_for_model())
+    except StaleVersion:
+        db.session.rollback()
+        building = queries.get_building_or_404(building_id)
+        stale = stale_view(building, form.version.data, sensitive=False)
+        form.version.data = building.version
+        return _building_page(form, building, 409, stale)
+    except DomainError as error:
+        db.session.rollback()
+        form.form_errors.append(error.message)
+        return _building_page(form, queries.get_building_or_404(building_id), 409)
+    db.session.commit()
+    flash(_("Immeuble enregistré."), "success")
+    return redirect_to(url_for("buildings.detail", building_id=building.id))
+
+
+# --- arrêtés and incidents, inline on their tabs ---------------------------------------------
+
+
+def _item_add(kind: str):
+    spec = ITEMS[kind]
+
+    def view(building_id: int):
+        building = queries.get_building_or_404(building_id)
+        form = item_form(kind, building, None, formdata=request.form)
+        if not form.validate():
+            return render_tab(building, spec.tab, TabState(add_form=form), status=422)
+        try:
+            spec.save(spec.model(), building, spec.data(form), current_user)
+        except DomainError as error:
+            db.session.rollback()
+            form.form_errors.append(error.message)
+            return render_tab(building, spec.tab, TabState(add_form=form), status=409)
+        db.session.commit()
+        return saved(building, spec.tab, spec.created)
+
+    view.__name__ = f"{kind}_add"
+    return view
+
+
+def _item_edit(kind: str):
+    spec = ITEMS[kind]
+
+    def view(building_id: int, **ids):
+        building = queries.get_building_or_404(building_id)
+        item = spec.load(building, ids[spec.variable])
+        if request.method == "GET":
+            form = item_form(kind, building, item)
+            return render_tab(building, spec.tab, TabState(edit_id=item.id, edit_form=form))
+        form = item_form(kind, building, item, formdata=request.form)
+        if not form.validate():
+            state = TabState(edit_id=item.id, edit_form=form)
+            return render_tab(building, spec.tab, state, status=422)
+        try:
+            check_version(item, form.version.data)
+            spec.save(item, building, spec.data(form), current_user)
+        except StaleVersion:
+            db.session.rollback()
+            item = spec.load(building, ids[spec.variable])
+            stale = stale_view(item, form.version.data, sensitive=False)
+            form.version.data = item.version
+            state = TabState(edit_id=item.id, edit_form=form, stale=stale)
+            return render_tab(building, spec.tab, state, status=409)
+        except DomainError as error:
+            db.session.rollback()
+            form.form_errors.append(error.message)
+            state = TabState(edit_id=item.id, edit_form=form)
+            return render_tab(building, spec.tab, state, status=409)
+        db.session.commit()
+        return saved(building, spec.tab, spec.updated)
+
+    view.__name__ = f"{kind}_edit"
+    return view
+
+
+def _item_delete(kind: str):
+    spec = ITEMS[kind]
+
+    def view(building_id: int, **ids):
+        building = queries.get_building_or_404(building_id)
+        item = spec.load(building, ids[spec.variable])
+        form = DeleteForm(formdata=request.form)
+        if not form.validate():
+            state = TabState(extra={"error": _("Suppression impossible : rechargez la page.")})
+            return render_tab(building, spec.tab, state, status=422)
+        try:
+            check_version(item, form.version.data)
+        except StaleVersion as stale:
+            return render_tab(building, spec.tab, TabState(extra={"error": stale.message}), 409)
+        cancel = tab_url(building, spec.tab)
+        if (page := confirmation_page(form, spec.question(item), cancel)) is not None:
+            return page  # no JavaScript: the question on a page of its own
+        item.soft_delete()
+        db.session.commit()
+        return saved(building, spec.tab, spec.deleted)
+
+    view.__name__ = f"{kind}_delete"
+    return view
+
+
+for _kind, _spec in ITEMS.items():
+    _item = f"/buildings/<int:building_id>/{_kind}/<int:{_spec.variable}>"
+    bp.add_url_rule(
+        f"/buildings/<int:building_id>/{_kind}",
+        endpoint=f"{_kind}_add",
+        view_func=require("building.edit")(_item_add(_kind)),
+        methods=["POST"],
+    )
+    bp.add_url_rule(
+        _item,
+        endpoint=f"{_kind}_edit",
+        view_func=require("building.edit")(_item_edit(_kind)),
+        methods=["GET", "POST"],
+    )
+    bp.add_url_rule(
+        f"{_item}/delete",
+        endpoint=f"{_kind}_delete",
+        view_func=require("building.edit")(_item_delete(_kind)),
+        methods=["POST"],
+    )
+    # fmt: skip
+
+
 # --- a unit ------------------------------------------------------------------------------
 
 
-@bp.get("/units/<int:unit_id>")
-@require("building.view")
-def unit(unit_id: int):
-    found = queries.get_unit_or_404(unit_id)
+def _unit_page(found: Unit, period_form=None, status: int = 200, error: str = ""):
+    if status >= 400:
+        db.session.rollback()
+        found = queries.get_unit_or_404(found.id)
+    if period_form is None:
+        period_form = OpenPeriodForm(formdata=None)
+        period_form.start_date.data = clock.today()
     return render(
         "buildings/unit.html",
         unit=found,
         building=found.building,
         periods=queries.periods_of(found),
         state=queries.grid_unit(found, pages.day_asked()).state,
+        period_form=period_form,
+        error=error,
+        status=status,
     )
+
+
+@bp.get("/units/<int:unit_id>")
+@require("building.view")
+def unit(unit_id: int):
+    return _unit_page(queries.get_unit_or_404(unit_id))
+
+
+def _unit_form_page(form, building, found: Unit | None, status: int, stale=None):
+    return render("buildings/unit_form.html", form=form, building=building, unit=found,
+                  stale=stale, status=status)  # fmt: skip
+
+
+@bp.route("/buildings/<int:building_id>/units/new", methods=["GET", "POST"])
+@require("building.edit")
+def unit_create(building_id: int):
+    building = queries.get_building_or_404(building_id)
+    if request.method == "GET":
+        form = UnitForm(formdata=None)
+        form.floor.data = 0  # « RDC », to change: a floor is always said
+        return _unit_form_page(form, building, None, 200)
+    form = UnitForm()
+    if not form.validate():
+        return _unit_form_page(form, building, None, 422)
+    try:
+        found = services.save_unit(Unit(building_id=building.id), form.data_for_model())
+    except DomainError as error:
+        db.session.rollback()
+        form.lot_number.errors = [error.message]
+        return _unit_form_page(form, queries.get_building_or_404(building_id), None, 409)
+    db.session.commit()
+    flash(_("Logement %(lot)s ajouté.", lot=found.lot_number), "success")
+    return redirect_to(url_for("buildings.unit", unit_id=found.id))
+
+
+@bp.route("/units/<int:unit_id>/edit", methods=["GET", "POST"])
+@require("building.edit")
+def unit_edit(unit_id: int):
+    found = queries.get_unit_or_404(unit_id)
+    if request.method == "GET":
+        form = UnitForm(formdata=None, obj=found)
+        form.version.data = found.version
+        return _unit_form_page(form, found.building, found, 200)
+    form = UnitForm()
+    if not form.validate():
+        return _unit_form_page(form, found.building, found, 422)
+    try:
+        check_version(found, form.version.data)
+        services.save_unit(found, form.data_for_model())
+    except StaleVersion:
+        db.session.rollback()
+        found = queries.get_unit_or_404(unit_id)
+        stale = stale_view(found, form.version.data, sensitive=False)
+        form.version.data = found.version
+        return _unit_form_page(form, found.building, found, 409, stale)
+    except DomainError as error:
+        db.session.rollback()
+        found = queries.get_unit_or_404(unit_id)
+        form.lot_number.errors = [error.message]
+        return _unit_form_page(form, found.building, found, 409)
+    db.session.commit()
+    flash(_("Logement %(lot)s enregistré.", lot=found.lot_number), "success")
+    return redirect_to(url_for("buildings.unit", unit_id=found.id))
 
 
 def _card_answer(unit: Unit, status: int = 200, *, form=None, message: str = ""):
@@ -73,10 +329,12 @@ def _card_answer(unit: Unit, status: int = 200, *, form=None, message: str = "")
     if wants_partial(f"unit-{unit.id}"):
         if status == 200:
             flash(message, "success")
-        item = queries.grid_unit(db.session.get(Unit, unit.id), pages.day_asked())
+        on = pages.day_asked()
+        item = queries.grid_unit(db.session.get(Unit, unit.id), on)
         body = render_template(
             "buildings/_unit_card.html",
             item=item,
+            on=on,
             building=building,
             condition_form=pages.condition_form,
             refused_form=form,
@@ -125,7 +383,7 @@ def _end_page(period, form, status: int = 200, error: str = ""):
         db.session.rollback()
     household = db.session.get(Household, period.household_id) if period.household_id else None
     return render(
-        "buildings/period_end.html",
+        "buildings/period_close.html",
         form=form,
         period=period,
         unit=queries.get_unit_or_404(period.unit_id),
@@ -135,9 +393,54 @@ def _end_page(period, form, status: int = 200, error: str = ""):
     )
 
 
-@bp.route("/occupancy/<int:period_id>/end", methods=["GET", "POST"])
+# --- occupancy periods opened and closed ------------------------------------------------------
+
+
+@bp.post("/units/<int:unit_id>/occupancies")
 @require("building.edit")
-def period_end(period_id: int):
+def period_open(unit_id: int):
+    """An occupancy period begins on the unit (its form is on the unit's page)."""
+    found = queries.get_unit_or_404(unit_id)
+    form = OpenPeriodForm()
+    household = None
+    valid = form.validate()
+    reference = (form.household_reference.data or "").strip()
+    if valid and reference:
+        household = queries.household_by_reference(reference)
+        if household is None:
+            form.household_reference.errors = [
+                _("Aucun dossier ne porte la référence %(ref)s : vérifiez-la sur le dossier "
+                  "du ménage.", ref=reference.upper())
+            ]  # fmt: skip
+            valid = False
+    if not valid:
+        return _unit_page(found, form, 422)
+    try:
+        services.add_period(
+            found,
+            start=form.start_date.data,
+            status=form.status.data,
+            kind=form.kind.data,
+            household=household,
+            occupant_label="" if household else form.occupant_label.data,
+        )
+    except DomainError as error:
+        return _unit_page(found, form, 409, error.message)
+    db.session.commit()
+    who = household.reference if household else form.occupant_label.data.strip()
+    if form.kind.data is OccupancyKind.HOSTED:
+        message = _("Logement %(lot)s : hébergement de %(who)s enregistré.",
+                    lot=found.lot_number, who=who)  # fmt: skip
+    else:
+        message = _("Logement %(lot)s : occupation par %(who)s enregistrée.",
+                    lot=found.lot_number, who=who)  # fmt: skip
+    flash(message, "success")
+    return redirect_to(url_for("buildings.unit", unit_id=found.id))
+
+
+@bp.route("/occupancies/<int:period_id>/close", methods=["GET", "POST"])
+@require("building.edit")
+def period_close(period_id: int):
     """The keys came back: the period ends (a page of its own, linked from the grid)."""
     period = queries.get_period_or_404(period_id)
     if request.method == "GET":

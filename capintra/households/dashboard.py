@@ -40,11 +40,18 @@ def task_groups(tasks: list[Task], day: date) -> list[tuple[str, str, list[Task]
 
 
 def tasks_box() -> dict:
-    """The user's tasks due, grouped by urgency."""
+    """The user's tasks due, grouped by urgency. The assistant's list also holds the
+    chores after a departure (DESIGN §3), whoever they are assigned to: paperwork."""
     user = current_user._get_current_object()
     day = today()
-    tasks = queries.tasks_due_list(user, day, _size("tasks"))
-    return {"tasks": tasks, "task_groups": task_groups(tasks.rows, day), "today": day}
+    after_departures = not can("household.social")
+    tasks = queries.tasks_due_list(user, day, _size("tasks"), after_departures=after_departures)
+    return {
+        "tasks": tasks,
+        "task_groups": task_groups(tasks.rows, day),
+        "today": day,
+        "after_departures": after_departures,
+    }
 
 
 def letters_box() -> dict:

@@ -31,6 +31,7 @@ from capintra.households.models import (
     PhaseChange,
     Relation,
     Task,
+    TaskKind,
 )
 from capintra.households.search import (
     match_reasons,
@@ -497,9 +498,15 @@ def letters_awaiting_acknowledgement(today: date, limit: int = 50) -> list[Lette
     )
 
 
-def _tasks_due_query(user: User, today: date) -> Select:
+def _tasks_due_query(user: User, today: date, *, after_departures: bool = False) -> Select:
+    """Open tasks of the user due within the week; with `after_departures`, also every
+    household's chores after a departure (secure the unit, close the meters, settle the
+    deposit: paperwork, whoever they were assigned to)."""
+    mine = Task.assignee_id == user.id
+    if after_departures:
+        mine = mine | (Task.kind == TaskKind.AFTER_DEPARTURE)
     return select(Task).where(
-        Task.assignee_id == user.id,
+        mine,
         Task.done.is_(False),
         Task.deleted_at.is_(None),
         Task.due_date <= today + timedelta(days=7),
@@ -623,12 +630,13 @@ def sliced(rows: list, size: int, cap: int) -> Shortlist:
     return Shortlist(rows[:size], len(rows), cap)
 
 
-def tasks_due_list(user: User, today: date, size: int) -> Shortlist:
-    """The user's tasks overdue or due within the week, most urgent first, their files
-    loaded with them."""
-    return shortlist(
-        _tasks_due_query(user, today), (Task.due_date, Task.id), size, joinedload(Task.household)
-    )
+def tasks_due_list(
+    user: User, today: date, size: int, *, after_departures: bool = False
+) -> Shortlist:
+    """The user's tasks overdue or due within the week (and, with `after_departures`,
+    the after-departure chores), most urgent first, their files loaded with them."""
+    query = _tasks_due_query(user, today, after_departures=after_departures)
+    return shortlist(query, (Task.due_date, Task.id), size, joinedload(Task.household))
 
 
 def committee_list(officer: User, size: int) -> Shortlist:

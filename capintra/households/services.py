@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -39,6 +40,7 @@ from capintra.households.models import (
 from capintra.models import utcnow
 from capintra.organisations.models import Organisation
 from capintra.security import Role, user_can
+from capintra.signals import household_split
 
 #: Fields that follow the social follow-up: officers only write them (DESIGN §1). Who
 #: reads a field (health details, finances…) is declared in classification.py.
@@ -364,4 +366,8 @@ def split_member(household: Household, member: Member, author: User) -> Househol
     member.split_to_id = new.id
     db.session.flush()
     record_event("split", household, changes={"new_household_id": [None, new.id]})
+    # Other features answer (buildings: the new household's hosted period in the unit).
+    household_split.send(
+        current_app._get_current_object(), original=household, new=new, day=member.left_at
+    )
     return new

@@ -52,6 +52,8 @@ class Stale:
         """The field's current value as the user reads it: the choice's label for a
         select (never an id), oui/non, a French date or amount."""
         value = getattr(self.record, form_field.name)
+        if value is not None and hasattr(form_field, "shown"):
+            return form_field.shown(value)  # a field that knows how its values read
         choices = getattr(form_field, "choices", None)
         if choices and isinstance(value, list | tuple):  # several choices (checkboxes)
             labels = {_comparable(c[0]): str(c[1]) for c in choices}

@@ -295,11 +295,11 @@ def test_end_a_period_but_never_as_relogé(make, login_as):
     building, household, home = _busy_building(make)
     period = db.session.scalars(db.select(services.Occupancy).filter_by(unit_id=home.id)).one()
     browser = login_as("officer")
-    refused = browser.post(f"/occupancy/{period.id}/end", data={
+    refused = browser.post(f"/occupancies/{period.id}/close", data={
         "end_date": "2026-01-10", "end_reason": "reloge", "version": period.version})  # fmt: skip
     assert refused.status_code == 422
     data = {"end_date": "2026-01-10", "end_reason": "depart_volontaire"}
-    done = browser.post(f"/occupancy/{period.id}/end", data={**data, "version": period.version})
+    done = browser.post(f"/occupancies/{period.id}/close", data={**data, "version": period.version})
     assert done.status_code == 303
     db.session.expire_all()
     period = db.session.get(services.Occupancy, period.id)

@@ -1,6 +1,7 @@
-"""Two colleagues change the same unit's condition, end the same occupancy period, or
-change the same period's rent, at the same moment, on the real server: one goes through
-(303), the other is refused (409); never a 5xx, nothing written twice."""
+"""Two colleagues change the same unit's condition, end the same occupancy period, change
+the same period's rent, or open a period on the same vacant unit, at the same moment, on
+the real server: one goes through (303), the other is refused (409); never a 5xx,
+nothing written twice."""
 
 from __future__ import annotations
 
@@ -73,7 +74,7 @@ def test_two_same_version_period_ends_give_one_303_and_one_409(live, building):
     results = []
     for period_id in periods:
         (version,) = live.scalars(select(Occupancy.version).where(Occupancy.id == period_id))
-        path = f"/occupancy/{period_id}/end"
+        path = f"/occupancies/{period_id}/close"
         form = {"version": version, "end_date": end, "end_reason": "depart_volontaire"}
         responses = together([lambda c=c: c.post(path, form) for c in (first, second)])
         (period,) = live.scalars(select(Occupancy).where(Occupancy.id == period_id))
@@ -101,4 +102,41 @@ def test_two_same_version_rent_changes_give_one_303_and_one_409(live, building):
         results.append((sorted(r.status for r in responses), period.version - version))
     why = f"{results}\n{live.explain(mark)}"
     assert all(codes == [303, 409] and bump == 1 for codes, bump in results), why
+
+
+@pytest.fixture(scope="module")
+def vacant(live):
+    """Per round, a vacant unit and two households wanting it."""
+
+    def make():
+        building = bmake.building(address="9 rue des Arrivées")
+        rounds = []
+        for _ in range(ROUNDS):
+            unit = bmake.unit(building)
+            rounds.append((unit.id, factories.household().reference,
+                           factories.household().reference))  # fmt: skip
+        return rounds
+
+    return live.run(make)
+
+
+def test_two_periods_opened_at_once_on_one_unit_give_one_303_and_one_409(live, vacant):
+    first, second = live.signed_in("assistant"), live.signed_in("officer")
+    mark = live.mark()
+    start = (date.today() - timedelta(days=2)).isoformat()
+    results = []
+    for unit_id, one, other in vacant:
+        path = f"/units/{unit_id}/occupancies"
+        forms = [
+            {"household_reference": ref, "kind": "principal", "status": "locataire",
+             "start_date": start}
+            for ref in (one, other)
+        ]  # fmt: skip
+        responses = together(
+            [lambda c=c, f=f: c.post(path, f) for c, f in zip((first, second), forms, strict=True)]
+        )
+        periods = live.scalars(select(Occupancy.id).where(Occupancy.unit_id == unit_id))
+        results.append((sorted(r.status for r in responses), len(list(periods))))
+    why = f"{results}\n{live.explain(mark)}"
+    assert all(codes == [303, 409] and count == 1 for codes, count in results), why
     assert live.errors_since(mark) == {}, why
