@@ -35,6 +35,7 @@ FEATURES = (
     "capintra.households",
     "capintra.documents",
     "capintra.buildings",
+    "capintra.imports",
 )
 
 
