@@ -140,7 +140,7 @@ def measure_import(app, username: str, password: str, rows: int = ROWS) -> Impor
     started = time.perf_counter()
     page = client.get(preview_url)
     preview_s = time.perf_counter() - started
-    version = re.search(r'name="version" type="hidden" value="(\d+)"', page.get_data(as_text=True))
+    version = re.search(r'name="version" value="(\d+)"', page.get_data(as_text=True))
     started = time.perf_counter()
     response = client.post(
         f"{preview_url}/commit", data={"csrf_token": token, "version": version.group(1)}

@@ -143,7 +143,8 @@ class RowOutcome:
     """What one row gives (kept as JSON on the batch, shown by the preview)."""
 
     errors: list[list[str]] = field(default_factory=list)
-    #: "created" | "matched" | None (for the building and the unit)
+    #: "created" | "matched" | None (for the building and the unit); a building created
+    #: by an earlier row of the file: "in_file"
     building: str | None = None
     unit: str | None = None
     #: "household" (a new file) | "label" (a shop, a company) | None
@@ -185,6 +186,7 @@ class _Index:
         }
         keys = {address_key(r.address, r.commune) for r in rows}
         self.buildings: dict[tuple[int, str], Building] = {}
+        self.created_buildings: set[int] = set()
         if wanted_ops:
             for building in db.session.scalars(
                 select(Building)
@@ -326,7 +328,10 @@ def _play(
         db.session.add(building)
         db.session.flush()
         index.buildings[key] = building
+        index.created_buildings.add(building.id)
         out.building = "created"
+    elif building.id in index.created_buildings:
+        out.building = "in_file"  # created by an earlier row of this file
     else:
         out.building = "matched"
 

@@ -102,21 +102,20 @@ def _shown(row: dict) -> dict:
     """A stored row as the preview shows it: dates and statuses in French."""
     status = services.STATUSES.get(row.get("status") or "")
     start = row.get("start_date")
+    kind = services.UNIT_TYPES.get(row.get("unit_type") or "")
     return {
         **row,
         "start": date.fromisoformat(start) if start else None,
         "status_label": status.label if status else "",
         "floor_shown": floor_label(row["floor"]) if row.get("floor") is not None else "",
+        "type_shown": kind.label if kind else "",
     }
 
 
 def _preview_page(batch: ImportBatch, status: int = 200, message: str = ""):
-    form = BatchActionForm(formdata=None)
-    form.version.data = batch.version
     return render(
         "imports/preview.html",
         batch=batch,
-        form=form,
         rows=[_shown(row) for row in batch.rows],
         counts=batch.counts or {},
         size=human_size(batch.size_bytes),
