@@ -126,6 +126,7 @@ def test_the_sample_previews_then_commits_with_the_right_counts(operations, logi
     assert "Valider l’import" in html
     assert "« SARL Le Fournil » figure aux lignes 2, 13 et 29" in html  # warned, not merged
     assert "Nouveau dossier ménage" in html and "Occupation hors ménage" in html
+    assert "Immeuble nouveau (lignes précédentes)" in html  # row 3, created by row 2
 
     response = commit(browser, batch)
     assert response.status_code == 303
@@ -454,3 +455,24 @@ def test_the_assistant_s_dashboard_lists_recent_imports(operations, login_as):
     assert browser.post("/logout").status_code == 303
     manager = login_as("manager")
     assert "Imports récents" not in manager.get("/").get_data(as_text=True)
+
+
+def test_an_excel_workbook_imports_like_a_csv(make, login_as):
+    make.operation(name="Îlot Gambetta")
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["Suivi de l’occupation — Îlot Gambetta"])  # a title line above the headers
+    sheet.append(TEMPLATE_HEADERS)
+    sheet.append(["Îlot Gambetta", "27 rue Gambetta", "Saint-Chamond", 3, "1er", "T4", 66,
+                  "CLÉMENT Gaëlle", "Propriétaire occupant", date(2018, 2, 12), None,
+                  "06 46 25 89 99", "Bail verbal"])  # fmt: skip
+    out = io.BytesIO()
+    workbook.save(out)
+    browser = login_as("officer")
+    batch = batch_from(upload(browser, out.getvalue(), "suivi.xlsx"))
+    assert (batch.error_count, batch.counts["households"], batch.counts["notes"]) == (0, 1, 1)
+    assert commit(browser, batch).status_code == 303
+    household = db.session.scalar(select(Household).where(Household.name == "CLÉMENT Gaëlle"))
+    assert household.officer_id == browser.user.id  # an officer's import: their files
+    period = db.session.scalar(select(Occupancy).where(Occupancy.household_id == household.id))
+    assert (period.status, period.start_date) == (OccupantStatus.PROPRIETAIRE, date(2018, 2, 12))
