@@ -276,7 +276,7 @@ def apply_rows(
         if (
             occupied
             and row.start_date is None
-            and "start_date" not in {e.column_label for e in row.errors}
+            and _label(labels, "start_date") not in {e.column_label for e in row.errors}
         ):
             error(
                 "start_date",

@@ -286,9 +286,15 @@ def test_an_unknown_operation_is_a_row_error_naming_the_known_ones(make, login_a
 def test_an_occupied_row_without_an_entry_date_is_an_error(make, login_as):
     make.operation(name="OPAH-RU Saint-Étienne Centre")
     browser = login_as("assistant")
-    batch = batch_from(upload(browser, csv_file([row("1", "MARTIN Paul", "Locataire")])))
-    assert batch.error_count == 1
-    assert "Date d’entrée manquante" in str(batch.rows[0]["outcome"]["errors"])
+    rows = [row("1", "MARTIN Paul", "Locataire"), row("2", "SIMON Léa", "Locataire", "2015")]
+    batch = batch_from(upload(browser, csv_file(rows)))
+    assert batch.error_count == 2
+    assert batch.rows[0]["outcome"]["errors"] == [
+        ["Date d'entrée", "Date d’entrée manquante : elle ouvre la période d’occupation "
+         "(jj/mm/aaaa)."]
+    ]  # fmt: skip
+    # An unreadable date says so, once (not « manquante » besides).
+    assert [e[1][:15] for e in batch.rows[1]["outcome"]["errors"]] == ["Date illisible "]
 
 
 # --- files refused -----------------------------------------------------------------------------
