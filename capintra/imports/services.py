@@ -22,6 +22,8 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from babel.numbers import format_decimal
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -49,8 +51,10 @@ from capintra.imports.models import ImportBatch, ImportStatus
 from capintra.models import utcnow
 from capintra.text import normalise
 
-#: The largest spreadsheet accepted (a 10,000-row CSV is about 1 MB).
+#: The largest spreadsheet accepted (a 10,000-row CSV is about 1 MB), and its most rows
+#: (what `make bench` times; a larger sheet is imported in several files).
 MAX_IMPORT_SIZE = 5 * 1024 * 1024
+MAX_IMPORT_ROWS = 10_000
 
 #: The parser's occupancy statuses → the model's.
 STATUSES = {
@@ -461,6 +465,17 @@ def create_batch(parsed: ParsedImport, *, data: bytes, filename: str, author: Us
                 "Le fichier « %(file)s » ne contient aucune ligne sous ses intitulés : "
                 "rien à importer.",
                 file=filename,
+            )
+        )
+    limit = int(current_app.config.get("MAX_IMPORT_ROWS", MAX_IMPORT_ROWS))
+    if len(parsed.rows) > limit:
+        raise DomainError(
+            _(
+                "Le fichier « %(file)s » compte %(rows)s lignes : %(max)s au plus par import. "
+                "Découpez le tableau (par opération, par exemple) et importez chaque partie.",
+                file=filename,
+                rows=format_decimal(len(parsed.rows), locale="fr_FR"),
+                max=format_decimal(limit, locale="fr_FR"),
             )
         )
     applied = _dry_run(parsed.rows, parsed.labels, author, filename)

@@ -348,6 +348,18 @@ def test_a_file_too_large_is_refused_with_413_and_nothing_written(app, login_as,
     assert _no_batch_written() == before
 
 
+def test_a_file_with_too_many_rows_is_refused(app, make, login_as, monkeypatch):
+    monkeypatch.setitem(app.config, "MAX_IMPORT_ROWS", 2)
+    make.operation(name="OPAH-RU Saint-Étienne Centre")
+    browser = login_as("assistant")
+    before = _no_batch_written()
+    response = upload(browser, csv_file([row("1"), row("2"), row("3")]))
+    assert response.status_code == 422
+    assert "compte 3 lignes : 2 au plus par import" in response.get_data(as_text=True)
+    assert _no_batch_written() == before
+    assert upload(browser, csv_file([row("1"), row("2")])).status_code == 303
+
+
 # --- formula-like cells ------------------------------------------------------------------------
 
 FORMULA = '=HYPERLINK("http://exemple.invalid/";"<b>Cliquez</b>")'
