@@ -11,6 +11,7 @@ on a throw-away database:
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import re
 import secrets
@@ -19,6 +20,7 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -211,8 +213,14 @@ def main(argv: list[str] | None = None) -> int:
             db.session.remove()
         assistant = next(u[1] for u in DEMO_USERS if u[3] is Role.ASSISTANT)
         print(f"{count} opérations ; import de {args.rows} lignes…")
+        load_before = os.getloadavg()[0]
         figures = measure_import(app, assistant, passwords[assistant], args.rows)
+        load_after = os.getloadavg()[0]
         print("\n".join(report_lines(figures)))
+        print(
+            f"\nAlone on an empty database, {datetime.now():%Y-%m-%d %H:%M}. Load average "
+            f"(1 min) when the import began and ended: {load_before:.1f} and {load_after:.1f}."
+        )
         return 0
     finally:
         shutil.rmtree(workdir, ignore_errors=True)

@@ -251,6 +251,10 @@ def _csv_cells(text: str) -> Iterator[list[str]]:
         yield [cell.strip() for cell in row]
 
 
+#: What a workbook may unzip to (a 10,000-row sheet is a few megabytes).
+MAX_UNZIPPED = 200 * 1024 * 1024
+
+
 def _xlsx_cells(data: bytes, filename: str) -> Iterator[list[str]]:
     import openpyxl  # only when a workbook comes
 
@@ -261,6 +265,11 @@ def _xlsx_cells(data: bytes, filename: str) -> Iterator[list[str]]:
         names, archive = set(), None
     if archive is None or "xl/workbook.xml" not in names:
         raise ImportRefused(f"« {filename} » n'est pas un classeur Excel (.xlsx). {_HOW_TO}")
+    if sum(info.file_size for info in archive.infolist()) > MAX_UNZIPPED:
+        # A few megabytes that unzip to gigabytes: not a staff spreadsheet.
+        raise ImportRefused(
+            f"Le classeur « {filename} » est trop volumineux une fois décompressé. {_HOW_TO}"
+        )
     has_formulas = any(
         b"</f>" in archive.read(n) or b"<f " in archive.read(n)
         for n in names

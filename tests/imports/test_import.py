@@ -331,6 +331,19 @@ def test_an_unreadable_file_is_refused_with_a_french_message(login_as, data, nam
     assert _no_batch_written() == before
 
 
+def test_a_workbook_that_unzips_to_gigabytes_is_refused(login_as):
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        archive.writestr("xl/worksheets/sheet1.xml", b"\0" * (201 * 1024 * 1024))
+    assert len(out.getvalue()) < 1024 * 1024
+    response = upload(login_as("assistant"), out.getvalue(), "bombe.xlsx")
+    assert response.status_code == 422
+    assert "trop volumineux une fois décompressé" in response.get_data(as_text=True)
+
+
 def test_no_file_is_a_422(login_as):
     browser = login_as("assistant")
     response = browser.post("/import/", data={}, content_type="multipart/form-data")
