@@ -124,6 +124,9 @@ def measure_import(app, username: str, password: str, rows: int = ROWS) -> Impor
     parse_file(data, "bench.csv")
     parse_s = time.perf_counter() - started
 
+    # The routes refuse more than MAX_IMPORT_ROWS rows (a gunicorn worker's timeout): the
+    # benchmark lifts the cap, in process, to time the whole file.
+    app.config["MAX_IMPORT_ROWS"] = max(rows, app.config.get("MAX_IMPORT_ROWS") or 0)
     client = app.test_client()
     page = client.get("/login").get_data(as_text=True)
     client.post("/login", data={"username": username, "password": password,
@@ -162,7 +165,8 @@ def report_lines(figures: ImportFigures) -> list[str]:
     rate = figures.rows / figures.total_s if figures.total_s else 0
     return [
         f"Import of a generated {figures.rows:,}-row spreadsheet ({figures.size / 1e6:.1f} MB "
-        "CSV, cp1252) through the routes, as the demo assistant (in process):",
+        "CSV, cp1252) through the routes, as the demo assistant (in process, the row cap "
+        "`MAX_IMPORT_ROWS` lifted to the file's size):",
         "",
         "| stage | seconds |",
         "|---|---:|",

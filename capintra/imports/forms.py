@@ -13,8 +13,8 @@ class UploadForm(FlaskForm):
         _l("Tableau à importer"),
         validators=[FileRequired(_l("Choisissez le fichier du tableau (.xlsx ou .csv)."))],
         description=_l(
-            "Classeur Excel (.xlsx) ou CSV séparé par des points-virgules, 5 Mo au plus. "
-            "Rien n’est écrit avant que vous ayez relu l’aperçu et validé."
+            "Classeur Excel (.xlsx) ou CSV séparé par des points-virgules. Rien n’est écrit "
+            "avant que vous ayez relu l’aperçu et validé."
         ),
         render_kw={"accept": ".xlsx,.csv,text/csv"},
     )

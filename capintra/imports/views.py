@@ -35,6 +35,7 @@ def _index_page(form: UploadForm, status: int = 200):
         form=form,
         batches=queries.recent_batches(),
         max_size=human_size(max_size()),
+        max_rows=int(current_app.config.get("MAX_IMPORT_ROWS", services.MAX_IMPORT_ROWS)),
         status=status,
     )
 
