@@ -36,6 +36,7 @@ FEATURES = (
     "capintra.households",
     "capintra.documents",
     "capintra.buildings",
+    "capintra.imports",
 )
 
 

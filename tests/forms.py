@@ -227,8 +227,8 @@ def form_posting_to(browser, route, url: str) -> tuple[str, PageForm]:
             pages.append(page)
     for page in pages:
         response = browser.get(page)
-        if response.status_code != 200:
-            continue
+        if response.status_code != 200 or response.mimetype != "text/html":
+            continue  # a download (a spreadsheet template) holds no form
         for form in forms_on(response.get_data(as_text=True)):
             if (form.action or page) == url:
                 return page, form

@@ -19,6 +19,10 @@ of database time),
 prints PASS or FAIL for each, writes the figures to docs/bench.md (for a full run, or
 wherever --output says) and exits 1 when a target is missed. A benchmark, not a test.
 
+Then imports a generated 10,000-row occupancy spreadsheet through the routes (upload,
+preview, commit: tools/bench_import.py) and reports each stage's time — a figure, not a
+target (`--import-rows 0` skips it).
+
 It lives outside the `capintra` package: the application never imports it, and it is not
 installed with it.
 """
@@ -49,6 +53,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from bench_import import ROWS as IMPORT_ROWS
+from bench_import import measure_import
+from bench_import import report_lines as import_report_lines
 from flask_migrate import upgrade
 from sqlalchemy import event, func, select
 
@@ -604,6 +611,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="write the figures there (default: docs/bench.md for a full run, else nowhere)",
     )
     parser.add_argument("--keep", action="store_true", help="keep the temporary database")
+    parser.add_argument(
+        "--import-rows", type=int, default=IMPORT_ROWS, help="rows of the import step (0: none)"
+    )
     args = parser.parse_args(argv)
     if args.households < 2:
         parser.error("--households: at least 2")
@@ -732,6 +742,15 @@ def run(args: argparse.Namespace, workdir: Path) -> int:
                 say(f"      {target.label:<22} {rate} req/s  {target.errors}")
 
     load_after = os.getloadavg()[0]
+    imported = None
+    if args.import_rows > 0:
+        say(f"[+] Import d’un tableau de {args.import_rows} lignes (dépôt, aperçu, validation)…")
+        assistant = next(u[1] for u in DEMO_USERS if u[3] is Role.ASSISTANT)
+        imported = measure_import(app, assistant, passwords[assistant], args.import_rows)
+        say(
+            f"      dépôt {imported.upload_s:.1f} s, aperçu {imported.preview_s:.1f} s, "
+            f"validation {imported.commit_s:.1f} s : {imported.total_s:.1f} s"
+        )
     results = checks(scenarios)
     lines = report(
         households=args.households,
@@ -745,6 +764,8 @@ def run(args: argparse.Namespace, workdir: Path) -> int:
         connections=args.connections,
         load=(load_before, load_after),
     )
+    if imported is not None:
+        lines += ["", *import_report_lines(imported)]
     say()
     for line in lines:
         say(line)

@@ -49,6 +49,8 @@ AUDITED = (
             "condition": (ORD, _l("État du logement")),
             "acquired_on": (ORD, _l("Acquis le")),
             "acquisition_mode": (ORD, _l("Mode d’acquisition")),
+            # free text about the unit (an import's « Observations »): may name people
+            "remark": (PER, _l("Remarque")),
         },
     ),
     Audited(

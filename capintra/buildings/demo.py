@@ -288,6 +288,7 @@ class BuildingGenerator:
                     "unit_type": kind,
                     "surface_dm2": self.randint(low, high),
                     "condition": "normal",
+                    "remark": "",
                     "acquired_on": (
                         self.day_between(today - timedelta(days=2000), today - timedelta(days=10))
                         if owned

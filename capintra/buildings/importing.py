@@ -185,6 +185,8 @@ class ParsedImport:
     rows: list[ParsedRow]
     ignored_columns: list[str]
     duplicates: list[DuplicateName]
+    #: field name → the file's header for it (what a later error names the column by).
+    labels: dict[str, str] = field(default_factory=dict)
 
     @property
     def errors(self) -> list[RowError]:
@@ -249,6 +251,10 @@ def _csv_cells(text: str) -> Iterator[list[str]]:
         yield [cell.strip() for cell in row]
 
 
+#: What a workbook may unzip to (a 10,000-row sheet is a few megabytes).
+MAX_UNZIPPED = 200 * 1024 * 1024
+
+
 def _xlsx_cells(data: bytes, filename: str) -> Iterator[list[str]]:
     import openpyxl  # only when a workbook comes
 
@@ -259,6 +265,11 @@ def _xlsx_cells(data: bytes, filename: str) -> Iterator[list[str]]:
         names, archive = set(), None
     if archive is None or "xl/workbook.xml" not in names:
         raise ImportRefused(f"« {filename} » n'est pas un classeur Excel (.xlsx). {_HOW_TO}")
+    if sum(info.file_size for info in archive.infolist()) > MAX_UNZIPPED:
+        # A few megabytes that unzip to gigabytes: not a staff spreadsheet.
+        raise ImportRefused(
+            f"Le classeur « {filename} » est trop volumineux une fois décompressé. {_HOW_TO}"
+        )
     has_formulas = any(
         b"</f>" in archive.read(n) or b"<f " in archive.read(n)
         for n in names
@@ -597,9 +608,30 @@ def parse_file(data: bytes, filename: str = "", today: date | None = None) -> Pa
     """Read, match the headers, type every row, look for repeated names."""
     table = read_table(data, filename)
     rows = parse_rows(table, today)
-    return ParsedImport(rows, table.ignored_columns, duplicate_names(rows))
+    return ParsedImport(rows, table.ignored_columns, duplicate_names(rows), table.labels)
 
 
 def template_csv() -> bytes:
     """The empty template: UTF-8 with a BOM (so Excel reads the accents), `;` separated."""
     return ("\ufeff" + ";".join(TEMPLATE_HEADERS) + "\r\n").encode("utf-8")
+
+
+def template_xlsx() -> bytes:
+    """The empty template as an Excel workbook: the headers in bold, frozen, every column
+    stored as text so the spreadsheet turns no lot number or date into something else."""
+    import openpyxl
+    from openpyxl.styles import Font
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "Occupation"
+    sheet.append(TEMPLATE_HEADERS)
+    for position, cell in enumerate(sheet[1], start=1):
+        cell.font = Font(bold=True)
+        letter = openpyxl.utils.get_column_letter(position)
+        sheet.column_dimensions[letter].width = max(12, len(cell.value) + 4)
+        sheet.column_dimensions[letter].number_format = "@"
+    sheet.freeze_panes = "A2"
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()

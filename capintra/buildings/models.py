@@ -202,6 +202,9 @@ class Unit(VersionedMixin, SoftDeleteMixin, db.Model):
     #: Acquisition by the company: both empty when it does not own the unit.
     acquired_on: Mapped[date | None] = mapped_column(Date)
     acquisition_mode: Mapped[AcquisitionMode | None] = mapped_column(enum_column(AcquisitionMode))
+    #: « Remarque »: what the team notes about the unit itself (a spreadsheet's
+    #: « Observations » on a vacant or walled-up unit, a shop). Plain text, shown escaped.
+    remark: Mapped[str] = mapped_column(Text, default="")
 
     building = relationship("Building", lazy="raise")
 

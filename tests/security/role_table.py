@@ -113,6 +113,14 @@ ROUTE_TABLE: dict[tuple[str, str], tuple[int | str, ...]] = {
     ("buildings.period_close", "POST"):         (LOGIN, 422, 422, 403, 403),
     ("buildings.documents_upload", "POST"):     (LOGIN, 422, 422, 403, 403),
     ("buildings.documents_delete", "POST"):     (LOGIN, 422, 422, 403, 403),
+    # spreadsheet import (DESIGN §1 "imports": assistants and officers; managers do not)
+    ("imports.index", "GET"):                   (LOGIN, 200, 200, 403, 403),
+    ("imports.index", "POST"):                  (LOGIN, 422, 422, 403, 403),
+    ("imports.template_csv_download", "GET"):   (LOGIN, 200, 200, 403, 403),
+    ("imports.template_xlsx_download", "GET"):  (LOGIN, 200, 200, 403, 403),
+    ("imports.preview", "GET"):                 (LOGIN, 200, 200, 403, 403),
+    ("imports.commit", "POST"):                 (LOGIN, 422, 422, 403, 403),
+    ("imports.abandon", "POST"):                (LOGIN, 422, 422, 403, 403),
     # audit trail: managers (and so the admin)
     ("audit.index", "GET"):                     (LOGIN, 403, 403, 200, 200),
     # administration: the admin flag only

@@ -1,0 +1,1 @@
+"""Spreadsheet import: buildings, units and occupants from the sheets staff keep."""
