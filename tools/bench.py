@@ -1,4 +1,5 @@
-"""`make bench`: the household list, search and file page on 50,000 households.
+"""`make bench`: the household list, search and file page on 50,000 households; the
+buildings' list and a building's page on the buildings they live in.
 
     python tools/bench.py [--households 50000] [--runs 50] [--duration 10]
 
@@ -61,7 +62,11 @@ from sqlalchemy import event, func, select
 
 from capintra import ROOT, create_app
 from capintra.admin.demo import seed_operations
+from capintra.admin.models import Operation
 from capintra.auth.demo import DEMO_USERS, seed_accounts
+from capintra.buildings import demo as buildings_demo
+from capintra.buildings.models import Building, Unit
+from capintra.demo import DemoContext
 from capintra.extensions import db
 from capintra.households.demo import RARE_SURNAMES, seed_households
 from capintra.households.models import Household, Member, Note, Relation
@@ -299,6 +304,28 @@ def rare_name() -> tuple[str, int]:
         if word and " " not in word and matches(word) == 1:
             return word, 1
     raise SystemExit("no surname occurs exactly once: cannot measure a rare-name search")
+
+
+def buildings_to_measure(page_size: int) -> tuple[int, int, int]:
+    """The buildings list's cursor for a page deep in the list (its last page at most),
+    and the building with the most units (the largest grid)."""
+    order = (Operation.name, Building.address_key, Building.id)
+    ids = list(
+        db.session.scalars(
+            select(Building.id)
+            .join(Operation, Operation.id == Building.operation_id)
+            .where(Building.deleted_at.is_(None))
+            .order_by(*order)
+        )
+    )
+    pages = max(1, min(DEEP_PAGES // 4, (len(ids) - 1) // page_size))
+    biggest = db.session.scalar(
+        select(Unit.building_id)
+        .group_by(Unit.building_id)
+        .order_by(func.count(Unit.id).desc(), Unit.building_id)
+        .limit(1)
+    )
+    return ids[pages * page_size - 1], biggest, pages + 1
 
 
 def busiest_file() -> int:
@@ -673,6 +700,11 @@ def run(args: argparse.Namespace, workdir: Path) -> int:
         say(f"[2/5] Données de démonstration ({households} ménages)…")
         started = time.perf_counter()
         summary = seed_households(args.households, echo=lambda m: say(f"      {m.strip()}"))
+        # the buildings the households live in (about one per 8 households)
+        buildings_demo.load(
+            DemoContext(households=args.households, echo=lambda m: say(f"      {m.strip()}"))
+        )
+        db.session.commit()
         seed_seconds = time.perf_counter() - started
 
         say("[3/5] Choix des requêtes…")
@@ -681,6 +713,7 @@ def run(args: argparse.Namespace, workdir: Path) -> int:
         common, common_count = common_name()
         rare, _ = rare_name()
         file_id = busiest_file()
+        building_anchor, building_id, building_page = buildings_to_measure(page_size)
         db.session.remove()
 
     common_note = f"q={common} ({common_count:,} files)"
@@ -696,6 +729,16 @@ def run(args: argparse.Namespace, workdir: Path) -> int:
             "rare", "search, rare name", f"/households/?q={rare}", f"q={rare} (1 file)"
         ),
         "detail": Scenario("detail", "household file", f"/households/{file_id}", f"id {file_id}"),
+        "buildings": Scenario("buildings", "buildings, first page", "/buildings/", "counts"),
+        "buildings_deep": Scenario(
+            "buildings_deep",
+            f"buildings, page {building_page}",
+            f"/buildings/?after={building_anchor}",
+            f"after={building_anchor}",
+        ),
+        "building": Scenario(
+            "building", "building page (grid)", f"/buildings/{building_id}", f"id {building_id}"
+        ),
     }
 
     load_before = os.getloadavg()[0]

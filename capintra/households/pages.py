@@ -150,13 +150,13 @@ def _summary(household: Household, state: TabState) -> dict:
     seen = queries.glance(household)
     since = seen.phase_since or household.created_at
     ctx = {
-        "children": queries.split_children(household),
+        "children": seen.children,
         "members": members,
         "present": [(m, age_label(m.birth_date, today)) for m in members if m.left_at is None],
         "last_contact": _last_contact(seen),
         "next_task": seen.next_task,
         "phase_since": time_since(since.astimezone(clock.PARIS).date(), today),
-        "partners": queries.partners_of(household),
+        "partners": seen.partners,
         "sees_partners": user_may_see_confidential(current_user, HouseholdPartner),
     }
     if may_read_field(household, "remaining_charge_cents"):

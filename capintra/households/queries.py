@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from flask import abort
-from sqlalchemy import Select, and_, case, func, literal, select, tuple_
+from sqlalchemy import Select, String, and_, case, cast, func, join, literal, select, tuple_
 from sqlalchemy.orm import joinedload
 
 from capintra.admin.models import Operation
@@ -41,6 +41,7 @@ from capintra.households.search import (
 )
 from capintra.organisations.models import Organisation
 from capintra.security import Role, can
+from capintra.text import normalise
 from capintra.web.routing import db_id
 
 #: sort code → (columns, descending); the id is always the last key (ties).
@@ -308,16 +309,6 @@ def get_household_or_404(household_id: int) -> Household:
     return household
 
 
-def split_children(household: Household) -> list[Household]:
-    return list(
-        db.session.scalars(
-            select(Household)
-            .where(Household.split_from_id == household.id, Household.deleted_at.is_(None))
-            .order_by(Household.id)
-        )
-    )
-
-
 def members_of(household: Household) -> list[Member]:
     order = (
         Member.left_at.is_not(None),
@@ -367,6 +358,27 @@ class Glance:
     next_task: tuple[date, str] | None
     #: When the file entered its phase: the last phase change (None: never changed).
     phase_since: datetime | None
+    #: The files split from this one: (id, reference), oldest first.
+    children: tuple[tuple[int, str], ...] = ()
+    #: The organisations involved (none for a reader who may not see them), by name.
+    partners: tuple[str, ...] = ()
+
+
+#: Separates the values of one aggregated column (a control character no text holds).
+_SEP = "\x1f"
+
+
+def _joined(column, *where, source=None):
+    """A scalar subquery: the values of `column` (from `source`) where `where`, joined by
+    _SEP ("" or NULL when none)."""
+    query = select(func.aggregate_strings(column, _SEP))
+    if source is not None:
+        query = query.select_from(source)
+    return query.where(*where).scalar_subquery()
+
+
+def _split(value: str | None) -> list[str]:
+    return [v for v in (value or "").split(_SEP) if v]
 
 
 def _latest(model, column, order, household: Household, *where):
@@ -382,7 +394,8 @@ def _latest(model, column, order, household: Household, *where):
 
 def glance(household: Household) -> Glance:
     """The last contact (the latest note the reader may see, or letter), the next open
-    task and the start of the current phase: one SELECT of scalar subqueries."""
+    task, the start of the current phase, the files split from this one and its partners
+    (for those who may see them): one SELECT of scalar subqueries."""
     note_order = (Note.note_date.desc(), Note.id.desc())
     letter_order = (Letter.letter_date.desc(), Letter.id.desc())
     task_order = (Task.due_date, Task.id)
@@ -399,9 +412,29 @@ def glance(household: Household) -> Glance:
             select(func.max(PhaseChange.at))
             .where(PhaseChange.household_id == household.id)
             .scalar_subquery(),
+            _joined(
+                cast(Household.id, String) + ":" + Household.reference,
+                Household.split_from_id == household.id,
+                Household.deleted_at.is_(None),
+            ),
+            _joined(
+                Organisation.name,
+                HouseholdPartner.household_id == household.id,
+                HouseholdPartner.deleted_at.is_(None),
+                visible(HouseholdPartner),
+                source=join(
+                    HouseholdPartner,
+                    Organisation,
+                    HouseholdPartner.organisation_id == Organisation.id,
+                ),
+            ),
         )
     ).one()
-    note_date, note_kind, letter_date, direction, channel, due, title, since = row
+    note_date, note_kind, letter_date, direction, channel, due, title, since = row[:8]
+    children = sorted(
+        (int(ident), reference) for ident, reference in (v.split(":", 1) for v in _split(row[8]))
+    )
+    partners = sorted(_split(row[9]), key=lambda name: (normalise(name), name))
     return Glance(
         last_note=(note_date, NoteKind(note_kind)) if note_date else None,
         last_letter=(
@@ -411,6 +444,8 @@ def glance(household: Household) -> Glance:
         ),
         next_task=(due, title) if due else None,
         phase_since=since,
+        children=tuple(children),
+        partners=tuple(partners),
     )
 
 
