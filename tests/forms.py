@@ -158,6 +158,8 @@ class _Forms(HTMLParser):
             value = a.get("value", "")
             if self._select["first"] is None:
                 self._select["first"] = value
+            if value and self._select["first_chosen"] is None:
+                self._select["first_chosen"] = value
             if form is not None:
                 form.options.setdefault(self._select["name"], []).append(value)
             if "selected" in a:
@@ -177,7 +179,13 @@ class _Forms(HTMLParser):
                 if not value and "required" in a:
                     form.required_empty.append((name, kind))
         elif tag == "select":
-            self._select = {"name": name, "first": None, "selected": []}
+            self._select = {
+                "name": name,
+                "first": None,
+                "first_chosen": None,
+                "selected": [],
+                "required": "required" in a,
+            }
         elif tag == "textarea":
             self._textarea = {"name": name, "text": "", "required": "required" in a}
 
@@ -191,6 +199,9 @@ class _Forms(HTMLParser):
             self._form = None
         elif tag == "select" and self._select is not None and form is not None:
             chosen = self._select["selected"] or [self._select["first"] or ""]
+            if chosen == [""] and self._select["required"] and self._select["first_chosen"]:
+                # a required choice left on « — choisir — »: the user picks the first one
+                chosen = [self._select["first_chosen"]]
             form.pairs.extend((self._select["name"], v) for v in chosen)
             self._select = None
         elif tag == "textarea" and self._textarea is not None and form is not None:

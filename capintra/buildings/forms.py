@@ -82,7 +82,7 @@ class EndPeriodForm(RequiredVersionForm):
     end_reason = SelectField(
         _l("Motif de fin"),
         coerce=_enum_or_none(EndReason),
-        validators=[InputRequired()],
+        validators=[InputRequired(message=_l("Choisissez le motif de fin."))],
     )
 
     def validate_end_date(self, field):
@@ -93,7 +93,7 @@ class EndPeriodForm(RequiredVersionForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.end_reason.choices = [
+        self.end_reason.choices = [("", _l("— choisir —"))] + [
             (r.value, r.label) for r in EndReason if r is not EndReason.RELOGE
         ]
 
@@ -285,8 +285,9 @@ class ArreteForm(VersionedForm):
         description=_l("L’immeuble entier, ou un seul de ses logements."),
     )  # fmt: skip
     kind = SelectField(
-        _l("Type d’arrêté"), choices=ArreteKind.choices(), coerce=_enum_or_none(ArreteKind),
-        validators=[InputRequired()],
+        _l("Type d’arrêté"), choices=[("", _l("— choisir —")), *ArreteKind.choices()],
+        coerce=_enum_or_none(ArreteKind),
+        validators=[InputRequired(message=_l("Choisissez le type d’arrêté."))],
     )  # fmt: skip
     arrete_date = DateField(
         _l("Date de l’arrêté"),
@@ -315,8 +316,9 @@ class IncidentForm(VersionedForm):
         _l("Date"), validators=[InputRequired(message=_l("Indiquez la date."))]
     )
     kind = SelectField(
-        _l("Type"), choices=IncidentKind.choices(), coerce=_enum_or_none(IncidentKind),
-        validators=[InputRequired()],
+        _l("Type"), choices=[("", _l("— choisir —")), *IncidentKind.choices()],
+        coerce=_enum_or_none(IncidentKind),
+        validators=[InputRequired(message=_l("Choisissez le type d’incident."))],
     )  # fmt: skip
     description = TextAreaField(_l("Description"), validators=[Length(max=5000), *TEXT])
 

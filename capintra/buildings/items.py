@@ -10,7 +10,6 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from capintra import clock
 from capintra.buildings import queries, services
 from capintra.buildings.forms import ArreteForm, IncidentForm, model_data
 from capintra.buildings.models import Arrete, Building, BuildingIncident
@@ -21,13 +20,12 @@ def _arrete_form(form, building: Building, item, posted: bool) -> None:
     form.unit_id.choices = [("", _("L’immeuble entier"))] + [
         (u.id, _("Lot %(lot)s", lot=u.lot_number)) for u in queries.units_of(building)
     ]
-    if item is None and not posted:
-        form.arrete_date.data = clock.today()
+    # A new arrêté's or incident's date and type start empty: a stray click records
+    # nothing (422: « Indiquez la date »).
 
 
 def _incident_form(form, building: Building, item, posted: bool) -> None:
-    if item is None and not posted:
-        form.incident_date.data = clock.today()
+    return None
 
 
 def _save_arrete(item, building, data, author) -> None:

@@ -24,6 +24,7 @@ from capintra.buildings.models import (
 )
 from capintra.extensions import db
 from tests.buildings import make as bmake
+from tests.forms import forms_on
 
 
 def _count(model) -> int:
@@ -349,3 +350,37 @@ def test_add_and_edit_an_incident(make, login_as):
     assert "rien n’a été enregistré" in stale.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(BuildingIncident, incident.id).description == "Dégât des eaux"
+
+
+@pytest.mark.parametrize("tab", ["incidents", "arretes"])
+def test_an_untouched_add_form_records_nothing(make, login_as, tab):
+    """The add form starts with no date and no type (« — choisir — »): sent as the page
+    gives it, a stray click is refused (422) and writes nothing."""
+    model = BuildingIncident if tab == "incidents" else Arrete
+    building = bmake.building()
+    browser = login_as("assistant")
+    page = browser.get(f"/buildings/{building.id}/{tab}").get_data(as_text=True)
+    form = next(f for f in forms_on(page) if f.action == f"/buildings/{building.id}/{tab}")
+    assert '<option selected value="">— choisir —</option>' in page
+    sent = {**dict(form.pairs), "kind": ""}  # what the browser sends, nothing chosen
+    assert not sent.get("incident_date", sent.get("arrete_date"))
+    response = browser.post(form.action, data=sent)
+    assert response.status_code == 422
+    assert "Choisissez le type" in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(model)) == 0
+
+
+def test_a_period_closed_without_a_reason_is_refused(make, login_as):
+    unit = bmake.unit(bmake.building())
+    period = bmake.period(unit, make.household())
+    db.session.commit()
+    browser = login_as("assistant")
+    page = browser.get(f"/occupancies/{period.id}/close").get_data(as_text=True)
+    form = next(f for f in forms_on(page) if f.action == f"/occupancies/{period.id}/close")
+    assert '<option selected value="">— choisir —</option>' in page
+    sent = {**dict(form.pairs), "end_reason": "", "end_date": "2026-06-01"}
+    response = browser.post(form.action, data=sent)
+    assert response.status_code == 422
+    assert "Choisissez le motif de fin" in response.get_data(as_text=True)
+    db.session.refresh(period)
+    assert period.end_date is None
