@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from flask import request
@@ -11,7 +12,7 @@ from capintra import clock
 from capintra.buildings import queries
 from capintra.buildings.forms import ConditionForm
 from capintra.buildings.items import item_form
-from capintra.buildings.models import Building, UnitState
+from capintra.buildings.models import Building, OccupancyKind, UnitState
 from capintra.documents import queries as documents
 from capintra.documents.forms import upload_form
 from capintra.security import can
@@ -44,11 +45,49 @@ def condition_form(unit) -> ConditionForm:
     return form
 
 
+@dataclass(frozen=True)
+class GridCounts:
+    """The building on the day shown, counted from its grid (no query of its own)."""
+
+    by_state: dict[UnitState, int]
+    units: int
+    owned: int
+    to_rehouse: int
+    days_left: int | None
+
+    @property
+    def late(self) -> bool:
+        return self.days_left is not None and self.days_left < 0 and self.to_rehouse > 0
+
+
+def grid_counts(building: Building, floors, on) -> GridCounts:
+    items = [item for _floor, row in floors for item in row]
+    by_state = dict.fromkeys(LEGEND, 0)
+    for item in items:
+        by_state[item.state] += 1
+    target = building.target_vacancy_date
+    return GridCounts(
+        by_state=by_state,
+        units=len(items),
+        # « maîtrise foncière »: the units the company had acquired by that day
+        owned=sum(1 for i in items if i.unit.acquired_on and i.unit.acquired_on <= on),
+        to_rehouse=sum(
+            1
+            for i in items
+            for p in i.periods
+            if p.household_id and p.kind is OccupancyKind.PRINCIPAL
+        ),
+        days_left=None if target is None else (target - on).days,
+    )
+
+
 def _units(building: Building, state: TabState) -> dict:
     on = state.extra.get("on") or day_asked()
+    floors = queries.unit_grid(building, on)
     return {
         "on": on,
-        "floors": queries.unit_grid(building, on),
+        "floors": floors,
+        "counts": grid_counts(building, floors, on),
         "legend": LEGEND,
         "condition_form": condition_form,
     }

@@ -338,3 +338,26 @@ def test_a_unit_s_surface_is_written_the_french_way(make, login_as):
     unit = bmake.unit(surface_dm2=3888)
     html = login_as("assistant").get(f"/units/{unit.id}").get_data(as_text=True)
     assert "38,88 m²" in html
+
+
+def test_the_building_page_counts_its_units_as_of_a_date(make, login_as):
+    building, _household, home = _busy_building(
+        make, target_vacancy_date=clock.today() - timedelta(days=2)
+    )
+    home.acquired_on = date(2021, 3, 1)
+    db.session.commit()
+    browser = login_as("manager")
+
+    def counts(url):
+        html = browser.get(url).get_data(as_text=True)
+        found = dict(re.findall(r'class="unit-count-(\w+)">(\d+)<', html))
+        return found, html
+
+    found, html = counts(f"/buildings/{building.id}")
+    assert found == {"occupied": "2", "vacant": "1", "unsafe": "1", "walled_up": "1"}
+    assert "5 logements" in html and "1 ménage à reloger" in html
+    assert "maîtrise foncière : 1 / 5" in html and "en retard de 2 jours" in html
+    # before anyone moved in, and before the acquisition
+    found, html = counts(f"/buildings/{building.id}?date=2018-06-01")
+    assert found == {"occupied": "0", "vacant": "3", "unsafe": "1", "walled_up": "1"}
+    assert "0 ménage à reloger" in html and "maîtrise foncière : 0 / 5" in html
