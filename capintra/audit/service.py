@@ -37,7 +37,12 @@ def _actor() -> tuple[int | None, str | None]:
     return user_id, request.remote_addr
 
 
+_PLAIN = frozenset({bool, int, float, str, type(None)})
+
+
 def _jsonable(value: Any) -> Any:
+    if type(value) in _PLAIN:  # most values: no conversion (str enums are not plain)
+        return value
     if isinstance(value, enum.Enum):
         return value.value
     if isinstance(value, dt.datetime | dt.date):
