@@ -25,7 +25,7 @@ from capintra.buildings.models import (
 from capintra.extensions import db
 from capintra.households import services as household_services
 from capintra.households.models import Household, Note
-from capintra.imports.models import ImportStatus
+from capintra.imports.models import ImportBatch, ImportStatus
 from tests.buildings import make as bmake
 from tests.imports.test_import import batch_from, commit, counts, csv_file, row, upload
 
@@ -287,3 +287,18 @@ def test_a_walled_up_unit_and_its_remark_are_written_once(make, login_as):
     assert db.session.scalar(select(func.count(Note.id))) == 0
     assert db.session.scalar(select(func.count(Building.id))) == 1
     assert db.session.scalar(select(func.count(Unit.id))) == 1
+
+
+def test_the_default_cap_is_10_000_rows_said_on_the_page_and_kept(app, make, login_as):
+    make.operation(name=OPERATION)
+    browser = login_as("assistant")
+    assert "MAX_IMPORT_ROWS" not in app.config or app.config["MAX_IMPORT_ROWS"] == 10_000
+    page = browser.get("/import/").get_data(as_text=True)
+    assert "10\u202f000" in page or "10\u00a0000" in page or "10 000" in page
+    before = db.session.scalar(select(func.count()).select_from(ImportBatch))
+    response = upload(browser, csv_file([row(str(n)) for n in range(10_001)]))
+    assert response.status_code == 422
+    said = response.get_data(as_text=True).replace("\u202f", " ").replace("\u00a0", " ")
+    assert "compte 10 001 lignes : 10 000 au plus par import" in said
+    assert "Découpez le tableau" in said
+    assert db.session.scalar(select(func.count()).select_from(ImportBatch)) == before
