@@ -571,12 +571,14 @@ def _write(applied: Applied, author: User) -> None:
             unit_type=unit.unit_type,
             surface_dm2=unit.surface_dm2,
             condition=unit.condition,
-            remark=unit.remark or None,
+            remark=unit.remark,
         )
     db.session.add_all([u.unit for u in plan.units])
-    for unit in plan.changed_units.values():
-        unit.unit.condition = unit.condition
-        unit.unit.remark = unit.remark or None
+    for unit in plan.changed_units.values():  # only what the rows change (the audit trail)
+        if unit.condition is not unit.unit.condition:
+            unit.unit.condition = unit.condition
+        if unit.remark != (unit.unit.remark or ""):
+            unit.unit.remark = unit.remark
     db.session.flush()
 
     created = household_services.create_households([h.data for h in plan.households], author)
