@@ -255,7 +255,8 @@ def test_a_reference_number_taken_meanwhile_refuses_the_whole_commit(make, login
     monkeypatch.setattr(household_services, "next_reference_number", lambda year: taken.ref_number)
     response = commit(browser, batch)
     assert response.status_code == 409
-    assert "réessayez" in response.get_data(as_text=True)
+    said = response.get_data(as_text=True)
+    assert "Des numéros de dossier ont été pris" in said and "réessayez" in said
     assert counts() == before
     db.session.refresh(batch)
     assert batch.status is ImportStatus.PREVIEW
