@@ -300,12 +300,15 @@ class _Index:
                     by_id[building.id] = key
         if not by_id:
             return
+        building_ids = list(by_id)
         if lock:
-            db.session.execute(select(Unit.id).where(Unit.building_id.in_(by_id)).with_for_update())
+            db.session.execute(
+                select(Unit.id).where(Unit.building_id.in_(building_ids)).with_for_update()
+            )
         units: dict[int, _UnitPlan] = {}
         for unit in db.session.scalars(
             select(Unit)
-            .where(Unit.building_id.in_(by_id), Unit.deleted_at.is_(None))
+            .where(Unit.building_id.in_(building_ids), Unit.deleted_at.is_(None))
             .order_by(Unit.id)
         ):
             building = self.buildings[by_id[unit.building_id]]
@@ -322,7 +325,7 @@ class _Index:
             select(Occupancy, Household.name)
             .join(Unit, Unit.id == Occupancy.unit_id)
             .outerjoin(Household, Household.id == Occupancy.household_id)
-            .where(Unit.building_id.in_(by_id), Occupancy.deleted_at.is_(None))
+            .where(Unit.building_id.in_(building_ids), Occupancy.deleted_at.is_(None))
             .order_by(Occupancy.id)
         ):
             if period.unit_id in units:
