@@ -37,7 +37,12 @@ def _actor() -> tuple[int | None, str | None]:
     return user_id, request.remote_addr
 
 
+_PLAIN = frozenset({bool, int, float, str, type(None)})
+
+
 def _jsonable(value: Any) -> Any:
+    if type(value) in _PLAIN:  # most values: no conversion (str enums are not plain)
+        return value
     if isinstance(value, enum.Enum):
         return value.value
     if isinstance(value, dt.datetime | dt.date):
@@ -63,8 +68,10 @@ def _household_id(obj: Any) -> int | None:
     return getattr(obj, "household_id", None)
 
 
-def _row(obj: Any, action: str, changes: dict | None) -> dict:
-    user_id, ip = _actor()
+def _row(
+    obj: Any, action: str, changes: dict | None, actor: tuple[int | None, str | None] | None = None
+) -> dict:
+    user_id, ip = actor or _actor()
     return {
         "at": utcnow(),
         "user_id": user_id,
@@ -78,24 +85,36 @@ def _row(obj: Any, action: str, changes: dict | None) -> dict:
     }
 
 
-def _changes(classes: Classification, obj: Any, creating: bool) -> dict[str, Any]:
+def _columns(classes: Classification, table: str, mapper, cache: dict) -> list[tuple[str, str]]:
+    """(attribute key, column name) of the columns of the object's own table the trail
+    keeps (not silent): computed once per class and flush, not once per object."""
+    found = cache.get((table, mapper))
+    if found is None:
+        found = cache[(table, mapper)] = [
+            (attr.key, attr.columns[0].name)
+            for attr in mapper.column_attrs
+            if attr.columns[0].table.name == table
+            and not classes.is_silent(table, attr.columns[0].name)
+        ]
+    return found
+
+
+def _changes(
+    classes: Classification, obj: Any, creating: bool, cache: dict | None = None
+) -> dict[str, Any]:
     table = obj.__tablename__
     state = inspect(obj)
+    loaded = state.dict
     changes: dict[str, Any] = {}
-    for attr in state.mapper.column_attrs:
-        column = attr.columns[0]
-        if column.table.name != table:
-            continue
-        name = column.name
-        if classes.is_silent(table, name):
-            continue
-        history = state.attrs[attr.key].history
+    for key, name in _columns(classes, table, state.mapper, {} if cache is None else cache):
         if creating:
-            value = getattr(obj, attr.key)
+            # What the object holds (an expired column, e.g. a server default, loads).
+            value = loaded[key] if key in loaded else getattr(obj, key)
             if value is None:
                 continue
             old, new = None, value
         else:
+            history = state.attrs[key].history
             if not history.has_changes():
                 continue
             old = history.deleted[0] if history.deleted else None
@@ -121,22 +140,25 @@ def _after_flush(session: Session, flush_context) -> None:
     if not (session.new or session.dirty or session.deleted):
         return
     classes = classification()
+    cache: dict = {}
+    actor = _actor()  # once per flush, not once per object
     rows = []
     for obj in _audited(classes, session.new):
-        rows.append(_row(obj, "create", _changes(classes, obj, creating=True)))
+        changes = _changes(classes, obj, creating=True, cache=cache)
+        rows.append(_row(obj, "create", changes, actor))
     for obj in _audited(classes, session.dirty):
         if not session.is_modified(obj, include_collections=False):
             continue
-        changes = _changes(classes, obj, creating=False)
+        changes = _changes(classes, obj, creating=False, cache=cache)
         if not changes:
             continue
         action = "update"
         if "deleted_at" in changes:
             old, new = changes["deleted_at"]
             action = "delete" if old is None and new is not None else "restore"
-        rows.append(_row(obj, action, changes))
+        rows.append(_row(obj, action, changes, actor))
     for obj in _audited(classes, session.deleted):
-        rows.append(_row(obj, "purge", None))
+        rows.append(_row(obj, "purge", None, actor))
     if rows:
         session.connection().execute(insert(AuditEvent), rows)
 

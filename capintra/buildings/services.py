@@ -16,6 +16,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from capintra.buildings import rules
 from capintra.buildings.models import (
     Arrete,
     Building,
@@ -145,18 +146,6 @@ def _live_periods(unit_id: int):
     return select(Occupancy).where(Occupancy.unit_id == unit_id, Occupancy.deleted_at.is_(None))
 
 
-def _overlapping(start: date, end: date | None):
-    """Periods overlapping [start, end) (half-open: touching ends do not overlap)."""
-    criteria = [(Occupancy.end_date.is_(None)) | (Occupancy.end_date > start)]
-    if end is not None:
-        criteria.append(Occupancy.start_date < end)
-    return criteria
-
-
-def _day(value: date) -> str:
-    return value.strftime("%d/%m/%Y")
-
-
 def _check_dates(start: date, end: date | None) -> None:
     if end is not None and end <= start:
         raise DomainError(_("La remise des clés doit être postérieure au début de l’occupation."))
@@ -182,35 +171,18 @@ def add_period(
     _check_dates(start, end)
     _lock_unit(unit)
 
+    # The unit's live periods, read under its lock; the rules are `buildings.rules`'
+    # (the spreadsheet import applies the same functions to the periods it planned).
+    periods = db.session.scalars(_live_periods(unit.id)).all()
     host_id = None
     if kind is OccupancyKind.PRINCIPAL:
-        clash = db.session.scalars(
-            _live_periods(unit.id)
-            .where(Occupancy.kind == OccupancyKind.PRINCIPAL, *_overlapping(start, end))
-            .order_by(Occupancy.start_date)
-            .limit(1)
-        ).first()
+        clash = rules.principal_clash(periods, start, end)
         if clash is not None:
-            raise DomainError(_overlap_message(clash), unit)
+            raise DomainError(rules.overlap_message(clash), unit)
     else:
-        host = db.session.scalars(
-            _live_periods(unit.id)
-            .where(
-                Occupancy.kind == OccupancyKind.PRINCIPAL,
-                Occupancy.start_date <= start,
-                (Occupancy.end_date.is_(None)) | (Occupancy.end_date > start),
-            )
-            .limit(1)
-        ).first()
+        host = rules.host_of(periods, start)
         if host is None:
-            raise DomainError(
-                _(
-                    "Un hébergement commence pendant l’occupation d’un occupant principal "
-                    "du même logement : aucun occupant principal n’y est le %(day)s.",
-                    day=_day(start),
-                ),
-                unit,
-            )
+            raise DomainError(rules.no_host_message(start), unit)
         host_id = host.id
 
     if household is not None and end is None:
@@ -295,23 +267,6 @@ def _check_no_open_period(household: Household) -> None:
         raise DomainError(_open_period_message(), household)
 
 
-def _overlap_message(clash: Occupancy) -> str:
-    if clash.end_date is None:
-        return _(
-            "Ce logement a déjà un occupant principal depuis le %(start)s, sans date de "
-            "remise des clés : terminez cette occupation d’abord (la nouvelle peut "
-            "commencer le jour de la remise des clés).",
-            start=_day(clash.start_date),
-        )
-    return _(
-        "Ce logement a déjà un occupant principal du %(start)s au %(end)s (remise des "
-        "clés) : les deux périodes se chevauchent. La nouvelle peut commencer au plus tôt "
-        "le jour de la remise des clés.",
-        start=_day(clash.start_date),
-        end=_day(clash.end_date),
-    )
-
-
 def end_period(
     period: Occupancy,
     end: date,
@@ -336,17 +291,10 @@ def end_period(
     unit = db.session.get(Unit, period.unit_id)
     _lock_unit(unit)
     if period.kind is OccupancyKind.PRINCIPAL:
-        later = db.session.scalars(
-            _live_periods(period.unit_id)
-            .where(
-                Occupancy.id != period.id,
-                Occupancy.kind == OccupancyKind.PRINCIPAL,
-                *_overlapping(period.start_date, end),
-            )
-            .limit(1)
-        ).first()
+        others = [p for p in db.session.scalars(_live_periods(period.unit_id)) if p.id != period.id]
+        later = rules.principal_clash(others, period.start_date, end)
         if later is not None:
-            raise DomainError(_overlap_message(later), period)
+            raise DomainError(rules.overlap_message(later), period)
     period.end_date = end
     period.end_reason = reason
     db.session.flush()
@@ -376,7 +324,7 @@ def _after_departure_tasks(period: Occupancy, end: date) -> list[Task]:
 
 
 def is_occupied(unit: Unit, on: date) -> bool:
-    """Some live period (principal or hosted) covers `on`."""
+    """Some live period (principal or hosted) covers `on` (`rules.covers`, in SQL)."""
     found = db.session.scalar(
         select(Occupancy.id)
         .where(

@@ -119,6 +119,50 @@ def create_household(data: dict, author: User) -> Household:
     return household
 
 
+def create_households(datas: list[dict], author: User) -> list[Household]:
+    """Many new household files at once (the spreadsheet import): each as
+    `create_household` makes one — phase « à rencontrer », the author as officer when
+    they are one, the numéro unique's renewal task when a renewal date is given — with
+    a contiguous block of references from `next_reference_number`, and one flush.
+
+    The unique constraint on (ref_year, ref_number) stays the guard: a creation running
+    at the same time that took one of the numbers makes the flush fail, and this raises
+    a DomainError (« réessayez ») — the caller rolls the whole transaction back, nothing
+    of it is kept."""
+    if not datas:
+        return []
+    year = today().year
+    first = next_reference_number(year)
+    households = []
+    for offset, data in enumerate(datas):
+        data = dict(data)
+        partner_ids = data.pop("partner_ids", None)
+        household = Household(phase=Phase.A_RENCONTRER)
+        apply_household_data(household, data, author)
+        if household.officer_id is None and author.role is Role.OFFICER:
+            household.officer_id = author.id
+        number = first + offset
+        household.ref_year, household.ref_number = year, number
+        household.reference = format_reference(year, number)
+        households.append((household, partner_ids))
+    db.session.add_all([h for h, _partners in households])
+    try:
+        db.session.flush()
+    except IntegrityError:
+        raise DomainError(
+            _(
+                "Des numéros de dossier ont été pris par un autre enregistrement au même "
+                "moment : rien n’a été écrit, réessayez."
+            )
+        ) from None
+    for household, partner_ids in households:
+        if household.numero_unique_renewal is not None:
+            sync_numero_unique_task(household)  # a new file has no task to keep otherwise
+        if partner_ids is not None:
+            set_partners(household, partner_ids, author)
+    return [h for h, _partners in households]
+
+
 def apply_household_data(household: Household, data: dict, author: User) -> None:
     """Copy the form's fields the author may write onto the household: not those they
     may not read (capintra.confidentiality), nor the social follow-up unless officer."""

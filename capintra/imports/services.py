@@ -1,22 +1,41 @@
 """Importing the occupancy spreadsheet: upload → preview → commit (issue 9, DESIGN §3).
 
-The file is read by `capintra.buildings.importing` (pure); here its rows are played
-against the database through the features' own services: buildings matched by normalised
-address within the operation or created, units matched by building and lot or created,
-household files created by `households.services.create_household`, periods opened by
-`buildings.services.add_period` (its rules: overlaps, one open period per household).
+The file is read by `capintra.buildings.importing` (pure). Here its rows are played
+against what the database holds: buildings matched by normalised address within the
+operation or created, units matched by building and lot or created, a household file per
+occupant (`households.services.create_households`), a period per occupied row.
 
-The same function, `apply_rows`, makes the preview and the commit: at upload it runs
-inside a savepoint rolled back at once (nothing stays), so the preview says exactly what
-the commit will do; the commit runs it again for real and keeps it only when no row has
-an error (all or nothing). A row already in the database (same unit, same occupant, same
-entry date) is reported « déjà présent » and left alone.
+**Played in memory, written in bulk.** `apply_rows` reads, in a fixed number of
+queries, what the database holds for the file (`_Index`: buildings by address key, units
+by lot, their live periods with their occupants' names), then plays every row against
+it with the services' own rules — the occupancy rules are `buildings.rules`, the very
+functions `buildings.services.add_period` applies, so a row and a form are refused alike
+and in the same words — and with the file's earlier rows (a building or a period a
+previous row adds counts for the next). It writes nothing: it gives each row's outcome
+and the plan of what to write.
+
+- The upload (preview) runs it and stores the outcomes: nothing else is written.
+- The commit runs it again (after locking the matched buildings' units on PostgreSQL, so
+  the periods it reads stay true; SQLite: the POST holds the write lock), refuses all
+  when any row is in error, and otherwise writes the plan by kind — buildings, units,
+  household files (one block of reference numbers), principal then hosted periods,
+  notes — in a handful of flushes. The flush listeners still do their work per object:
+  every object written gets its own audit event (a household file's history shows its
+  creation, a unit's its condition), every household its search terms; they run once
+  per flush over all its objects, which is what makes 10,000 rows take seconds rather
+  than minutes (a flush per row did: each flush pays the listeners' queries).
+- A constraint the rules cannot see (a reference number, a lot, an open period written
+  by a concurrent request) makes the flush fail: the commit is refused, « réessayez »,
+  and the caller rolls everything back.
+
+A row already in the database (same unit, same occupant, same entry date) is reported
+« déjà présent » and left alone. A new household file holds no amounts on hold and no
+open period, so `add_period`'s checks of those have nothing to find for it.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -26,12 +45,13 @@ from babel.numbers import format_decimal
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from capintra import clock
 from capintra.admin.models import Operation
 from capintra.audit.service import record_event
 from capintra.auth.models import User
-from capintra.buildings import services as building_services
+from capintra.buildings import rules
 from capintra.buildings.importing import COLUMNS, ParsedImport, ParsedRow, RowError
 from capintra.buildings.models import (
     Building,
@@ -53,11 +73,10 @@ from capintra.text import normalise
 
 #: The largest spreadsheet accepted (a 10,000-row CSV is about 1 MB), and its most rows:
 #: the upload and the commit each play every row inside one request, which a gunicorn
-#: worker must answer within its 60 s timeout (`make bench` times 10,000 rows, about
-#: 10 to 20 ms a row and a pass on a busy 2-CPU machine). A larger sheet is imported in
-#: several files.
+#: worker must answer within its 60 s timeout (`tools/bench_import.py` times 10,000
+#: rows: see docs/bench.md). A larger sheet is imported in several files.
 MAX_IMPORT_SIZE = 5 * 1024 * 1024
-MAX_IMPORT_ROWS = 2_000
+MAX_IMPORT_ROWS = 10_000
 
 #: The parser's occupancy statuses → the model's.
 STATUSES = {
@@ -177,11 +196,80 @@ def _surface_dm2(surface: Decimal | None) -> int | None:
     return int((surface * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
+@dataclass(eq=False)
+class _BuildingPlan:
+    """A building the file names: found in the database (`building`) or to create."""
+
+    operation_id: int
+    address: str
+    commune: str
+    building: Building | None = None
+    new: bool = False
+
+
+@dataclass(eq=False)
+class _UnitPlan:
+    """A unit the file names, as the rows leave it: its condition, its remark and its
+    live periods (those in the database, then those the rows open), each with its
+    occupant's folded name."""
+
+    building: _BuildingPlan
+    lot: str
+    unit: Unit | None = None
+    new: bool = False
+    floor: int = 0
+    unit_type: UnitType = UnitType.AUTRE
+    surface_dm2: int | None = None
+    condition: UnitCondition = UnitCondition.NORMAL
+    remark: str = ""
+    periods: list[tuple[Any, str]] = field(default_factory=list)
+
+
+@dataclass(eq=False)
+class _HouseholdPlan:
+    data: dict[str, Any]
+    outcome: RowOutcome
+    note: str = ""
+    household: Household | None = None
+
+
+@dataclass(eq=False)
+class _PeriodPlan:
+    """A period a row opens (the fields `buildings.rules` reads, and what to write)."""
+
+    unit: _UnitPlan
+    start_date: date
+    kind: OccupancyKind
+    status: OccupantStatus
+    rent_cents: int | None
+    occupant_label: str = ""
+    household: _HouseholdPlan | None = None
+    #: the principal period a hosted one lives in: an `Occupancy` or a `_PeriodPlan`
+    host: Any = None
+    end_date: date | None = None
+    period: Occupancy | None = None
+
+
+@dataclass
+class _Plan:
+    """What the rows write, by kind, in row order."""
+
+    buildings: list[_BuildingPlan] = field(default_factory=list)
+    units: list[_UnitPlan] = field(default_factory=list)
+    households: list[_HouseholdPlan] = field(default_factory=list)
+    periods: list[_PeriodPlan] = field(default_factory=list)
+    #: units of the database whose condition or remark the rows change
+    changed_units: dict[int, _UnitPlan] = field(default_factory=dict)
+
+
 class _Index:
     """What the database already holds for the rows' operations: buildings by address
-    key, units by lot, live periods by unit — read in a fixed number of queries."""
+    key, units by lot, live periods by unit — read in a fixed number of queries. With
+    `lock` (the commit), the matched buildings' units are locked first (one `SELECT …
+    FOR UPDATE` on PostgreSQL, as `add_period` locks its unit; SQLite: the POST holds
+    the write lock already), so the periods read next stay true until the commit."""
 
-    def __init__(self, rows: list[ParsedRow]):
+    def __init__(self, rows: list[ParsedRow], *, lock: bool = False):
         self.operations = {
             normalise(op.name): op
             for op in db.session.scalars(select(Operation).order_by(Operation.name))
@@ -192,34 +280,57 @@ class _Index:
             if key in self.operations
         }
         keys = {address_key(r.address, r.commune) for r in rows}
-        self.buildings: dict[tuple[int, str], Building] = {}
-        self.created_buildings: set[int] = set()
-        if wanted_ops:
-            for building in db.session.scalars(
-                select(Building)
-                .where(Building.operation_id.in_(wanted_ops), Building.deleted_at.is_(None))
-                .order_by(Building.id)
-            ):
-                if building.address_key in keys:
-                    key = (building.operation_id, building.address_key)
-                    self.buildings.setdefault(key, building)
-        building_ids = [b.id for b in self.buildings.values()]
-        self.units: dict[tuple[int, str], Unit] = {}
-        self.periods: dict[int, list[tuple[Occupancy, str]]] = defaultdict(list)
-        if building_ids:
-            for unit in db.session.scalars(
-                select(Unit)
-                .where(Unit.building_id.in_(building_ids), Unit.deleted_at.is_(None))
-                .order_by(Unit.id)
-            ):
-                self.units.setdefault((unit.building_id, _lot_key(unit.lot_number)), unit)
-            for period, name in db.session.execute(
-                select(Occupancy, Household.name)
-                .join(Unit, Unit.id == Occupancy.unit_id)
-                .outerjoin(Household, Household.id == Occupancy.household_id)
-                .where(Unit.building_id.in_(building_ids), Occupancy.deleted_at.is_(None))
-            ):
-                self.periods[period.unit_id].append((period, normalise(name or "")))
+        #: (operation id, address key) → building; (…, lot key) → unit
+        self.buildings: dict[tuple[int, str], _BuildingPlan] = {}
+        self.units: dict[tuple[int, str, str], _UnitPlan] = {}
+        if not wanted_ops:
+            return
+        by_id: dict[int, tuple[int, str]] = {}
+        for building in db.session.scalars(
+            select(Building)
+            .where(Building.operation_id.in_(wanted_ops), Building.deleted_at.is_(None))
+            .order_by(Building.id)
+        ):
+            if building.address_key in keys:
+                key = (building.operation_id, building.address_key)
+                if key not in self.buildings:
+                    self.buildings[key] = _BuildingPlan(
+                        building.operation_id, building.address, building.commune, building
+                    )
+                    by_id[building.id] = key
+        if not by_id:
+            return
+        building_ids = list(by_id)
+        if lock:
+            db.session.execute(
+                select(Unit.id).where(Unit.building_id.in_(building_ids)).with_for_update()
+            )
+        units: dict[int, _UnitPlan] = {}
+        for unit in db.session.scalars(
+            select(Unit)
+            .where(Unit.building_id.in_(building_ids), Unit.deleted_at.is_(None))
+            .order_by(Unit.id)
+        ):
+            building = self.buildings[by_id[unit.building_id]]
+            key = (*by_id[unit.building_id], _lot_key(unit.lot_number))
+            if key not in self.units:
+                self.units[key] = units[unit.id] = _UnitPlan(
+                    building,
+                    unit.lot_number,
+                    unit,
+                    condition=unit.condition,
+                    remark=unit.remark or "",
+                )
+        for period, name in db.session.execute(
+            select(Occupancy, Household.name)
+            .join(Unit, Unit.id == Occupancy.unit_id)
+            .outerjoin(Household, Household.id == Occupancy.household_id)
+            .where(Unit.building_id.in_(building_ids), Occupancy.deleted_at.is_(None))
+            .order_by(Occupancy.id)
+        ):
+            if period.unit_id in units:
+                occupant = name if period.household_id else period.occupant_label
+                units[period.unit_id].periods.append((period, normalise(occupant or "")))
 
     def known_operations(self) -> str:
         return ", ".join(f"« {op.name} »" for op in self.operations.values())
@@ -229,20 +340,20 @@ def _lot_key(lot: str) -> str:
     return normalise(lot) or lot.strip()
 
 
-def _already_there(index: _Index, unit: Unit, row: ParsedRow) -> bool:
+def _already_there(unit: _UnitPlan, row: ParsedRow) -> bool:
     """A live period of the unit with this occupant and this entry date."""
     name = normalise(row.occupant)
-    for period, household_name in index.periods.get(unit.id, ()):
-        occupant = household_name if period.household_id else normalise(period.occupant_label)
-        if occupant == name and period.start_date == row.start_date:
-            return True
-    return False
+    return any(
+        occupant == name and period.start_date == row.start_date
+        for period, occupant in unit.periods
+    )
 
 
 @dataclass
 class Applied:
     outcomes: list[RowOutcome]
     counts: dict[str, int]
+    plan: _Plan = field(default_factory=_Plan)
 
     @property
     def ok(self) -> bool:
@@ -250,17 +361,20 @@ class Applied:
 
 
 def apply_rows(
-    rows: list[ParsedRow], labels: dict[str, str], author: User, filename: str
+    rows: list[ParsedRow], labels: dict[str, str], filename: str, *, lock: bool = False
 ) -> Applied:
-    """Play every row against the database (the caller keeps or rolls back the writes).
-    A row refused by a rule gets the rule's message; the other rows are still played."""
-    index = _Index(rows)
+    """Play every row in memory against what the database holds (`_Index`), with the
+    services' rules: what each row gives or why it is refused, and the plan of what to
+    write. Nothing is written. A refused row gets the rule's message; the other rows are
+    still played."""
+    index = _Index(rows, lock=lock)
     today = clock.today()
     counts = dict.fromkeys(COUNT_NAMES, 0)
     counts["rows"] = len(rows)
     outcomes: list[RowOutcome] = []
-    #: (building id, lot key) → the row that first described the unit in this file.
-    described: dict[tuple[int, str], int] = {}
+    plan = _Plan()
+    #: (operation id, address key, lot key) → the row that first described the unit.
+    described: dict[tuple[int, str, str], int] = {}
 
     for row in rows:
         out = RowOutcome(errors=[[e.column_label, e.message_fr] for e in row.errors])
@@ -297,10 +411,7 @@ def apply_rows(
             counts["errors"] += 1
             continue
 
-        try:
-            _play(row, out, index, operation, author, filename, today, described, labels)
-        except DomainError as refused:
-            error("status", refused.message)
+        _play(row, out, index, plan, operation, filename, today, described, labels)
         if out.errors:
             counts["errors"] += 1
             continue
@@ -314,87 +425,96 @@ def apply_rows(
         counts["walled_up"] += out.walled_up
         counts["notes"] += out.note
         counts["remarks"] += out.remark
-    return Applied(outcomes, counts)
+    return Applied(outcomes, counts, plan)
 
 
 def _play(
     row: ParsedRow,
     out: RowOutcome,
     index: _Index,
+    plan: _Plan,
     operation: Operation,
-    author: User,
     filename: str,
     today: date,
-    described: dict[tuple[int, str], int],
+    described: dict[tuple[int, str, str], int],
     labels: dict[str, str],
 ) -> None:
+    """One row, in memory: its building and unit found or planned, its period checked by
+    `buildings.rules` against the unit's periods (the database's and the earlier rows'),
+    its muré checked against them, its observations placed."""
+
+    def error(name: str, message: str) -> None:
+        out.errors.append([_label(labels, name), message])
+
     key = (operation.id, address_key(row.address, row.commune))
     building = index.buildings.get(key)
     if building is None:
-        building = Building(operation_id=operation.id, address=row.address, commune=row.commune)
-        db.session.add(building)
-        db.session.flush()
+        building = _BuildingPlan(operation.id, row.address, row.commune, new=True)
         index.buildings[key] = building
-        index.created_buildings.add(building.id)
+        plan.buildings.append(building)
         out.building = "created"
-    elif building.id in index.created_buildings:
+    elif building.new:
         out.building = "in_file"  # created by an earlier row of this file
     else:
         out.building = "matched"
 
-    lot = (building.id, _lot_key(row.lot))
+    lot = (*key, _lot_key(row.lot))
     first = described.get(lot)
     hosted = row.status == "hébergé"
     if first is not None and not hosted:
-        out.errors.append(
-            [
-                _label(labels, "lot"),
-                _(
-                    "Le lot %(lot)s de cet immeuble figure déjà ligne %(row)d : une ligne par "
-                    "logement (sauf un occupant hébergé).",
-                    lot=row.lot,
-                    row=first,
-                ),
-            ]
+        error(
+            "lot",
+            _(
+                "Le lot %(lot)s de cet immeuble figure déjà ligne %(row)d : une ligne par "
+                "logement (sauf un occupant hébergé).",
+                lot=row.lot,
+                row=first,
+            ),
         )
         return
     described.setdefault(lot, row.row_number)
     unit = index.units.get(lot)
     if unit is None:
-        unit = Unit(
-            building_id=building.id,
-            lot_number=row.lot,
+        unit = _UnitPlan(
+            building,
+            row.lot,
+            new=True,
             floor=row.floor if row.floor is not None else 0,
             unit_type=UNIT_TYPES.get(row.unit_type or "", UnitType.AUTRE),
             surface_dm2=_surface_dm2(row.surface),
-            condition=UnitCondition.NORMAL,
         )
-        db.session.add(unit)
-        db.session.flush()
         index.units[lot] = unit
+        plan.units.append(unit)
         out.unit = "created"
     else:
-        out.unit = "matched"
+        out.unit = "matched"  # in the database, or described by an earlier row
 
     occupied = not row.vacant and row.status is not None
     if occupied:
-        if out.unit == "matched" and _already_there(index, unit, row):
+        if out.unit == "matched" and _already_there(unit, row):
             out.present = True
             return
-        status = STATUSES[row.status]
         kind = OccupancyKind.HOSTED if hosted else OccupancyKind.PRINCIPAL
+        periods = [period for period, _name in unit.periods]
+        host = None
+        if kind is OccupancyKind.PRINCIPAL:
+            clash = rules.principal_clash(periods, row.start_date, None)
+            if clash is not None:
+                error("status", rules.overlap_message(clash))
+                return
+        else:
+            host = rules.host_of(periods, row.start_date)
+            if host is None:
+                error("status", rules.no_host_message(row.start_date))
+                return
+        period = _PeriodPlan(
+            unit, row.start_date, kind, STATUSES[row.status], row.rent_cents, host=host
+        )
         if row.non_household:
-            period = building_services.add_period(
-                unit,
-                start=row.start_date,
-                status=status,
-                kind=kind,
-                occupant_label=row.occupant,
-                rent_cents=row.rent_cents,
-            )
+            period.occupant_label = row.occupant
             out.occupant = "label"
         else:
-            household = household_services.create_household(
+            period.household = _HouseholdPlan(
                 {
                     "name": row.occupant,
                     "operation_id": operation.id,
@@ -402,49 +522,103 @@ def _play(
                     "commune": building.commune,
                     "phone": row.phone[:40],
                 },
-                author,
+                out,
             )
-            period = building_services.add_period(
-                unit,
-                start=row.start_date,
-                status=status,
-                kind=kind,
-                household=household,
-                rent_cents=row.rent_cents,
-            )
+            plan.households.append(period.household)
             out.occupant = "household"
-            out.household_reference = household.reference
             if row.observations:
-                note = Note(household_id=household.id, kind=NoteKind.AUTRE, note_date=today)
-                household_services.save_note(
-                    note,
-                    {"body": _observation(row.observations, filename), "shared": True},
-                    author,
-                )
-                db.session.add(note)
+                period.household.note = _observation(row.observations, filename)
                 out.note = True
-        index.periods[unit.id].append((period, normalise(row.occupant)))
+        plan.periods.append(period)
+        unit.periods.append((period, normalise(row.occupant)))
         out.period = True
     elif row.condition == "muré" and unit.condition is not UnitCondition.MURE:
-        if building_services.is_occupied(unit, today):
-            out.errors.append(
-                [
-                    _label(labels, "status"),
-                    _(
-                        "Le lot %(lot)s est occupé aujourd’hui d’après capintra : terminez "
-                        "l’occupation avant de le déclarer muré.",
-                        lot=row.lot,
-                    ),
-                ]
+        if rules.occupied((period for period, _name in unit.periods), today):
+            error(
+                "status",
+                _(
+                    "Le lot %(lot)s est occupé aujourd’hui d’après capintra : terminez "
+                    "l’occupation avant de le déclarer muré.",
+                    lot=row.lot,
+                ),
             )
             return
         unit.condition = UnitCondition.MURE
         out.walled_up = True
-    if row.observations and not out.note and row.observations not in (unit.remark or ""):
+    if row.observations and not out.note and row.observations not in unit.remark:
         unit.remark = f"{unit.remark}\n{row.observations}" if unit.remark else row.observations
         out.remark = True
+    if unit.unit is not None and (out.walled_up or out.remark):
+        plan.changed_units[unit.unit.id] = unit
     if out.unit == "matched" and not (out.period or out.walled_up or out.remark):
         out.present = True
+
+
+def _write(applied: Applied, author: User) -> None:
+    """The plan written by kind, in a handful of flushes (each flush's listeners — the
+    audit trail, the household search key — handle all its objects at once)."""
+    plan = applied.plan
+    today = clock.today()
+    for building in plan.buildings:
+        building.building = Building(
+            operation_id=building.operation_id, address=building.address, commune=building.commune
+        )
+    db.session.add_all([b.building for b in plan.buildings])
+    db.session.flush()
+
+    for unit in plan.units:
+        unit.unit = Unit(
+            building_id=unit.building.building.id,
+            lot_number=unit.lot,
+            floor=unit.floor,
+            unit_type=unit.unit_type,
+            surface_dm2=unit.surface_dm2,
+            condition=unit.condition,
+            remark=unit.remark,
+        )
+    db.session.add_all([u.unit for u in plan.units])
+    for unit in plan.changed_units.values():  # only what the rows change (the audit trail)
+        if unit.condition is not unit.unit.condition:
+            unit.unit.condition = unit.condition
+        if unit.remark != (unit.unit.remark or ""):
+            unit.unit.remark = unit.remark
+    db.session.flush()
+
+    created = household_services.create_households([h.data for h in plan.households], author)
+    for household, made in zip(plan.households, created, strict=True):
+        household.household = made
+        household.outcome.household_reference = made.reference
+
+    # Principal periods first: a hosted one names its host's id.
+    for kind in (OccupancyKind.PRINCIPAL, OccupancyKind.HOSTED):
+        batch = []
+        for period in plan.periods:
+            if period.kind is not kind:
+                continue
+            host = period.host
+            if isinstance(host, _PeriodPlan):
+                host = host.period
+            period.period = Occupancy(
+                unit_id=period.unit.unit.id,
+                household_id=period.household.household.id if period.household else None,
+                occupant_label=period.occupant_label,
+                kind=period.kind,
+                host_id=None if host is None else host.id,
+                status=period.status,
+                start_date=period.start_date,
+                rent_cents=period.rent_cents,
+            )
+            batch.append(period.period)
+        db.session.add_all(batch)
+        db.session.flush()
+
+    notes = []
+    for household in plan.households:
+        if household.note:
+            note = Note(household_id=household.household.id, kind=NoteKind.AUTRE, note_date=today)
+            household_services.save_note(note, {"body": household.note, "shared": True}, author)
+            notes.append(note)
+    db.session.add_all(notes)
     db.session.flush()
 
 
@@ -481,7 +655,7 @@ def create_batch(parsed: ParsedImport, *, data: bytes, filename: str, author: Us
                 max=format_decimal(limit, locale="fr_FR"),
             )
         )
-    applied = _dry_run(parsed.rows, parsed.labels, author, filename)
+    applied = apply_rows(parsed.rows, parsed.labels, filename)
     warnings = []
     if parsed.ignored_columns:
         names = ", ".join(f"« {c} »" for c in parsed.ignored_columns)
@@ -499,14 +673,6 @@ def create_batch(parsed: ParsedImport, *, data: bytes, filename: str, author: Us
     db.session.add(batch)
     db.session.flush()
     return batch
-
-
-def _dry_run(rows: list[ParsedRow], labels: dict[str, str], author: User, filename: str):
-    savepoint = db.session.begin_nested()
-    try:
-        return apply_rows(rows, labels, author, filename)
-    finally:
-        savepoint.rollback()
 
 
 def _store(batch: ImportBatch, rows: list[ParsedRow], labels: dict[str, str], applied) -> None:
@@ -540,7 +706,7 @@ def commit_batch(batch: ImportBatch, author: User) -> Applied:
     if batch.status is not ImportStatus.PREVIEW:
         raise DomainError(_("Cet import a été abandonné : déposez le fichier à nouveau."), batch)
     rows = batch_rows(batch)
-    applied = apply_rows(rows, batch_labels(batch), author, batch.filename)
+    applied = apply_rows(rows, batch_labels(batch), batch.filename, lock=True)
     if not applied.ok:
         raise ImportHasErrors(
             _(
@@ -550,6 +716,18 @@ def commit_batch(batch: ImportBatch, author: User) -> Applied:
             ),
             batch,
         )
+    try:
+        _write(applied, author)
+    except IntegrityError:
+        # A constraint the rules could not see: a unit, a lot or an open period written
+        # by another request at the same moment. The caller rolls everything back.
+        raise DomainError(
+            _(
+                "Quelqu’un a enregistré un immeuble, un logement ou une occupation du "
+                "fichier au même moment : rien n’a été écrit, réessayez."
+            ),
+            batch,
+        ) from None
     _store(batch, rows, batch_labels(batch), applied)
     batch.status = ImportStatus.COMMITTED
     batch.committed_at = utcnow()
@@ -571,7 +749,7 @@ def refresh_preview(batch: ImportBatch, author: User) -> None:
     """After a refused commit (rolled back): the preview as the database stands now."""
     rows = batch_rows(batch)
     labels = batch_labels(batch)
-    _store(batch, rows, labels, _dry_run(rows, labels, author, batch.filename))
+    _store(batch, rows, labels, apply_rows(rows, labels, batch.filename))
     db.session.flush()
 
 

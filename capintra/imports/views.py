@@ -17,7 +17,7 @@ from capintra.imports import queries, services
 from capintra.imports.forms import BatchActionForm, UploadForm
 from capintra.imports.models import ImportBatch
 from capintra.security import require
-from capintra.web.formatting import floor_label
+from capintra.web.formatting import date_fr, floor_label
 from capintra.web.htmx import redirect_to, render
 
 bp = Blueprint("imports", __name__)
@@ -99,25 +99,33 @@ def _download(data: bytes, name: str, mimetype: str):
 # --- a batch -------------------------------------------------------------------------------
 
 
-def _shown(row: dict) -> dict:
-    """A stored row as the preview shows it: dates and statuses in French."""
-    status = services.STATUSES.get(row.get("status") or "")
+class _Words:
+    """What every row of the preview says alike, translated once for the page."""
+
+    def __init__(self):
+        self.since = _("depuis le %(d)s")
+        self.statuses = {key: str(s.label) for key, s in services.STATUSES.items()}
+        self.types = {key: str(t.label) for key, t in services.UNIT_TYPES.items()}
+
+
+def _shown(row: dict, words: _Words) -> dict:
+    """A stored row as the preview shows it: dates, statuses and types in French."""
     start = row.get("start_date")
-    kind = services.UNIT_TYPES.get(row.get("unit_type") or "")
     return {
         **row,
-        "start": date.fromisoformat(start) if start else None,
-        "status_label": status.label if status else "",
+        "since": words.since % {"d": date_fr(date.fromisoformat(start))} if start else "",
+        "status_label": words.statuses.get(row.get("status") or "", ""),
         "floor_shown": floor_label(row["floor"]) if row.get("floor") is not None else "",
-        "type_shown": kind.label if kind else "",
+        "type_shown": words.types.get(row.get("unit_type") or "", ""),
     }
 
 
 def _preview_page(batch: ImportBatch, status: int = 200, message: str = ""):
+    words = _Words()
     return render(
         "imports/preview.html",
         batch=batch,
-        rows=[_shown(row) for row in batch.rows],
+        rows=[_shown(row, words) for row in batch.rows],
         counts=batch.counts or {},
         size=human_size(batch.size_bytes),
         message=message,
