@@ -6,7 +6,6 @@ its creation."""
 
 from __future__ import annotations
 
-import time
 from datetime import date
 
 from sqlalchemy import event, func, select
@@ -107,12 +106,10 @@ def test_a_file_above_the_old_cap_imports_through_the_routes(make, login_as):
     make.operation(name=OPERATION)
     browser = login_as("officer")
     before = counts()
-    started = time.perf_counter()
     batch = batch_from(upload(browser, csv_file(_many_rows(2_500))))
     assert (batch.row_count, batch.error_count) == (2_500, 0)
     assert browser.get(f"/import/{batch.id}").status_code == 200
     assert commit(browser, batch).status_code == 303
-    elapsed = time.perf_counter() - started
     after = counts()
     assert after["buildings"] - before["buildings"] == 250
     assert after["units"] - before["units"] == 2_500
@@ -138,8 +135,7 @@ def test_a_file_above_the_old_cap_imports_through_the_routes(make, login_as):
     )
     assert created["household"] >= 2_000 and created["occupancy"] >= 2_250
     assert created["unit"] >= 2_500 and created["building"] >= 250
-    # A figure, loose on a shared machine: the old code took about a minute here.
-    assert elapsed < 40, elapsed
+    # (its speed is make bench's business: tools/bench_import.py, not a timed test)
 
 
 def test_an_imported_file_shows_its_creation_in_its_history(make, login_as):
