@@ -66,7 +66,7 @@ from capintra.buildings.models import (
 from capintra.errors import DomainError
 from capintra.extensions import db
 from capintra.households import services as household_services
-from capintra.households.models import Household, Note, NoteKind
+from capintra.households.models import Household, Member, Note, NoteKind, Relation
 from capintra.imports.models import ImportBatch, ImportStatus
 from capintra.models import utcnow
 from capintra.text import normalise
@@ -231,6 +231,8 @@ class _HouseholdPlan:
     outcome: RowOutcome
     note: str = ""
     household: Household | None = None
+    #: The head of the household as the sheet names them (its member row).
+    head: Member | None = None
 
 
 @dataclass(eq=False)
@@ -588,6 +590,12 @@ def _write(applied: Applied, author: User) -> None:
     for household, made in zip(plan.households, created, strict=True):
         household.household = made
         household.outcome.household_reference = made.reference
+    # Each new file's composition starts with its head, named as in the sheet.
+    heads = [
+        Member(household_id=h.household.id, relation=Relation.CHEF, **head_names(h.data["name"]))
+        for h in plan.households
+    ]
+    db.session.add_all(heads)
 
     # Principal periods first: a hosted one names its host's id.
     for kind in (OccupancyKind.PRINCIPAL, OccupancyKind.HOSTED):
@@ -620,6 +628,18 @@ def _write(applied: Applied, author: User) -> None:
             notes.append(note)
     db.session.add_all(notes)
     db.session.flush()
+
+
+def head_names(name: str) -> dict[str, str]:
+    """The sheet's occupant as a member's names: the words in capitals (« KACI », « DA
+    SILVA ») are the last name, the others the first name (« Aïcha »); a name with no
+    word in capitals is the last name whole."""
+    words = name.split()
+    last = [w for w in words if w.isupper() or not any(c.isalpha() for c in w)]
+    first = [w for w in words if w not in last]
+    if not last or not first:
+        return {"last_name": name.strip()[:100], "first_name": ""}
+    return {"last_name": " ".join(last)[:100], "first_name": " ".join(first)[:100]}
 
 
 def _observation(text: str, filename: str) -> str:

@@ -23,8 +23,9 @@ from capintra.buildings.models import (
     UnitCondition,
 )
 from capintra.extensions import db
-from capintra.households.models import Household, Note, Phase
+from capintra.households.models import Household, Member, Note, Phase, Relation
 from capintra.imports.models import ImportBatch, ImportStatus
+from capintra.imports.services import head_names
 from tests.buildings import make as bmake
 
 SAMPLE = Path(__file__).parent.parent / "buildings" / "data" / "suivi-occupation.csv"
@@ -115,6 +116,7 @@ def row(
 def test_the_sample_previews_then_commits_with_the_right_counts(operations, login_as):
     browser = login_as("assistant")
     before = counts()
+    before_members = db.session.scalar(select(func.count()).select_from(Member))
     batch = batch_from(upload(browser, SAMPLE.read_bytes()))
 
     # The preview writes nothing but the batch, and says what the commit will do.
@@ -160,6 +162,15 @@ def test_the_sample_previews_then_commits_with_the_right_counts(operations, logi
     assert "Humidité signalée" in note.body and note.confidential is False
     kaci = db.session.scalar(select(Household).where(Household.name == "KACI Aïcha"))
     assert kaci.phone == "06 75 38 62 70"
+    # every new file's composition starts with its head, named as in the sheet
+    heads = db.session.execute(
+        select(Member.last_name, Member.first_name, Member.relation)
+        .where(Member.household_id.in_([eloi.id, kaci.id]))
+        .order_by(Member.household_id)
+    ).all()
+    assert [tuple(h) for h in heads] == [
+        ("ÉLOI", "Cécile", Relation.CHEF), ("KACI", "Aïcha", Relation.CHEF)]  # fmt: skip
+    assert db.session.scalar(select(func.count()).select_from(Member)) - before_members == 30
     kaci_period = db.session.scalar(select(Occupancy).where(Occupancy.household_id == kaci.id))
     assert kaci_period.status is OccupantStatus.SANS_TITRE
     shop = db.session.scalar(
@@ -507,3 +518,17 @@ def test_an_excel_workbook_imports_like_a_csv(make, login_as):
     assert household.officer_id == browser.user.id  # an officer's import: their files
     period = db.session.scalar(select(Occupancy).where(Occupancy.household_id == household.id))
     assert (period.status, period.start_date) == (OccupantStatus.PROPRIETAIRE, date(2018, 2, 12))
+
+
+@pytest.mark.parametrize(
+    ("sheet", "last", "first"),
+    [
+        ("KACI Aïcha", "KACI", "Aïcha"),
+        ("DA SILVA Maria Clara", "DA SILVA", "Maria Clara"),
+        ("ÉLOI Cécile", "ÉLOI", "Cécile"),
+        ("Famille Martin", "Famille Martin", ""),
+        ("NGUYEN", "NGUYEN", ""),
+    ],
+)
+def test_the_head_s_names_as_the_sheet_writes_them(sheet, last, first):
+    assert head_names(sheet) == {"last_name": last, "first_name": first}
