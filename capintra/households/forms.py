@@ -93,6 +93,7 @@ class OrganisationsField(SelectMultipleField):
     view, capintra.organisations.queries.choices)."""
 
     def __init__(self, *args, **kwargs):
+        kwargs.setdefault("coerce", int)  # ids: an option is selected when its id is chosen
         super().__init__(*args, **kwargs)
         self.type = "SelectMultipleField"  # drawn like one by the form macros
 
