@@ -37,7 +37,7 @@ FEATURE = Feature(
     route_params={
         "contract_id": demo.example_contract_id,
         "lot_id": demo.example_lot_id,
-        "item_id": demo.example_price_item_id,
+        "price_item_id": demo.example_price_item_id,
         "delegation_id": demo.example_delegation_id,
     },
 )
