@@ -17,6 +17,7 @@ from wtforms.validators import (
 
 from capintra.households.forms import MultiCheckboxField
 from capintra.orders.models import PriceUnit
+from capintra.organisations.services import SIRET_MESSAGE, siret_is_valid
 from capintra.web.forms import MoneyField, VersionedForm, no_control_characters, optional_id
 
 TEXT = [no_control_characters]
@@ -274,3 +275,39 @@ class DeputyForm(VersionedForm):
     def data_for_model(self) -> dict:
         return {"user_id": self.user_id.data, "start_date": self.start_date.data,
                 "end_date": self.end_date.data}  # fmt: skip
+
+
+class IssuerForm(VersionedForm):
+    """The organisation details printed on every order."""
+
+    name = StringField(
+        _l("Nom de l’organisme"),
+        validators=[DataRequired(_l("Indiquez le nom imprimé sur les bons.")), Length(max=200),
+                    *TEXT],
+    )  # fmt: skip
+    address = StringField(_l("Adresse"), validators=[Length(max=300), *TEXT])
+    siret = StringField(
+        _l("SIRET"),
+        validators=[Length(max=40), *TEXT],
+        description=_l("14 chiffres (espaces acceptés)."),
+    )
+    signatory_name = StringField(_l("Signataire"), validators=[Length(max=200), *TEXT])
+    signatory_title = StringField(
+        _l("Qualité du signataire"),
+        validators=[Length(max=200), *TEXT],
+        description=_l("Par exemple : Directeur général."),
+    )
+
+    def validate_siret(self, field):
+        siret = "".join((field.data or "").split())
+        if siret and not siret_is_valid(siret):
+            raise ValidationError(SIRET_MESSAGE)
+
+    def data_for_model(self) -> dict:
+        return {
+            "name": self.name.data.strip(),
+            "address": (self.address.data or "").strip(),
+            "siret": "".join((self.siret.data or "").split()),
+            "signatory_name": (self.signatory_name.data or "").strip(),
+            "signatory_title": (self.signatory_title.data or "").strip(),
+        }

@@ -18,6 +18,7 @@ from capintra.orders.models import (
     Contract,
     DelegationDeputy,
     Lot,
+    OrderIssuer,
     PriceItem,
     PriceVersion,
     SigningDelegation,
@@ -174,3 +175,9 @@ def managers() -> list[User]:
             .order_by(User.full_name, User.id)
         )
     )
+
+
+def issuer() -> OrderIssuer | None:
+    """The organisation details printed on orders (one row; None until the admin fills
+    them in)."""
+    return db.session.scalars(select(OrderIssuer).order_by(OrderIssuer.id).limit(1)).first()

@@ -21,11 +21,13 @@ from capintra.orders.models import (
     DelegationDeputy,
     DelegationOperation,
     Lot,
+    OrderIssuer,
     PriceItem,
     PriceVersion,
     SigningDelegation,
 )
 from capintra.organisations.models import Organisation
+from capintra.organisations.services import clean_siret
 from capintra.security import Role
 
 
@@ -158,3 +160,9 @@ def add_deputy(delegation: SigningDelegation, data: dict) -> DelegationDeputy:
     deputy = DelegationDeputy(delegation_id=delegation.id)
     _copy(deputy, data)
     return deputy
+
+
+def save_issuer(issuer: OrderIssuer, data: dict) -> None:
+    """The details printed on orders: the SIRET checked again (14 digits, Luhn)."""
+    data = dict(data, siret=clean_siret(data.get("siret")))
+    _copy(issuer, data)

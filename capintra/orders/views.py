@@ -17,11 +17,12 @@ from capintra.orders.forms import (
     ContractForm,
     DelegationForm,
     DeputyForm,
+    IssuerForm,
     LotForm,
     PriceItemForm,
     PriceVersionForm,
 )
-from capintra.orders.models import Contract, Lot, SigningDelegation
+from capintra.orders.models import Contract, Lot, OrderIssuer, SigningDelegation
 from capintra.orders.money import lot_maximum_cents
 from capintra.organisations import queries as directory
 from capintra.security import require
@@ -325,4 +326,38 @@ def deputy_new(delegation_id: int):
             form, _("Nouveau suppléant de la délégation"), ["user_id", "start_date", "end_date"],
             back, intro=_("Ses approbations porteront « pour %(name)s, par délégation ».",
                           name=delegation.user.display_name), **kw),
+    )  # fmt: skip
+
+
+# --- the details printed on orders ----------------------------------------------------------
+
+ISSUER_FIELDS = ["name", "address", "siret", "signatory_name", "signatory_title"]
+
+
+@bp.route("/order-issuer", methods=["GET", "POST"])
+@require("admin.manage")
+def issuer():
+    """One record: filled in the first time (303 back here), then edited (version
+    checked)."""
+    current = queries.issuer()
+    form = IssuerForm(obj=current if request.method == "GET" else None)
+    back = url_for("orders.issuer")
+
+    def page(**kw):
+        title = _("Coordonnées imprimées sur les bons de commande")
+        intro = _("L’image de la signature s’ajoutera avec l’impression des bons.")
+        return _form_page(form, title, ISSUER_FIELDS, back, intro=intro, **kw)
+
+    if current is None:
+
+        def save():
+            record = OrderIssuer()
+            services.save_issuer(record, form.data_for_model())
+            return record
+
+        return _create(form, save, lambda r: back, _("Coordonnées enregistrées."), page)
+    return _edit(
+        form, current, queries.issuer,
+        lambda r: services.save_issuer(r, form.data_for_model()), back,
+        _("Coordonnées enregistrées."), page,
     )  # fmt: skip

@@ -216,3 +216,26 @@ def test_delegations_and_deputies(browser_for):
     page = text_of(admin.get(edit))
     assert "Nadia Benali du 01/08/2026 au 31/08/2026" in page
     assert db.session.scalars(select(DelegationDeputy)).one().start_date == date(2026, 8, 1)
+
+
+def test_the_details_printed_on_orders_are_filled_in_then_edited(browser_for):
+    from capintra.orders.models import OrderIssuer
+
+    admin = browser_for("admin")
+    form = {"name": "Cap Aménagement Loire", "address": "10 rue Gambetta, 42000 Saint-Étienne",
+            "siret": "732 829 320 00074", "signatory_name": "Marc Vidal",
+            "signatory_title": "Directeur général"}  # fmt: skip
+    bad = admin.post("/admin/order-issuer", data={**form, "siret": "732 829 320 00075"})
+    assert bad.status_code == 422 and "SIRET n’est pas valide" in text_of(bad)
+    assert count(OrderIssuer) == 0
+    made = admin.post("/admin/order-issuer", data=form)
+    assert made.status_code == 303
+    issuer = db.session.scalars(select(OrderIssuer)).one()
+    assert issuer.siret == "73282932000074"
+
+    edited = admin.post("/admin/order-issuer", data={**form, "signatory_title": "Directrice",
+                                                     "version": str(issuer.version)})  # fmt: skip
+    assert edited.status_code == 303 and fresh(issuer).signatory_title == "Directrice"
+    stale = admin.post("/admin/order-issuer", data={**form, "version": "1"})
+    assert stale.status_code == 409 and fresh(issuer).signatory_title == "Directrice"
+    assert count(OrderIssuer) == 1

@@ -176,6 +176,8 @@ ROUTE_TABLE: dict[tuple[str, str], tuple[int | str, ...]] = {
     ("orders.delegation_edit", "POST"):         (LOGIN, 403, 403, 403, 422),
     ("orders.deputy_new", "GET"):               (LOGIN, 403, 403, 403, 200),
     ("orders.deputy_new", "POST"):              (LOGIN, 403, 403, 403, 422),
+    ("orders.issuer", "GET"):                   (LOGIN, 403, 403, 403, 200),
+    ("orders.issuer", "POST"):                  (LOGIN, 403, 403, 403, 422),
     # …and assistants and officers add an organisation where they need one (partners)
     ("organisations.add", "GET"):               (LOGIN, 200, 200, 403, 403),
     ("organisations.add", "POST"):              (LOGIN, 422, 422, 403, 403),
