@@ -37,6 +37,7 @@ FEATURES = (
     "capintra.documents",
     "capintra.buildings",
     "capintra.imports",
+    "capintra.orders",
 )
 
 

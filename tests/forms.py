@@ -35,7 +35,7 @@ from tests.routes import (
 #: Routes not posted to while looking for forms: they end the signed-in session.
 NOT_PROBED = {"auth.logout"}
 #: A value for a required field the page leaves empty, by input type.
-FILLERS = {"email": "test@example.org", "number": "1", "date": "2026-06-15"}
+FILLERS = {"email": "test@example.org", "number": "1", "date": "2026-06-15", "decimal": "1"}
 FILLER_TEXT = "Valeur de test"  # numbered: a name may have to be unique
 _unique = itertools.count(1)
 
@@ -177,7 +177,9 @@ class _Forms(HTMLParser):
                 value = a.get("value") or ""
                 form.pairs.append((name, value))
                 if not value and "required" in a:
-                    form.required_empty.append((name, kind))
+                    # an amount typed the French way: a text input with a decimal keyboard
+                    decimal = a.get("inputmode") == "decimal"
+                    form.required_empty.append((name, "decimal" if decimal else kind))
         elif tag == "select":
             self._select = {
                 "name": name,

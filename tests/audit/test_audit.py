@@ -365,6 +365,9 @@ ORDINARY_DESPITE_NAME = {
     ("organisation", "name"),
     ("organisation", "address"),
     ("organisation", "name_key"),  # the name above, normalised
+    # the developer's own name and seat, printed on every order
+    ("order_issuer", "name"),
+    ("order_issuer", "address"),
 }
 
 

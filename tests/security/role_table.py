@@ -10,7 +10,8 @@ checks. Read it line by line against the design:
 - confidential notes and documents exist for officers only: for everyone else a direct
   URL answers 404 (HIDDEN_TABLE) — or 403 first, where the route is refused to the role;
 - managers read the audit trail; the admin is a manager with the admin flag, who also
-  manages users, operations and the organisations directory (merging its duplicates);
+  manages users, operations, the organisations directory (merging its duplicates),
+  contracts with their lots, amendments and price schedules, and signing delegations;
   assistants and officers add an organisation to the directory where they need one;
 - the login page, the health check and static files are public.
 
@@ -150,6 +151,33 @@ ROUTE_TABLE: dict[tuple[str, str], tuple[int | str, ...]] = {
     ("organisations.edit", "POST"):             (LOGIN, 403, 403, 403, 422),
     ("organisations.merge", "GET"):             (LOGIN, 403, 403, 403, 200),
     ("organisations.merge", "POST"):            (LOGIN, 403, 403, 403, 422),
+    # contracts, lots, amendments, price schedules, signing delegations: the admin only
+    # (DESIGN §1, last line; officers, assistants and managers without the flag: 403)
+    ("orders.contracts", "GET"):                (LOGIN, 403, 403, 403, 200),
+    ("orders.contract_new", "GET"):             (LOGIN, 403, 403, 403, 200),
+    ("orders.contract_new", "POST"):            (LOGIN, 403, 403, 403, 422),
+    ("orders.contract", "GET"):                 (LOGIN, 403, 403, 403, 200),
+    ("orders.contract_edit", "GET"):            (LOGIN, 403, 403, 403, 200),
+    ("orders.contract_edit", "POST"):           (LOGIN, 403, 403, 403, 422),
+    ("orders.lot_new", "GET"):                  (LOGIN, 403, 403, 403, 200),
+    ("orders.lot_new", "POST"):                 (LOGIN, 403, 403, 403, 422),
+    ("orders.lot_edit", "GET"):                 (LOGIN, 403, 403, 403, 200),
+    ("orders.lot_edit", "POST"):                (LOGIN, 403, 403, 403, 422),
+    ("orders.amendment_new", "GET"):            (LOGIN, 403, 403, 403, 200),
+    ("orders.amendment_new", "POST"):           (LOGIN, 403, 403, 403, 422),
+    ("orders.price_item_new", "GET"):           (LOGIN, 403, 403, 403, 200),
+    ("orders.price_item_new", "POST"):          (LOGIN, 403, 403, 403, 422),
+    ("orders.price_version_new", "GET"):        (LOGIN, 403, 403, 403, 200),
+    ("orders.price_version_new", "POST"):       (LOGIN, 403, 403, 403, 422),
+    ("orders.delegations", "GET"):              (LOGIN, 403, 403, 403, 200),
+    ("orders.delegation_new", "GET"):           (LOGIN, 403, 403, 403, 200),
+    ("orders.delegation_new", "POST"):          (LOGIN, 403, 403, 403, 422),
+    ("orders.delegation_edit", "GET"):          (LOGIN, 403, 403, 403, 200),
+    ("orders.delegation_edit", "POST"):         (LOGIN, 403, 403, 403, 422),
+    ("orders.deputy_new", "GET"):               (LOGIN, 403, 403, 403, 200),
+    ("orders.deputy_new", "POST"):              (LOGIN, 403, 403, 403, 422),
+    ("orders.issuer", "GET"):                   (LOGIN, 403, 403, 403, 200),
+    ("orders.issuer", "POST"):                  (LOGIN, 403, 403, 403, 422),
     # …and assistants and officers add an organisation where they need one (partners)
     ("organisations.add", "GET"):               (LOGIN, 200, 200, 403, 403),
     ("organisations.add", "POST"):              (LOGIN, 422, 422, 403, 403),

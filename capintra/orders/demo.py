@@ -1,0 +1,219 @@
+"""Demo data of orders' reference data (`seed-demo`): two providers in the directory, the
+framework contract « Accompagnement social des ménages » with two lots and their price
+schedules, an amendment, a price revision dated this year, the organisation details
+printed on orders, and the demo managers' signing delegations. Also the examples for the
+URL variables of its routes in the generated route tests."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date
+
+from sqlalchemy import select
+
+from capintra import clock
+from capintra.admin.models import Operation
+from capintra.auth.demo import example_user
+from capintra.auth.models import User
+from capintra.demo import DemoContext
+from capintra.extensions import db
+from capintra.orders.models import (
+    Amendment,
+    Contract,
+    DelegationDeputy,
+    DelegationOperation,
+    Lot,
+    OrderIssuer,
+    PriceItem,
+    PriceUnit,
+    PriceVersion,
+    SigningDelegation,
+)
+from capintra.organisations.demo import valid_siret
+from capintra.organisations.models import Organisation, OrganisationKind
+
+PROVIDERS = [
+    ("Habitat et Insertion Loire", "14 rue Michelet, 42000 Saint-Étienne",
+     "Pôle accompagnement : 04 77 00 20 30", "812345674"),
+    ("Association Trait d’Union Gier", "8 place de la Liberté, 42800 Rive-de-Gier",
+     "Coordinatrice : 04 77 00 40 50", "823456781"),
+]  # fmt: skip
+
+#: (lot number, title, provider index, minimum €, maximum €, [(code, label, unit, price €)])
+LOTS = [
+    (1, "Diagnostic social et accompagnement au relogement", 0, 50_000, 400_000, [
+        ("DIAG", "Diagnostic social", PriceUnit.PER_HOUSEHOLD, 450_00),
+        ("RELOG", "Accompagnement au relogement", PriceUnit.PER_HOUSEHOLD, 1_200_00),
+    ]),
+    (2, "Accompagnement social renforcé", 1, 20_000, 150_000, [
+        ("ASR", "Accompagnement social renforcé", PriceUnit.PER_MONTH, 180_00),
+    ]),
+]  # fmt: skip
+
+#: The price revision of 1 January this year (index revision: + 3,2 %).
+REVISION_PERMILLE = 1032
+
+
+def _providers() -> list[int]:
+    ids = []
+    for name, address, contact, siren in PROVIDERS:
+        provider = Organisation(
+            name=name, kind=OrganisationKind.PRESTATAIRE, address=address,
+            contact=contact, siret=valid_siret(siren),
+        )  # fmt: skip
+        db.session.add(provider)
+        db.session.flush()
+        ids.append(provider.id)
+    return ids
+
+
+def _revised(cents: int) -> int:
+    return (cents * REVISION_PERMILLE + 500) // 1000  # half-up on whole cents
+
+
+def _user(users: list[User], username: str) -> User | None:
+    return next((u for u in users if u.username == username), None)
+
+
+def load(context: DemoContext) -> None:
+    today = context.today or clock.today()
+    this_year = date(today.year, 1, 1)
+    providers = _providers()
+    contract = Contract(
+        reference=f"AC-{today.year - 1}-07",
+        title="Accompagnement social des ménages",
+        notified_on=date(today.year - 1, 2, 14),
+        start_date=date(today.year - 1, 3, 1),
+        end_date=date(today.year + 2, 2, 28),
+        renewals="Reconductible une fois un an",
+        payment_days=60,
+        vat_exempt=True,
+        vat_rate_bp=0,
+    )
+    db.session.add(contract)
+    db.session.flush()
+    lots = []
+    for number, title, provider, minimum, maximum, items in LOTS:
+        lot = Lot(
+            contract_id=contract.id, number=number, title=title,
+            provider_id=providers[provider], minimum_cents=minimum * 100,
+            maximum_cents=maximum * 100,
+        )  # fmt: skip
+        db.session.add(lot)
+        db.session.flush()
+        lots.append(lot)
+        for code, label, unit, price in items:
+            item = PriceItem(lot_id=lot.id, code=code, label=label, unit=unit)
+            db.session.add(item)
+            db.session.flush()
+            db.session.add_all([
+                PriceVersion(price_item_id=item.id, valid_from=contract.start_date,
+                             unit_price_cents=price),
+                PriceVersion(price_item_id=item.id, valid_from=this_year,
+                             unit_price_cents=_revised(price)),
+            ])  # fmt: skip
+    db.session.add(
+        Amendment(
+            lot_id=lots[0].id, reference="Avenant n° 1", signed_on=date(today.year - 1, 11, 20),
+            new_maximum_cents=460_000_00,
+            reason="Relogements supplémentaires de l’îlot Gambetta",
+        )
+    )  # fmt: skip
+    db.session.add(
+        OrderIssuer(
+            name="Cap Aménagement Loire",
+            address="10 rue Gambetta, 42000 Saint-Étienne",
+            siret=valid_siret("901234560"),
+            signatory_name="Marc Vidal",
+            signatory_title="Directeur général",
+        )
+    )
+    users = context.created.get("auth") or list(db.session.scalars(select(User)))
+    operations = context.created.get("admin") or list(db.session.scalars(select(Operation)))
+    manager, admin = _user(users, "jerome.faure"), _user(users, "helene.roux")
+    if admin is not None:
+        direction = SigningDelegation(
+            user_id=admin.id, all_operations=True, maximum_cents=100_000_00,
+            start_date=date(today.year - 1, 1, 1), act_reference="Décision DG n° 2025-014",
+        )  # fmt: skip
+        db.session.add(direction)
+        db.session.flush()
+        if manager is not None:  # Jérôme signs for Hélène in August
+            db.session.add(
+                DelegationDeputy(
+                    delegation_id=direction.id, user_id=manager.id,
+                    start_date=date(today.year, 8, 1), end_date=date(today.year, 8, 31),
+                )
+            )  # fmt: skip
+    if manager is not None:
+        project = SigningDelegation(
+            user_id=manager.id, all_operations=False, maximum_cents=20_000_00,
+            start_date=date(today.year - 1, 1, 1), act_reference="Décision DG n° 2025-015",
+        )  # fmt: skip
+        db.session.add(project)
+        db.session.flush()
+        for operation in operations[:2]:  # Saint-Étienne Centre, Îlot Gambetta
+            db.session.add(DelegationOperation(delegation_id=project.id, operation_id=operation.id))
+    db.session.flush()
+    context.created["orders"] = {"contract": contract, "lots": lots}
+
+
+# --- examples for the route tests -----------------------------------------------------------
+
+_examples = itertools.count(1)
+
+
+def example_contract() -> Contract:
+    n = next(_examples)
+    contract = Contract(
+        reference=f"AC-EX-{n}", title=f"Accord-cadre d’exemple {n}",
+        start_date=date(2026, 1, 1), end_date=date(2029, 12, 31),
+    )  # fmt: skip
+    db.session.add(contract)
+    db.session.flush()
+    return contract
+
+
+def example_lot(contract_id: int | None = None) -> Lot:
+    provider = Organisation(name=f"Prestataire d’exemple {next(_examples)}",
+                            kind=OrganisationKind.PRESTATAIRE)  # fmt: skip
+    db.session.add(provider)
+    db.session.flush()
+    lot = Lot(
+        contract_id=contract_id or example_contract().id, number=1, title="Lot d’exemple",
+        provider_id=provider.id, minimum_cents=0, maximum_cents=10_000_00,
+    )  # fmt: skip
+    db.session.add(lot)
+    db.session.flush()
+    return lot
+
+
+def example_contract_id() -> int:
+    return example_contract().id
+
+
+def example_lot_id() -> int:
+    return example_lot().id
+
+
+def example_price_item_id() -> int:
+    item = PriceItem(lot_id=example_lot().id, code="EX", label="Prestation d’exemple",
+                     unit=PriceUnit.FLAT)  # fmt: skip
+    db.session.add(item)
+    db.session.flush()
+    db.session.add(PriceVersion(price_item_id=item.id, valid_from=date(2026, 1, 1),
+                                unit_price_cents=100_00))  # fmt: skip
+    db.session.flush()
+    return item.id
+
+
+def example_delegation_id() -> int:
+    from capintra.security import Role
+
+    delegation = SigningDelegation(
+        user_id=example_user(Role.MANAGER).id, all_operations=True, maximum_cents=5_000_00,
+        start_date=date(2026, 1, 1),
+    )  # fmt: skip
+    db.session.add(delegation)
+    db.session.flush()
+    return delegation.id
