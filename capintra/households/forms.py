@@ -25,7 +25,6 @@ from wtforms.validators import (
     Regexp,
     ValidationError,
 )
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from capintra.confidentiality import user_may_read_field, user_may_see_confidential
 from capintra.households import services
@@ -53,6 +52,7 @@ from capintra.households.services import (
 from capintra.security import user_can
 from capintra.web.forms import (
     MoneyField,
+    MultiCheckboxField,
     RequiredVersionForm,
     VersionedForm,
     no_control_characters,
@@ -74,18 +74,6 @@ TRACKING_NUMBER = Regexp(
     r"^[0-9A-Za-z .-]*\Z",
     message=_l("Numéro de recommandé : lettres, chiffres et espaces seulement."),
 )
-
-
-class MultiCheckboxField(SelectMultipleField):
-    """Several choices, one checkbox each (rendered by the `field` macro)."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
-    def pre_validate(self, form):
-        known = {value for value, _label in self.choices or ()}
-        if any(value not in known for value in self.data or ()):
-            raise ValidationError(_l("Choix inconnu : cochez parmi les cases proposées."))
 
 
 class OrganisationsField(SelectMultipleField):

@@ -15,10 +15,15 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from capintra.households.forms import MultiCheckboxField
 from capintra.orders.models import PriceUnit
 from capintra.organisations.services import SIRET_MESSAGE, siret_is_valid
-from capintra.web.forms import MoneyField, VersionedForm, no_control_characters, optional_id
+from capintra.web.forms import (
+    MoneyField,
+    MultiCheckboxField,
+    VersionedForm,
+    no_control_characters,
+    optional_id,
+)
 
 TEXT = [no_control_characters]
 

@@ -6,8 +6,9 @@ from decimal import Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, StringField
+from wtforms import HiddenField, SelectMultipleField, StringField
 from wtforms.validators import InputRequired, Optional, Regexp, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from capintra.web.routing import db_id
 
@@ -88,3 +89,15 @@ class MoneyField(StringField):
         if self.data is None:
             return ""
         return f"{Decimal(self.data) / 100:.2f}".replace(".", ",")
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """Several choices, one checkbox each (rendered by the `field` macro)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+    def pre_validate(self, form):
+        known = {value for value, _label in self.choices or ()}
+        if any(value not in known for value in self.data or ()):
+            raise ValidationError(_l("Choix inconnu : cochez parmi les cases proposées."))
