@@ -479,8 +479,10 @@ def period_close(period_id: int):
 
 
 def _costs_back_url(period, household) -> str:
-    """Where the costs form leads back: the household's occupancy, or the unit's page."""
-    if household is not None:
+    """Where the costs form leads back: the unit's page when it was opened from there
+    (`from=unit`, the only value read: never a URL), else the household's occupancy, or
+    the unit's page for a shop."""
+    if household is not None and request.args.get("from") != "unit":
         return tab_url(household, "occupancy")
     return url_for("buildings.unit", unit_id=period.unit_id)
 

@@ -189,6 +189,24 @@ def test_assistants_and_officers_edit_the_costs_the_french_way(housed, browser_f
     assert "Loyer" in history and "APL" in history
 
 
+def test_opened_from_the_unit_page_the_form_leads_back_there(housed, browser_for):
+    household, unit, period, old = housed
+    browser = browser_for("assistant")
+    link = f"/occupancies/{period.id}/costs?from=unit"
+    assert link in text_of(browser.get(f"/units/{unit.id}"))
+    page = text_of(browser.get(link))
+    assert f'action="{link}"' in page and f'href="/units/{unit.id}"' in page  # cancel too
+    response = browser.post(link, data=_form(period, rent_cents="500"))
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith(f"/units/{unit.id}")
+    # any other value is ignored: never a way to send the user elsewhere
+    other = browser.post(
+        f"/occupancies/{period.id}/costs?from=https://example.org",
+        data=_form(fresh(period), rent_cents="510"),
+    )
+    assert other.headers["Location"].endswith(f"/households/{household.id}/occupancy")
+
+
 def test_htmx_saves_answer_with_hx_redirect_and_a_shop_goes_back_to_its_unit(app_ctx, browser_for):
     shop = make.period(occupant_label="SARL Boulangerie Forézienne", rent_cents=90_000)
     response = browser_for("assistant").htmx(
