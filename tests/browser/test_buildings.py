@@ -83,6 +83,8 @@ def test_add_a_unit_then_open_and_close_a_period_from_the_grid(live_server, page
 
     # a new unit, on the ground floor, 38,88 m²
     page.get_by_role("link", name="Ajouter un logement").click()
+    page.wait_for_url("**/units/new")
+    page.wait_for_load_state("load")
     assert_accessible(page, "unit form")
     page.get_by_label("Numéro de lot").fill("R9")
     page.get_by_label("Étage").fill("RDC")
@@ -97,6 +99,9 @@ def test_add_a_unit_then_open_and_close_a_period_from_the_grid(live_server, page
     card = page.locator(".unit-card", has_text="Lot R9")
     assert "Vacant" in card.locator(".unit-state").inner_text()
     card.get_by_role("link", name="Ouvrir une occupation").click()
+    # measured once the unit's page has loaded with its style sheet, not mid-navigation
+    page.wait_for_url("**/units/*")
+    page.wait_for_load_state("load")
     width = page.evaluate(WIDE)
     assert width <= 390, f"unit page: {width} px wide at 390 px"
     assert_accessible(page, "unit page")
@@ -111,6 +116,8 @@ def test_add_a_unit_then_open_and_close_a_period_from_the_grid(live_server, page
     assert "Occupé" in card.locator(".unit-state").inner_text()
     assert "MARTIN Lucie" in card.inner_text()
     card.get_by_role("link", name="Terminer").click()
+    page.wait_for_url("**/close")
+    page.wait_for_load_state("load")
     assert_accessible(page, "close form")
     page.get_by_label("Remise des clés").fill(date.today().isoformat())
     page.get_by_label("Motif de fin").select_option("depart_volontaire")
