@@ -22,7 +22,7 @@ from sqlalchemy import (
     tuple_,
     union_all,
 )
-from sqlalchemy.orm import aliased, contains_eager, joinedload
+from sqlalchemy.orm import contains_eager, joinedload
 
 from capintra.admin.models import Operation
 from capintra.buildings.models import (
@@ -39,7 +39,6 @@ from capintra.buildings.models import (
 from capintra.extensions import db
 from capintra.households.models import Household
 from capintra.housing import HousingCosts
-from capintra.organisations.models import Organisation
 from capintra.text import normalise
 
 
@@ -61,55 +60,49 @@ class BuildingCounts:
     walled_up: int
 
 
+def _unit_counts(on: date, *where):
+    """The count rule, one place for the list and `building_counts`: per building, its
+    live units and how many are occupied, vacant, walled up (vacant and muré) on `on`.
+    A unit is occupied when any period (principal or hosted) covers the day: a departure
+    and an arrival on the same day count it once, occupied. A subquery (`where` narrows
+    the units, e.g. to a page's buildings)."""
+    occupied = exists().where(Occupancy.unit_id == Unit.id, covering(on))
+    return (
+        select(
+            Unit.building_id.label("building_id"),
+            func.count(Unit.id).label("units"),
+            func.sum(case((occupied, 1), else_=0)).label("occupied"),
+            func.sum(case((~occupied, 1), else_=0)).label("vacant"),
+            func.sum(case((~occupied & (Unit.condition == UnitCondition.MURE), 1), else_=0)).label(
+                "walled_up"
+            ),
+        )
+        .where(Unit.deleted_at.is_(None), *where)
+        .group_by(Unit.building_id)
+        .subquery()
+    )
+
+
 def building_counts(on: date, building_ids: Iterable[int] | None = None) -> list[BuildingCounts]:
     """Per building (live ones, or those given): its units, and how many are occupied,
-    vacant, walled up (vacant and muré) on `on` — one SQL statement, whatever the number
-    of buildings. A unit is occupied when any period (principal or hosted) covers the day:
-    a departure and an arrival on the same day count it once, occupied."""
-    occupied = exists().where(Occupancy.unit_id == Unit.id, covering(on))
-    is_occupied = case((occupied, 1), else_=0)
-    is_vacant = case((Unit.id.is_not(None) & ~occupied, 1), else_=0)
-    is_walled = case(
-        (Unit.id.is_not(None) & ~occupied & (Unit.condition == UnitCondition.MURE), 1), else_=0
-    )
+    vacant, walled up on `on` (`_unit_counts`) — one SQL statement, whatever the number
+    of buildings."""
+    counts = _unit_counts(on)
     query = (
         select(
             Building.id,
-            func.count(Unit.id),
-            func.coalesce(func.sum(is_occupied), 0),
-            func.coalesce(func.sum(is_vacant), 0),
-            func.coalesce(func.sum(is_walled), 0),
+            func.coalesce(counts.c.units, 0),
+            func.coalesce(counts.c.occupied, 0),
+            func.coalesce(counts.c.vacant, 0),
+            func.coalesce(counts.c.walled_up, 0),
         )
-        .select_from(Building)
-        .outerjoin(Unit, (Unit.building_id == Building.id) & Unit.deleted_at.is_(None))
+        .outerjoin(counts, counts.c.building_id == Building.id)
         .where(Building.deleted_at.is_(None))
-        .group_by(Building.id)
         .order_by(Building.id)
     )
     if building_ids is not None:
         query = query.where(Building.id.in_(list(building_ids)))
     return [BuildingCounts(*map(int, row)) for row in db.session.execute(query)]
-
-
-def hosted_without_host(on: date, unit_ids: Iterable[int] | None = None) -> list[Occupancy]:
-    """« Hébergé, hôte parti »: hosted periods still running on `on` whose host's period
-    has ended by then (their host loaded)."""
-    host = aliased(Occupancy)
-    query = (
-        select(Occupancy)
-        .join(host, host.id == Occupancy.host_id)
-        .where(
-            Occupancy.kind == OccupancyKind.HOSTED,
-            covering(on),
-            host.end_date.is_not(None),
-            host.end_date <= on,
-        )
-        .options(contains_eager(Occupancy.host.of_type(host)))
-        .order_by(Occupancy.id)
-    )
-    if unit_ids is not None:
-        query = query.where(Occupancy.unit_id.in_(list(unit_ids)))
-    return list(db.session.scalars(query))
 
 
 # --- pages ---------------------------------------------------------------------------------
@@ -225,21 +218,7 @@ def building_list(
     page = page.order_by(*order).limit(size + 1).cte("page")
     in_page = Unit.building_id.in_(select(page.c.id))
 
-    occupied = exists().where(Occupancy.unit_id == Unit.id, covering(on))
-    counts = (
-        select(
-            Unit.building_id.label("building_id"),
-            func.count(Unit.id).label("units"),
-            func.sum(case((occupied, 1), else_=0)).label("occupied"),
-            func.sum(case((~occupied, 1), else_=0)).label("vacant"),
-            func.sum(case((~occupied & (Unit.condition == UnitCondition.MURE), 1), else_=0)).label(
-                "walled_up"
-            ),
-        )
-        .where(Unit.deleted_at.is_(None), in_page)
-        .group_by(Unit.building_id)
-        .subquery()
-    )
+    counts = _unit_counts(on, in_page)
     rehouse = (
         select(Unit.building_id.label("building_id"), func.count(Occupancy.id).label("n"))
         .join(Occupancy, Occupancy.unit_id == Unit.id)
@@ -538,26 +517,11 @@ def housing_costs(household_ids: list[int], on: date) -> dict[int, HousingCosts]
     return found
 
 
-def costs_on_hold_of(household: Household) -> CostsOnHold | None:
-    return db.session.scalar(select(CostsOnHold).where(CostsOnHold.household_id == household.id))
-
-
 # --- forms ---------------------------------------------------------------------------------
 
 
 def operation_choices() -> list[Operation]:
     return list(db.session.scalars(select(Operation).order_by(Operation.name)))
-
-
-def organisation_choices() -> list[Organisation]:
-    """The directory's live organisations (a building's owner or syndic)."""
-    return list(
-        db.session.scalars(
-            select(Organisation)
-            .where(Organisation.deleted_at.is_(None))
-            .order_by(Organisation.name, Organisation.id)
-        )
-    )
 
 
 def units_of(building: Building) -> list[Unit]:

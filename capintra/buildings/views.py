@@ -25,6 +25,7 @@ from capintra.documents import hosting
 from capintra.errors import DomainError, StaleVersion, check_version
 from capintra.extensions import db
 from capintra.households.models import Household
+from capintra.organisations.queries import choices as organisation_choices
 from capintra.security import can, require
 from capintra.web.confirm import confirmation_page
 from capintra.web.forms import DeleteForm
@@ -66,9 +67,7 @@ def _building_form(building: Building | None = None) -> BuildingForm:
     shown = request.method == "GET"
     form = BuildingForm(formdata=None, obj=building) if shown else BuildingForm()
     form.operation_id.choices = [(o.id, o.name) for o in queries.operation_choices()]
-    form.owner_or_syndic_id.choices = [("", "—")] + [
-        (o.id, f"{o.name} ({o.kind.label})") for o in queries.organisation_choices()
-    ]
+    form.owner_or_syndic_id.choices = [("", "—"), *organisation_choices()]
     if building is not None and shown:
         form.version.data = building.version
     return form
