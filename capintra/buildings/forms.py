@@ -47,18 +47,10 @@ from capintra.web.forms import (
     MoneyField,
     RequiredVersionForm,
     VersionedForm,
+    enum_or_none,
     no_control_characters,
     optional_id,
 )
-
-
-def _enum_or_none(enum_cls):
-    def coerce(value):
-        if value is None or isinstance(value, enum_cls):
-            return value
-        return enum_cls(value) if value else None
-
-    return coerce
 
 
 class ConditionForm(RequiredVersionForm):
@@ -66,7 +58,7 @@ class ConditionForm(RequiredVersionForm):
 
     condition = SelectField(
         _l("État du logement"),
-        coerce=_enum_or_none(UnitCondition),
+        coerce=enum_or_none(UnitCondition),
         validators=[InputRequired()],
     )
 
@@ -81,7 +73,7 @@ class EndPeriodForm(RequiredVersionForm):
     end_date = DateField(_l("Remise des clés"), validators=[DataRequired()])
     end_reason = SelectField(
         _l("Motif de fin"),
-        coerce=_enum_or_none(EndReason),
+        coerce=enum_or_none(EndReason),
         validators=[InputRequired(message=_l("Choisissez le motif de fin."))],
     )
 
@@ -151,13 +143,13 @@ class BuildingForm(VersionedForm):
     intended_future = SelectField(
         _l("Devenir"),
         choices=[("", "—"), *IntendedFuture.choices()],
-        coerce=_enum_or_none(IntendedFuture),
+        coerce=enum_or_none(IntendedFuture),
         validators=[Optional()],
     )
     state = SelectField(
         _l("État"),
         choices=BuildingState.choices(),
-        coerce=_enum_or_none(BuildingState),
+        coerce=enum_or_none(BuildingState),
         validators=[InputRequired(message=_l("Choisissez l’état de l’immeuble."))],
     )
     levels = IntegerField(
@@ -245,13 +237,13 @@ class UnitForm(VersionedForm):
         description=_l("RDC pour le rez-de-chaussée, -1 pour un sous-sol."),
     )
     unit_type = SelectField(
-        _l("Type"), choices=UnitType.choices(), coerce=_enum_or_none(UnitType),
+        _l("Type"), choices=UnitType.choices(), coerce=enum_or_none(UnitType),
         validators=[InputRequired()],
     )  # fmt: skip
     surface_dm2 = SurfaceField(_l("Surface (m²)"), description=_l("Par exemple 38,88."))
     condition = SelectField(
         _l("État du logement"), choices=UnitCondition.choices(),
-        coerce=_enum_or_none(UnitCondition), validators=[InputRequired()],
+        coerce=enum_or_none(UnitCondition), validators=[InputRequired()],
     )  # fmt: skip
     acquired_on = DateField(
         _l("Acquis le"),
@@ -261,7 +253,7 @@ class UnitForm(VersionedForm):
     acquisition_mode = SelectField(
         _l("Mode d’acquisition"),
         choices=[("", "—"), *AcquisitionMode.choices()],
-        coerce=_enum_or_none(AcquisitionMode),
+        coerce=enum_or_none(AcquisitionMode),
         validators=[Optional()],
     )
 
@@ -286,7 +278,7 @@ class ArreteForm(VersionedForm):
     )  # fmt: skip
     kind = SelectField(
         _l("Type d’arrêté"), choices=[("", _l("— choisir —")), *ArreteKind.choices()],
-        coerce=_enum_or_none(ArreteKind),
+        coerce=enum_or_none(ArreteKind),
         validators=[InputRequired(message=_l("Choisissez le type d’arrêté."))],
     )  # fmt: skip
     arrete_date = DateField(
@@ -294,7 +286,7 @@ class ArreteForm(VersionedForm):
         validators=[InputRequired(message=_l("Indiquez la date de l’arrêté."))],
     )
     ban = SelectField(
-        _l("Interdiction d’habiter"), choices=Ban.choices(), coerce=_enum_or_none(Ban),
+        _l("Interdiction d’habiter"), choices=Ban.choices(), coerce=enum_or_none(Ban),
         validators=[InputRequired()],
     )  # fmt: skip
     rehousing_by = StringField(
@@ -317,7 +309,7 @@ class IncidentForm(VersionedForm):
     )
     kind = SelectField(
         _l("Type"), choices=[("", _l("— choisir —")), *IncidentKind.choices()],
-        coerce=_enum_or_none(IncidentKind),
+        coerce=enum_or_none(IncidentKind),
         validators=[InputRequired(message=_l("Choisissez le type d’incident."))],
     )  # fmt: skip
     description = TextAreaField(_l("Description"), validators=[Length(max=5000), *TEXT])
@@ -351,12 +343,12 @@ class OpenPeriodForm(FlaskForm):
         description=_l("Un commerce, par exemple : Boulangerie du Centre."),
     )
     kind = SelectField(
-        _l("Occupation"), choices=OccupancyKind.choices(), coerce=_enum_or_none(OccupancyKind),
+        _l("Occupation"), choices=OccupancyKind.choices(), coerce=enum_or_none(OccupancyKind),
         validators=[InputRequired()],
     )  # fmt: skip
     status = SelectField(
         _l("Statut d’occupation"), choices=OccupantStatus.choices(),
-        coerce=_enum_or_none(OccupantStatus), validators=[InputRequired()],
+        coerce=enum_or_none(OccupantStatus), validators=[InputRequired()],
     )  # fmt: skip
     start_date = DateField(
         _l("Entrée le"), validators=[InputRequired(message=_l("Indiquez la date d’entrée."))]

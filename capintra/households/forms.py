@@ -55,6 +55,7 @@ from capintra.web.forms import (
     MultiCheckboxField,
     RequiredVersionForm,
     VersionedForm,
+    enum_or_none,
     no_control_characters,
     optional_id,
     record_id,
@@ -102,10 +103,6 @@ class OrganisationsField(SelectMultipleField):
             )
 
 
-def _enum_or_none(enum_cls):
-    return lambda value: enum_cls(value) if value else None
-
-
 class HouseholdForm(VersionedForm):
     name = StringField(
         _l("Nom du ménage"),
@@ -128,12 +125,12 @@ class HouseholdForm(VersionedForm):
     rehousing_right = SelectField(
         _l("Droit au relogement"),
         choices=RehousingRight.choices(),
-        coerce=_enum_or_none(RehousingRight),
+        coerce=enum_or_none(RehousingRight),
     )
     rehousing_basis = SelectField(
         _l("Fondement du droit"),
         choices=[("", "—"), *RehousingBasis.choices()],
-        coerce=_enum_or_none(RehousingBasis),
+        coerce=enum_or_none(RehousingBasis),
         validators=[Optional()],
     )
     rehousing_bearer = StringField(
@@ -255,7 +252,7 @@ class MemberForm(VersionedForm):
     employment = SelectField(
         _l("Situation professionnelle"),
         choices=[("", "—"), *Employment.choices()],
-        coerce=_enum_or_none(Employment),
+        coerce=enum_or_none(Employment),
         validators=[Optional()],
     )
     disability_need = TextAreaField(
@@ -313,7 +310,7 @@ class LetterForm(VersionedForm):
     delivery_outcome = SelectField(
         _l("Distribution"),
         choices=[("", "—"), *DeliveryOutcome.choices()],
-        coerce=_enum_or_none(DeliveryOutcome),
+        coerce=enum_or_none(DeliveryOutcome),
         validators=[Optional()],
         description=_l("Courrier envoyé par la poste : ce qu’elle en dit (AR, retour)."),
     )
@@ -366,13 +363,13 @@ class PhaseForm(RequiredVersionForm):
     to_phase = SelectField(
         _l("Nouvelle étape"),
         choices=Phase.choices(),
-        coerce=_enum_or_none(Phase),
+        coerce=enum_or_none(Phase),
         validators=[DataRequired(message=_l("Choisissez la nouvelle étape."))],
     )
     outcome = SelectField(
         _l("Issue (pour clore)"),
         choices=[("", "—"), *Outcome.choices()],
-        coerce=_enum_or_none(Outcome),
+        coerce=enum_or_none(Outcome),
         validators=[Optional()],
     )
     reason = TextAreaField(

@@ -56,6 +56,19 @@ def optional_id(value):
     return db_id(value) if value not in (None, "", "None") else None
 
 
+def enum_or_none(enum_cls):
+    """`coerce=` of a select of an enumeration's values: blank is None, a member stays
+    itself (a form built from a record), a value becomes its member (ValueError, hence an
+    invalid form, when it is not one)."""
+
+    def coerce(value):
+        if value is None or isinstance(value, enum_cls):
+            return value
+        return enum_cls(value) if value else None
+
+    return coerce
+
+
 def record_id(form, field) -> None:
     """A hidden field carrying an id: ASCII digits within the ids the database holds."""
     try:
