@@ -26,6 +26,18 @@ class IllegalTransition(DomainError):
     pass
 
 
+class InvalidInput(DomainError):
+    """A value the form could not judge alone (a date before the order's, a missing
+    reason): the form again with the message on `field` when given, 422, nothing
+    written."""
+
+    status = 422
+
+    def __init__(self, message: str, obj: Any = None, field: str | None = None):
+        super().__init__(message, obj)
+        self.field = field
+
+
 class StaleVersion(DomainError):
     """The record changed since the form was shown."""
 

@@ -37,6 +37,8 @@ class DashboardSection:
     capability: str
     template: str
     context: Callable[[], dict[str, Any]]
+    #: Place on the dashboard (lowest first; equal: in the features' order).
+    order: int = 100
 
 
 class Kind(enum.StrEnum):
@@ -187,7 +189,8 @@ def provider(name: str) -> Callable[..., Any] | None:
 
 
 def dashboard_sections() -> list[DashboardSection]:
-    return [section for feature in features() for section in feature.dashboard_sections]
+    found = [section for feature in features() for section in feature.dashboard_sections]
+    return sorted(found, key=lambda section: section.order)
 
 
 def navigation() -> list[NavItem]:

@@ -19,11 +19,17 @@ from capintra.demo import DemoContext
 from capintra.extensions import db
 from capintra.orders.models import (
     Amendment,
+    Attestation,
+    AttestationLine,
     Contract,
     DelegationDeputy,
     DelegationOperation,
+    Invoice,
     Lot,
+    Order,
     OrderIssuer,
+    OrderLine,
+    OrderStatus,
     PriceItem,
     PriceUnit,
     PriceVersion,
@@ -217,3 +223,75 @@ def example_delegation_id() -> int:
     db.session.add(delegation)
     db.session.flush()
     return delegation.id
+
+
+def example_order() -> Order:
+    """A draft of one line (an assistant's), on an example lot and operation."""
+    from capintra.admin.demo import example_operation
+    from capintra.security import Role
+
+    item = db.session.get(PriceItem, example_price_item_id())
+    order = Order(lot_id=item.lot_id, operation_id=example_operation().id,
+                  drafted_by_id=example_user(Role.ASSISTANT).id)  # fmt: skip
+    db.session.add(order)
+    db.session.flush()
+    db.session.add(OrderLine(order_id=order.id, price_item_id=item.id, quantity_centi=100,
+                             unit_price_cents=100_00, total_cents=100_00))  # fmt: skip
+    order.total_excl_vat_cents = order.total_incl_vat_cents = 100_00
+    db.session.flush()
+    return order
+
+
+#: The state an example order is in for each route (the others: a draft), so that every
+#: lifecycle route has its form on the order's page.
+_EXAMPLE_STATES = {
+    "approve": OrderStatus.SUBMITTED, "reject": OrderStatus.SUBMITTED,
+    "approval": OrderStatus.SUBMITTED, "notify": OrderStatus.APPROVED,
+    "attest": OrderStatus.NOTIFIED, "invoice": OrderStatus.SERVICE_DONE,
+    "invoice_pay": OrderStatus.SERVICE_DONE, "invoice_suspend": OrderStatus.SERVICE_DONE,
+    "invoice_resume": OrderStatus.SERVICE_DONE, "settle": OrderStatus.INVOICED,
+}  # fmt: skip
+
+
+def example_order_id(chosen: dict | None = None, route=None) -> int:
+    """A draft, or for a lifecycle route an order in the state the route starts from."""
+    order = example_order()
+    endpoint = (getattr(route, "endpoint", "") or "").rpartition(".")[2]
+    status = _EXAMPLE_STATES.get(endpoint, OrderStatus.DRAFT)
+    if status != OrderStatus.DRAFT:
+        order.status = status
+        order.submitted_by_id = order.drafted_by_id
+    if status not in (OrderStatus.DRAFT, OrderStatus.SUBMITTED):
+        n = next(_examples)
+        order.number_year, order.number_seq, order.number = 1900, n, f"BC-1900-{n:04d}"
+        order.ordered_on = date(2026, 1, 5)
+    if status in (OrderStatus.NOTIFIED, OrderStatus.SERVICE_DONE, OrderStatus.INVOICED):
+        order.notified_on = date(2026, 1, 6)
+    if status in (OrderStatus.SERVICE_DONE, OrderStatus.INVOICED):
+        attestation = Attestation(order_id=order.id, attested_on=date(2026, 1, 20),
+                                  attested_by_id=order.drafted_by_id,
+                                  recorded_by_id=order.drafted_by_id)  # fmt: skip
+        db.session.add(attestation)
+        db.session.flush()
+        line_id = example_line_id({"order_id": order.id})
+        db.session.add(AttestationLine(attestation_id=attestation.id, line_id=line_id,
+                                       quantity_centi=100, amount_cents=100_00))  # fmt: skip
+    db.session.flush()
+    return order.id
+
+
+def example_invoice_id(chosen: dict) -> int:
+    """An invoice of the order chosen for the URL."""
+    invoice = Invoice(order_id=chosen["order_id"], number=f"F-EX-{next(_examples)}",
+                      received_on=date(2026, 3, 1), excl_vat_cents=100_00, vat_cents=0,
+                      incl_vat_cents=100_00, due_on=date(2026, 4, 30))  # fmt: skip
+    db.session.add(invoice)
+    db.session.flush()
+    return invoice.id
+
+
+def example_line_id(chosen: dict) -> int:
+    """A line of the order chosen for the URL."""
+    return db.session.scalars(
+        select(OrderLine.id).where(OrderLine.order_id == chosen["order_id"]).limit(1)
+    ).one()

@@ -1,25 +1,47 @@
 """Provider orders: the reference data kept by the admin (contracts, lots, amendments,
 price schedules, signing delegations) and the money rules orders are built on."""
 
-from capintra.features import Feature
-from capintra.orders import demo
+from flask_babel import lazy_gettext as _l
+
+from capintra.features import DashboardSection, Feature, NavItem
+from capintra.orders import dashboard, demo
 from capintra.orders.classification import ACTIONS, AUDITED
 from capintra.orders.models import (
     Amendment,
+    Attestation,
+    AttestationLine,
     Contract,
     DelegationDeputy,
     DelegationOperation,
+    Invoice,
     Lot,
+    Order,
+    OrderCounter,
+    OrderHousehold,
     OrderIssuer,
+    OrderLine,
     PriceItem,
     PriceVersion,
     SigningDelegation,
 )
+from capintra.orders.ordering import bp as ordering_bp
 from capintra.orders.views import bp
 
 FEATURE = Feature(
     name="orders",
-    blueprints=((bp, "/admin"),),
+    blueprints=((bp, "/admin"), (ordering_bp, "")),
+    navigation=(NavItem("ordering.index", _l("Bons de commande"), "order.view", 30),),
+    dashboard_sections=(
+        DashboardSection(
+            "order.approve", "orders/_dashboard_approve.html", dashboard.to_approve, order=10
+        ),
+        DashboardSection(
+            "order.approve", "orders/_dashboard_consumption.html", dashboard.consumption, order=11
+        ),
+        DashboardSection(
+            "order.record", "orders/_dashboard_paperwork.html", dashboard.paperwork, order=12
+        ),
+    ),
     models=(
         Contract,
         Lot,
@@ -30,6 +52,13 @@ FEATURE = Feature(
         DelegationOperation,
         DelegationDeputy,
         OrderIssuer,
+        Order,
+        OrderLine,
+        OrderHousehold,
+        OrderCounter,
+        Attestation,
+        AttestationLine,
+        Invoice,
     ),
     audited=AUDITED,
     actions=ACTIONS,
@@ -39,5 +68,8 @@ FEATURE = Feature(
         "lot_id": demo.example_lot_id,
         "price_item_id": demo.example_price_item_id,
         "delegation_id": demo.example_delegation_id,
+        "order_id": demo.example_order_id,
+        "invoice_id": demo.example_invoice_id,
+        "line_id": demo.example_line_id,
     },
 )

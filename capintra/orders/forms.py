@@ -4,8 +4,19 @@ and versions, signing delegations and their deputies. Amounts typed the French w
 
 from __future__ import annotations
 
+import re
+from decimal import Decimal
+
+from babel.numbers import NumberFormatError, format_decimal, parse_decimal
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import (
     DataRequired,
     InputRequired,
@@ -15,12 +26,13 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from capintra.orders.models import PriceUnit
+from capintra.orders.models import NotificationChannel, PriceUnit
 from capintra.organisations.services import SIRET_MESSAGE, siret_is_valid
 from capintra.web.forms import (
     MoneyField,
     MultiCheckboxField,
     VersionedForm,
+    enum_or_none,
     no_control_characters,
     optional_id,
 )
@@ -316,3 +328,160 @@ class IssuerForm(VersionedForm):
             "signatory_name": (self.signatory_name.data or "").strip(),
             "signatory_title": (self.signatory_title.data or "").strip(),
         }
+
+
+# --- orders ---------------------------------------------------------------------------------
+
+
+def parse_quantity(raw: str | None) -> Decimal | None:
+    """A quantity typed the French way (1,5), as a Decimal; None when blank. ValueError with
+    a French message when unreadable, negative, or with more than two decimals."""
+    if raw is None or not raw.strip():
+        return None
+    cleaned = raw.strip().replace("\u202f", "").replace("\xa0", "").replace(" ", "")
+    try:
+        value = parse_decimal(cleaned, locale="fr_FR", strict=True)
+    except NumberFormatError:
+        raise ValueError(_l("Quantité illisible : écrivez par exemple 1 ou 1,5.")) from None
+    if not value.is_finite() or value < 0 or value >= 100_000:
+        raise ValueError(_l("Quantité invalide : un nombre positif, par exemple 1 ou 1,5."))
+    if value.as_tuple().exponent < -2:
+        raise ValueError(_l("Quantité : deux décimales au plus."))
+    return value
+
+
+class QuantityField(StringField):
+    def process_formdata(self, valuelist):
+        self.data = parse_quantity(valuelist[0] if valuelist else None)
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return "" if self.data is None else format_decimal(self.data, locale="fr_FR")
+
+
+def _execution_end(form, field):
+    if field.data and form.execution_start.data and field.data < form.execution_start.data:
+        raise ValidationError(_l("La fin précède le début."))
+
+
+class OrderForm(VersionedForm):
+    """The header of an order. The households concerned are given by reference (MEN-…),
+    separated by commas, spaces or lines; the order keeps references only."""
+
+    lot_id = SelectField(
+        _l("Lot"), coerce=optional_id,
+        validators=[InputRequired(_l("Choisissez le lot du marché."))],
+    )  # fmt: skip
+    operation_id = SelectField(
+        _l("Opération"), coerce=optional_id,
+        validators=[InputRequired(_l("Choisissez l’opération."))],
+    )  # fmt: skip
+    place = StringField(
+        _l("Lieu d’exécution"), validators=[Length(max=300), *TEXT],
+        description=_l("Par exemple : 12 rue Michelet, Saint-Étienne."),
+    )  # fmt: skip
+    execution_start = DateField(_l("Début d’exécution"), validators=[Optional()])
+    execution_end = DateField(_l("Fin d’exécution"), validators=[Optional(), _execution_end])
+    budget_line = StringField(
+        _l("Ligne budgétaire"), validators=[Length(max=100), *TEXT],
+        description=_l("Par exemple : 6228-MOUS-2026."),
+    )  # fmt: skip
+    households = TextAreaField(
+        _l("Ménages concernés (références)"), validators=[Length(max=4000), *TEXT],
+        description=_l("Références MEN-… séparées par des virgules ou des espaces. "
+                       "Le bon ne porte que les références, jamais les noms."),
+        render_kw={"rows": 2},
+    )  # fmt: skip
+
+    def __init__(self, *args, lots=(), operations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lot_id.choices = [("", _l("— choisir —")), *lots]
+        self.operation_id.choices = [("", _l("— choisir —")), *operations]
+
+    def references(self) -> list[str]:
+        return [ref.upper() for ref in re.split(r"[\s,;]+", self.households.data or "") if ref]
+
+    def data_for_model(self) -> dict:
+        return {
+            "lot_id": self.lot_id.data,
+            "operation_id": self.operation_id.data,
+            "place": (self.place.data or "").strip(),
+            "execution_start": self.execution_start.data,
+            "execution_end": self.execution_end.data,
+            "budget_line": (self.budget_line.data or "").strip(),
+        }
+
+
+class LineForm(VersionedForm):
+    """Add a line: a price item of the order's lot and a quantity."""
+
+    price_item_id = SelectField(
+        _l("Prestation"), coerce=optional_id,
+        validators=[InputRequired(_l("Choisissez une prestation du bordereau."))],
+    )  # fmt: skip
+    quantity = QuantityField(
+        _l("Quantité"),
+        validators=[InputRequired(_l("Indiquez la quantité."))],
+        render_kw={"inputmode": "decimal", "autocomplete": "off"},
+    )
+
+    def __init__(self, *args, items=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.price_item_id.choices = [("", _l("— choisir —")), *items]
+
+
+class ReasonForm(VersionedForm):
+    reason = TextAreaField(_l("Motif"), validators=[Length(max=1000), *TEXT],
+                           render_kw={"rows": 2})  # fmt: skip
+
+
+class NotifyForm(VersionedForm):
+    notified_on = DateField(
+        _l("Date de notification"), validators=[InputRequired(_l("Indiquez la date."))]
+    )
+    channel = SelectField(
+        _l("Moyen"), coerce=enum_or_none(NotificationChannel),
+        choices=[("", _l("— choisir —"))] + [(c.value, c.label) for c in NotificationChannel],
+        validators=[InputRequired(_l("Choisissez le moyen de notification."))],
+    )  # fmt: skip
+
+
+class AttestForm(VersionedForm):
+    """Service fait: the quantities per line come as `qty-<line id>` fields."""
+
+    attested_on = DateField(
+        _l("Date du service fait"), validators=[InputRequired(_l("Indiquez la date."))]
+    )
+    attested_by_id = SelectField(
+        _l("Attesté par"), coerce=optional_id,
+        validators=[InputRequired(_l("Choisissez qui atteste le service fait."))],
+    )  # fmt: skip
+    final = BooleanField(_l("Prestation terminée (même si moins que commandé)"))
+    comment = StringField(_l("Commentaire"), validators=[Length(max=500), *TEXT])
+
+    def __init__(self, *args, attesters=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.attested_by_id.choices = [("", _l("— choisir —")), *attesters]
+
+
+class InvoiceForm(VersionedForm):
+    number = StringField(
+        _l("N° de facture"),
+        validators=[DataRequired(_l("Indiquez le numéro de la facture.")), Length(max=60), *TEXT],
+    )
+    received_on = DateField(
+        _l("Reçue le"), validators=[InputRequired(_l("Indiquez la date de réception."))],
+        description=_l("Fait courir le délai de paiement."),
+    )  # fmt: skip
+    excl_vat_cents = MoneyField(_l("Montant HT"), validators=_required_amount(
+        _l("Indiquez le montant HT.")), render_kw=MONEY)  # fmt: skip
+    vat_cents = MoneyField(_l("TVA"), validators=_required_amount(_l("Indiquez la TVA (0 si "
+                           "exonéré).")), render_kw=MONEY)  # fmt: skip
+    incl_vat_cents = MoneyField(_l("Montant TTC"), validators=_required_amount(
+        _l("Indiquez le montant TTC.")), render_kw=MONEY)  # fmt: skip
+    final = BooleanField(_l("Dernière facture du bon"))
+
+
+class PaymentForm(VersionedForm):
+    paid_on = DateField(_l("Payée le"), validators=[InputRequired(_l("Indiquez la date."))])

@@ -4,27 +4,38 @@ removed."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from flask import abort
-from sqlalchemy import or_, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from capintra.auth.models import User
 from capintra.extensions import db
-from capintra.orders import rules
+from capintra.households.models import Household
+from capintra.orders import money, rules
 from capintra.orders.models import (
+    COMMITTING,
     Amendment,
+    Attestation,
+    AttestationLine,
     Contract,
     DelegationDeputy,
+    Invoice,
     Lot,
+    Order,
+    OrderHousehold,
     OrderIssuer,
+    OrderLine,
+    OrderStatus,
     PriceItem,
     PriceVersion,
     SigningDelegation,
 )
 from capintra.orders.money import lot_maximum_cents
 from capintra.security import Role
+from capintra.web.routing import db_id
 
 
 def _live_or_404(model, record_id: int):
@@ -181,3 +192,378 @@ def issuer() -> OrderIssuer | None:
     """The organisation details printed on orders (one row; None until the admin fills
     them in)."""
     return db.session.scalars(select(OrderIssuer).order_by(OrderIssuer.id).limit(1)).first()
+
+
+# --- orders ---------------------------------------------------------------------------------
+
+
+def get_order_or_404(order_id: int) -> Order:
+    """An order with its lot, contract, operation and drafter loaded (orders are never
+    hidden: every role that sees orders sees them all)."""
+    order = db.session.scalars(
+        select(Order)
+        .where(Order.id == order_id)
+        .options(
+            selectinload(Order.lot).selectinload(Lot.contract),
+            selectinload(Order.lot).selectinload(Lot.provider),
+            selectinload(Order.operation),
+            selectinload(Order.drafted_by),
+            selectinload(Order.submitted_by),
+            selectinload(Order.decided_by),
+            selectinload(Order.on_behalf_of),
+        )
+    ).first()
+    if order is None:
+        abort(404)
+    return order
+
+
+def lines_of(order: Order) -> list[OrderLine]:
+    return list(
+        db.session.scalars(
+            select(OrderLine)
+            .where(OrderLine.order_id == order.id)
+            .options(selectinload(OrderLine.price_item))
+            .order_by(OrderLine.id)
+        )
+    )
+
+
+def order_household_ids(order: Order) -> list[int]:
+    return list(
+        db.session.scalars(
+            select(OrderHousehold.household_id)
+            .where(OrderHousehold.order_id == order.id)
+            .order_by(OrderHousehold.id)
+        )
+    )
+
+
+def households_of(order: Order) -> list[Household]:
+    """The households concerned, by reference."""
+    return list(
+        db.session.scalars(
+            select(Household)
+            .join(OrderHousehold, OrderHousehold.household_id == Household.id)
+            .where(OrderHousehold.order_id == order.id)
+            .order_by(Household.reference)
+        )
+    )
+
+
+def contract_of(order: Order) -> Contract:
+    return db.session.scalars(
+        select(Contract).join(Lot, Lot.contract_id == Contract.id).where(Lot.id == order.lot_id)
+    ).one()
+
+
+def _committed_amount():
+    """An order's commitment on its lot, in SQL (Order.committed_cents)."""
+    return case(
+        (
+            and_(Order.status == OrderStatus.SETTLED, Order.settled_excl_vat_cents.is_not(None)),
+            Order.settled_excl_vat_cents,
+        ),
+        else_=Order.total_excl_vat_cents,
+    )
+
+
+def committed_on_lot(lot_id: int, *, exclude_order_id: int | None = None) -> int:
+    """The lot's committed total: orders approved and later (settled ones at their actual
+    amount), cancelled ones not."""
+    query = select(func.coalesce(func.sum(_committed_amount()), 0)).where(
+        Order.lot_id == lot_id, Order.status.in_(COMMITTING)
+    )
+    if exclude_order_id is not None:
+        query = query.where(Order.id != exclude_order_id)
+    return int(db.session.scalar(query))
+
+
+def attested_quantities(order: Order) -> dict[int, int]:
+    """Line id → quantity attested so far (hundredths)."""
+    rows = db.session.execute(
+        select(AttestationLine.line_id, func.sum(AttestationLine.quantity_centi))
+        .join(Attestation, Attestation.id == AttestationLine.attestation_id)
+        .where(Attestation.order_id == order.id)
+        .group_by(AttestationLine.line_id)
+    ).all()
+    return {line_id: int(total) for line_id, total in rows}
+
+
+def attested_amount(order: Order) -> int:
+    return int(
+        db.session.scalar(
+            select(func.coalesce(func.sum(AttestationLine.amount_cents), 0))
+            .join(Attestation, Attestation.id == AttestationLine.attestation_id)
+            .where(Attestation.order_id == order.id)
+        )
+    )
+
+
+def invoiced_amount(order: Order) -> int:
+    return int(
+        db.session.scalar(
+            select(func.coalesce(func.sum(Invoice.excl_vat_cents), 0)).where(
+                Invoice.order_id == order.id
+            )
+        )
+    )
+
+
+def attestations_of(order: Order) -> list[Attestation]:
+    return list(
+        db.session.scalars(
+            select(Attestation)
+            .where(Attestation.order_id == order.id)
+            .options(selectinload(Attestation.attested_by), selectinload(Attestation.lines))
+            .order_by(Attestation.attested_on, Attestation.id)
+        )
+    )
+
+
+def invoices_of(order: Order) -> list[Invoice]:
+    return list(
+        db.session.scalars(
+            select(Invoice)
+            .where(Invoice.order_id == order.id)
+            .order_by(Invoice.received_on, Invoice.id)
+        )
+    )
+
+
+def get_invoice_or_404(order: Order, invoice_id: int) -> Invoice:
+    invoice = db.session.get(Invoice, invoice_id)
+    if invoice is None or invoice.order_id != order.id:
+        abort(404)
+    return invoice
+
+
+def possible_approvers(order: Order, on: date) -> set[int]:
+    """Active managers whose delegation (their own, or as a deputy) covers the order on
+    `on`: who is told an order awaits approval."""
+    found = set()
+    for delegation in delegations():
+        for user_id in {delegation.user_id} | {d.user_id for d in delegation.deputies}:
+            coverage = rules.covers(
+                delegation, user_id=user_id, operation_id=order.operation_id,
+                amount_cents=order.total_excl_vat_cents, on=on,
+            )  # fmt: skip
+            if coverage is not None:
+                found.add(user_id)
+    if not found:
+        return found
+    return set(db.session.scalars(select(User.id).where(User.id.in_(found), User.active.is_(True))))
+
+
+def price_items_of_lot(lot_id: int, on: date) -> list[tuple[PriceItem, PriceVersion | None]]:
+    """The lot's live price items, each with its price in force on `on`."""
+    items = db.session.scalars(
+        select(PriceItem)
+        .where(PriceItem.lot_id == lot_id, PriceItem.deleted_at.is_(None))
+        .options(selectinload(PriceItem.versions))
+        .order_by(PriceItem.code)
+    ).all()
+    return [(item, rules.version_in_force(item.versions, on)) for item in items]
+
+
+def lot_choices() -> list[tuple[int, str]]:
+    """Live lots of live contracts: « Contract — lot n: title (provider) »."""
+    rows = db.session.execute(
+        select(Lot.id, Lot.number, Lot.title, Contract.reference)
+        .join(Contract, Contract.id == Lot.contract_id)
+        .where(Lot.deleted_at.is_(None), Contract.deleted_at.is_(None))
+        .order_by(Contract.start_date.desc(), Contract.id, Lot.number)
+    ).all()
+    return [(row.id, f"{row.reference} — lot {row.number} : {row.title}") for row in rows]
+
+
+@dataclass
+class OrderFilters:
+    status: OrderStatus | None = None
+    lot: int | None = None
+    after: int | None = None
+
+    @classmethod
+    def from_args(cls, args) -> OrderFilters:
+        status = args.get("status") or None
+        return cls(
+            status=OrderStatus(status) if status in {s.value for s in OrderStatus} else None,
+            lot=args.get("lot", type=db_id),
+            after=args.get("after", type=db_id),
+        )
+
+    def as_args(self, **changes) -> dict:
+        values = {"status": self.status.value if self.status else None, "lot": self.lot}
+        values.update(changes)
+        return {k: v for k, v in values.items() if v not in (None, "")}
+
+
+def order_page(filters: OrderFilters, size: int = 50) -> tuple[list[Order], int | None]:
+    """The register, newest first (keyset on id: no OFFSET)."""
+    query = select(Order).options(
+        selectinload(Order.lot).selectinload(Lot.provider),
+        selectinload(Order.operation),
+        selectinload(Order.drafted_by),
+    )
+    if filters.status:
+        query = query.where(Order.status == filters.status)
+    if filters.lot:
+        query = query.where(Order.lot_id == filters.lot)
+    if filters.after:
+        query = query.where(Order.id < filters.after)
+    rows = list(db.session.scalars(query.order_by(Order.id.desc()).limit(size + 1)))
+    more = len(rows) > size
+    rows = rows[:size]
+    return rows, (rows[-1].id if more and rows else None)
+
+
+def status_counts() -> dict[OrderStatus, int]:
+    rows = db.session.execute(select(Order.status, func.count(Order.id)).group_by(Order.status))
+    return {status: count for status, count in rows}
+
+
+# --- consumption ----------------------------------------------------------------------------
+
+
+@dataclass
+class LotConsumption:
+    lot: Lot
+    maximum_cents: int
+    committed_cents: int
+    attested_cents: int
+    invoiced_cents: int
+    paid_cents: int
+    late_invoices: int
+
+    @property
+    def remaining_cents(self) -> int:
+        return money.remaining_cents(self.maximum_cents, self.committed_cents)
+
+    @property
+    def below_minimum(self) -> bool:
+        return self.committed_cents < self.lot.minimum_cents
+
+    @property
+    def used_permille(self) -> int:
+        if self.maximum_cents <= 0:
+            return 1000
+        return min(1000, self.committed_cents * 1000 // self.maximum_cents)
+
+
+def lot_consumption(lots: list[Lot], on: date) -> list[LotConsumption]:
+    """Per lot: maximum on `on` (amendments included), committed, attested, invoiced,
+    paid, invoices past due — a handful of grouped statements whatever the lots."""
+    ids = [lot.id for lot in lots]
+    if not ids:
+        return []
+    committed = dict(
+        db.session.execute(
+            select(Order.lot_id, func.sum(_committed_amount()))
+            .where(Order.lot_id.in_(ids), Order.status.in_(COMMITTING))
+            .group_by(Order.lot_id)
+        ).all()
+    )
+    attested = dict(
+        db.session.execute(
+            select(Order.lot_id, func.sum(AttestationLine.amount_cents))
+            .join(Attestation, Attestation.order_id == Order.id)
+            .join(AttestationLine, AttestationLine.attestation_id == Attestation.id)
+            .where(Order.lot_id.in_(ids), Order.status != OrderStatus.CANCELLED)
+            .group_by(Order.lot_id)
+        ).all()
+    )
+    invoiced = db.session.execute(
+        select(
+            Order.lot_id,
+            func.sum(Invoice.excl_vat_cents),
+            func.sum(case((Invoice.paid_on.is_not(None), Invoice.excl_vat_cents), else_=0)),
+            func.sum(
+                case(
+                    (
+                        and_(
+                            Invoice.paid_on.is_(None),
+                            Invoice.suspended_since.is_(None),
+                            Invoice.due_on < on,
+                        ),
+                        1,
+                    ),
+                    else_=0,
+                )
+            ),
+        )
+        .join(Invoice, Invoice.order_id == Order.id)
+        .where(Order.lot_id.in_(ids))
+        .group_by(Order.lot_id)
+    ).all()
+    invoices = {row[0]: row[1:] for row in invoiced}
+    amendments = db.session.execute(
+        select(Amendment.lot_id, Amendment.signed_on, Amendment.new_maximum_cents)
+        .where(Amendment.lot_id.in_(ids), Amendment.deleted_at.is_(None))
+        .order_by(Amendment.signed_on, Amendment.id)
+    ).all()
+    by_lot: dict[int, list] = {}
+    for lot_id, signed_on, new_max in amendments:
+        by_lot.setdefault(lot_id, []).append((signed_on, new_max))
+    result = []
+    for lot in lots:
+        inv, paid, late = invoices.get(lot.id, (0, 0, 0))
+        result.append(
+            LotConsumption(
+                lot=lot,
+                maximum_cents=lot_maximum_cents(lot.maximum_cents, by_lot.get(lot.id, []), on),
+                committed_cents=int(committed.get(lot.id) or 0),
+                attested_cents=int(attested.get(lot.id) or 0),
+                invoiced_cents=int(inv or 0),
+                paid_cents=int(paid or 0),
+                late_invoices=int(late or 0),
+            )
+        )
+    return result
+
+
+def orders_of_lots(lot_ids: list[int]) -> list[Order]:
+    return list(
+        db.session.scalars(
+            select(Order)
+            .where(Order.lot_id.in_(lot_ids))
+            .options(selectinload(Order.operation), selectinload(Order.lot))
+            .order_by(Order.id.desc())
+        )
+    )
+
+
+def late_invoices(lot_ids: list[int], on: date) -> list[tuple[Invoice, Order]]:
+    return list(
+        db.session.execute(
+            select(Invoice, Order)
+            .join(Order, Order.id == Invoice.order_id)
+            .where(
+                Order.lot_id.in_(lot_ids),
+                Invoice.paid_on.is_(None),
+                Invoice.suspended_since.is_(None),
+                Invoice.due_on < on,
+            )
+            .order_by(Invoice.due_on)
+        ).tuples()
+    )
+
+
+def households_by_reference(references: list[str]) -> list[tuple[str, int]]:
+    """(reference, id) of the live household files among these references."""
+    if not references:
+        return []
+    return list(
+        db.session.execute(
+            select(Household.reference, Household.id).where(
+                Household.reference.in_(references), Household.deleted_at.is_(None)
+            )
+        ).tuples()
+    )
+
+
+def lots_with_provider(lot_ids: list[int]) -> list[Lot]:
+    return list(
+        db.session.scalars(
+            select(Lot).where(Lot.id.in_(lot_ids)).options(selectinload(Lot.provider))
+        )
+    )

@@ -178,6 +178,40 @@ ROUTE_TABLE: dict[tuple[str, str], tuple[int | str, ...]] = {
     ("orders.deputy_new", "POST"):              (LOGIN, 403, 403, 403, 422),
     ("orders.issuer", "GET"):                   (LOGIN, 403, 403, 403, 200),
     ("orders.issuer", "POST"):                  (LOGIN, 403, 403, 403, 422),
+    # provider orders: everyone reads the register, the orders, their print and the lots'
+    # consumption; everyone drafts (an empty form: 422; an empty post to a lifecycle route
+    # carries no version: 409, the order having moved on since the page was shown)
+    ("ordering.index", "GET"):                  (LOGIN, 200, 200, 200, 200),
+    ("ordering.detail", "GET"):                 (LOGIN, 200, 200, 200, 200),
+    ("ordering.print_view", "GET"):             (LOGIN, 200, 200, 200, 200),
+    ("ordering.pdf", "GET"):                    (LOGIN, 200, 200, 200, 200),
+    ("ordering.contracts", "GET"):              (LOGIN, 200, 200, 200, 200),
+    ("ordering.contract", "GET"):               (LOGIN, 200, 200, 200, 200),
+    ("ordering.new", "GET"):                    (LOGIN, 200, 200, 200, 200),
+    ("ordering.new", "POST"):                   (LOGIN, 422, 422, 422, 422),
+    ("ordering.edit", "GET"):                   (LOGIN, 200, 200, 200, 200),
+    ("ordering.edit", "POST"):                  (LOGIN, 422, 422, 422, 422),
+    ("ordering.lines", "POST"):                 (LOGIN, 422, 422, 422, 422),
+    ("ordering.line_remove", "POST"):           (LOGIN, 303, 303, 303, 303),
+    ("ordering.household_search", "GET"):       (LOGIN, 200, 200, 200, 200),
+    ("ordering.households", "POST"):            (LOGIN, 422, 422, 422, 422),
+    # (the household the URL names is not on the order)
+    ("ordering.household_remove", "POST"):      (LOGIN, 404, 404, 404, 404),
+    ("ordering.submit", "POST"):                (LOGIN, 409, 409, 409, 409),
+    ("ordering.cancel", "POST"):                (LOGIN, 409, 409, 409, 409),
+    # only managers approve or reject (their delegation is checked by the rule: 409)
+    ("ordering.approval", "GET"):               (LOGIN, 403, 403, 200, 200),
+    ("ordering.approve", "POST"):               (LOGIN, 403, 403, 409, 409),
+    ("ordering.reject", "POST"):                (LOGIN, 403, 403, 409, 409),
+    # assistants and managers record the notification, invoices, payments, the settlement
+    ("ordering.notify", "POST"):                (LOGIN, 403, 422, 422, 422),
+    ("ordering.invoice", "POST"):               (LOGIN, 403, 422, 422, 422),
+    ("ordering.invoice_pay", "POST"):           (LOGIN, 403, 422, 422, 422),
+    ("ordering.invoice_suspend", "POST"):       (LOGIN, 403, 409, 409, 409),
+    ("ordering.invoice_resume", "POST"):        (LOGIN, 403, 409, 409, 409),
+    ("ordering.settle", "POST"):                (LOGIN, 403, 409, 409, 409),
+    # officers and managers attest the service done
+    ("ordering.attest", "POST"):                (LOGIN, 422, 403, 422, 422),
     # …and assistants and officers add an organisation where they need one (partners)
     ("organisations.add", "GET"):               (LOGIN, 200, 200, 403, 403),
     ("organisations.add", "POST"):              (LOGIN, 422, 422, 403, 403),

@@ -263,8 +263,13 @@ def test_a_huge_id_in_any_url_is_a_missing_page(client, route):
         for huge in HUGE_IDS:
             parts = url.split("/")
             rule_parts = route.rule.split("/")
-            index = next(i for i, p in enumerate(rule_parts) if p.endswith(f":{variable}>"))
-            parts[index] = huge
+            # the variable's segment, with what follows it in the segment (`<id>.pdf`)
+            index, suffix = next(
+                (i, p.partition(f":{variable}>")[2])
+                for i, p in enumerate(rule_parts)
+                if f":{variable}>" in p
+            )
+            parts[index] = huge + suffix
             path = "/".join(parts)
             if route.method == "GET":
                 response = client.get(path)

@@ -21,7 +21,7 @@ MENU_TABLE: dict[str, tuple[str, bool, bool, bool, bool]] = {
     "households.index":   ("Ménages",          Y, Y, Y, Y),
     "buildings.index":    ("Immeubles",        Y, Y, Y, Y),
     "imports.index":      ("Importer",         Y, Y, N, N),
-    "orders.index":       ("Bons de commande", Y, Y, Y, Y),
+    "ordering.index":     ("Bons de commande", Y, Y, Y, Y),
     "reports.relocation": ("Rapports",         Y, N, Y, Y),
     "audit.index":        ("Journal d’audit",  N, N, Y, Y),
     "admin.users":        ("Administration",   N, N, N, Y),
