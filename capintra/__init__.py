@@ -38,6 +38,8 @@ FEATURES = (
     "capintra.buildings",
     "capintra.imports",
     "capintra.orders",
+    # Shared, but last: its demo loader runs the other features' daily notices.
+    "capintra.notifications",
 )
 
 

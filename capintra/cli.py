@@ -1,4 +1,6 @@
-"""Commands: flask --app capintra init-db | create-user | seed-demo | demo-accounts."""
+"""Commands: flask --app capintra init-db | create-user | seed-demo | demo-accounts |
+purge-sessions. `notify-due` belongs to the notifications (capintra/notifications/due.py),
+which register it."""
 
 from __future__ import annotations
 

@@ -6,9 +6,10 @@ check find them there), how the audit trail treats each model (`Audited`: the cl
 every column and the French labels) and the actions it records, what runs once when the
 application is set up (SQLAlchemy listeners), its dashboard sections and menu entries,
 what in it can be confidential, its record pages and tabs, the records that own
-documents, its demo data (`seed-demo`, capintra.demo) and example values for the URL
-variables of its routes (the generated route tests), and the values it computes for
-other features (`provides`, read through the core: `provider(name)`). Nothing
+documents, its demo data (`seed-demo`, capintra.demo), example values for the URL
+variables of its routes (the generated route tests), the values it computes for other
+features (`provides`, read through the core: `provider(name)`), and the notices the
+daily job sends (`due_notices`, run by `flask notify-due`). Nothing
 outside the folder names it but the FEATURES list: see docs/architecture.md.
 """
 
@@ -18,6 +19,7 @@ import enum
 import importlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from flask import Blueprint, Flask, current_app
@@ -144,6 +146,11 @@ class Feature:
     #: arguments and answer) lives in the core module that reads it, e.g.
     #: capintra.housing.HOUSING_COSTS.
     provides: Mapping[str, Callable[..., Any]] = field(default_factory=dict)
+    #: The daily notices (`flask notify-due`, capintra.notifications.due): each producer
+    #: takes the day, adds its notifications in the current transaction through
+    #: capintra.notifications.services (a dedup key per thing, so that a second run the
+    #: same day adds none) and returns how many it created.
+    due_notices: tuple[Callable[[date], int], ...] = ()
 
 
 def load(modules: Iterable[str]) -> list[Feature]:

@@ -3,7 +3,7 @@ they answer live in the core (`capintra.errors`)."""
 
 from __future__ import annotations
 
-from flask import Flask, render_template, request
+from flask import Flask, g, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.orm.exc import StaleDataError
@@ -45,11 +45,18 @@ def error_response(status: int, message: str | None = None, **ctx):
     link to a missing file must not sign anyone out nor start a session."""
     db.session.rollback()
     keep_session_as_is()
+    g.capintra_error_page = True
     generic = 400 if status < 500 else 500
     title = str(ERROR_TITLES.get(status, ERROR_TITLES[generic]))
     message = message or _messages().get(status, _messages()[generic])
     template = "web/_error.html" if request.headers.get("HX-Request") else "web/error.html"
     return render_template(template, status=status, title=title, message=message, **ctx), status
+
+
+def is_error_page() -> bool:
+    """True while this request answers with an error page: what the page shows around the
+    message (the header's notification count) reads nothing more from the database."""
+    return bool(g.get("capintra_error_page"))
 
 
 def register_error_handlers(app: Flask) -> None:

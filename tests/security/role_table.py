@@ -3,7 +3,8 @@ by hand from DESIGN §1 — never computed from `capintra.security.CAPABILITIES`
 checks. Read it line by line against the design:
 
 - signed-in people (officer, assistant, manager) all see the dashboard, the household
-  files and their tabs, and manage their own account;
+  files and their tabs, manage their own account, and read their own notifications
+  (marking one read with an empty form: 422);
 - officers and assistants create and edit household files, members, letters, notes,
   tasks and documents; managers do not;
 - only officers change a file's phase and split a household;
@@ -40,6 +41,8 @@ ROUTE_TABLE: dict[tuple[str, str], tuple[int | str, ...]] = {
     ("auth.change_password", "GET"):            (LOGIN, 200, 200, 200, 200),
     ("auth.change_password", "POST"):           (LOGIN, 422, 422, 422, 422),
     ("auth.logout", "POST"):                    (LOGIN, 303, 303, 303, 303),
+    ("notifications.index", "GET"):             (LOGIN, 200, 200, 200, 200),
+    ("notifications.mark_read", "POST"):        (LOGIN, 422, 422, 422, 422),
     # household files: everyone reads
     ("households.index", "GET"):                (LOGIN, 200, 200, 200, 200),
     ("households.detail", "GET"):               (LOGIN, 200, 200, 200, 200),
