@@ -1,8 +1,10 @@
 """Provider orders: the reference data kept by the admin (contracts, lots, amendments,
-price schedules, signing delegations) and the money rules orders are built on."""
+price schedules, signing delegations, the details and signature image printed on orders)
+and the money rules orders are built on."""
 
+from capintra.documents.owners import DocumentOwner
 from capintra.features import Feature
-from capintra.orders import demo
+from capintra.orders import demo, queries
 from capintra.orders.classification import ACTIONS, AUDITED
 from capintra.orders.models import (
     Amendment,
@@ -31,6 +33,8 @@ FEATURE = Feature(
         DelegationDeputy,
         OrderIssuer,
     ),
+    # the signature image printed on orders, reached by the admin only
+    document_owners=(DocumentOwner(OrderIssuer, queries.get_issuer_or_404, "issuer_id"),),
     audited=AUDITED,
     actions=ACTIONS,
     demo=demo.load,
