@@ -5,6 +5,7 @@ and versions, signing delegations and their deputies. Amounts typed the French w
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField
 from wtforms.validators import (
     DataRequired,
@@ -16,10 +17,12 @@ from wtforms.validators import (
 )
 
 from capintra.orders.models import PriceUnit
+from capintra.orders.services import SIGNATURE_MAX_SIZE
 from capintra.organisations.services import SIRET_MESSAGE, siret_is_valid
 from capintra.web.forms import (
     MoneyField,
     MultiCheckboxField,
+    RequiredVersionForm,
     VersionedForm,
     no_control_characters,
     optional_id,
@@ -316,3 +319,17 @@ class IssuerForm(VersionedForm):
             "signatory_name": (self.signatory_name.data or "").strip(),
             "signatory_title": (self.signatory_title.data or "").strip(),
         }
+
+
+class SignatureForm(RequiredVersionForm):
+    """The signature image printed on orders, sent on its own (multipart): the version
+    is the issuer's, so two admins do not replace each other's image unknowingly."""
+
+    file = FileField(
+        _l("Image de la signature"),
+        validators=[FileRequired(_l("Choisissez une image PNG ou JPEG."))],
+        description=_l("Image PNG ou JPEG, %(n)s Mo au plus, sur fond blanc ou transparent.",
+                       n=SIGNATURE_MAX_SIZE // (1024 * 1024)),
+        # A hint for the browser's file picker only: the server reads the content.
+        render_kw={"accept": ".png,.jpg,.jpeg,image/png,image/jpeg"},
+    )  # fmt: skip
