@@ -16,7 +16,13 @@ from sqlalchemy import select
 from capintra.admin.models import Operation
 from capintra.auth.models import User
 from capintra.documents.models import Document, DocumentKind
-from capintra.documents.services import JPEG, PNG, delete_document, store_upload
+from capintra.documents.services import (
+    JPEG,
+    PNG,
+    delete_document,
+    discard_content,
+    store_upload,
+)
 from capintra.errors import DomainError
 from capintra.extensions import db
 from capintra.orders.models import (
@@ -186,7 +192,8 @@ def set_signature(issuer: OrderIssuer, file_storage: FileStorage, uploader: User
     previous one, if any, soft-deleted (kept, hidden, audited).
 
     Raises documents' DocumentTooLarge (413) or UploadRefused (422: not a PNG or JPEG,
-    empty) before anything is written. The view commits with `commit_upload`.
+    empty) before anything is written; if pointing the issuer at the image fails, the
+    stored file goes too. The view commits with `commit_upload`.
     """
     document = store_upload(
         file_storage,
@@ -199,9 +206,13 @@ def set_signature(issuer: OrderIssuer, file_storage: FileStorage, uploader: User
         max_size=SIGNATURE_MAX_SIZE,
         types=SIGNATURE_TYPES,
     )
-    _retire_signature(issuer)
-    issuer.signature_document_id = document.id
-    db.session.flush()
+    try:
+        _retire_signature(issuer)
+        issuer.signature_document_id = document.id
+        db.session.flush()  # a concurrent save (StaleDataError) fails here…
+    except Exception:
+        discard_content(document)  # …and leaves no file behind
+        raise
     return document
 
 
