@@ -17,12 +17,14 @@ import secrets
 import tempfile
 import unicodedata
 import zipfile
+from collections.abc import Collection
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from babel.numbers import format_decimal
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
@@ -54,6 +56,16 @@ EXTENSIONS = {
     "odt": {"odt"},
 }
 
+#: How each type is named to users, in the order the messages list them.
+TYPE_LABELS = {
+    PDF: _l("PDF"),
+    JPEG: _l("image JPEG"),
+    PNG: _l("image PNG"),
+    DOCX: _l("document Word (DOCX)"),
+    XLSX: _l("classeur Excel (XLSX)"),
+    ODT: _l("texte OpenDocument (ODT)"),
+}
+
 #: A storage name: 32 hex digits and one of our extensions, nothing else.
 STORAGE_NAME = re.compile(r"^[0-9a-f]{32}\.(?:pdf|jpg|png|docx|xlsx|odt)$")
 MAX_NAME_LENGTH = 255
@@ -67,24 +79,31 @@ class UploadRefused(DomainError):
 
 
 class DocumentTooLarge(DomainError):
-    """The file is larger than MAX_DOCUMENT_SIZE (413)."""
+    """The file is larger than MAX_DOCUMENT_SIZE, or than the smaller limit its owner
+    sets (413)."""
 
     status = 413
 
 
-def accepted_types_message() -> str:
-    return _(
-        "Ce type de fichier n’est pas accepté. Formats acceptés : PDF, image JPEG ou PNG, "
-        "document Word (DOCX), classeur Excel (XLSX), texte OpenDocument (ODT)."
-    )
+def accepted_types_message(types: Collection[tuple[str, str]] | None = None) -> str:
+    """The refusal, naming the accepted types: every known one, or only `types`."""
+    if types is None:
+        return _(
+            "Ce type de fichier n’est pas accepté. Formats acceptés : PDF, image JPEG ou "
+            "PNG, document Word (DOCX), classeur Excel (XLSX), texte OpenDocument (ODT)."
+        )
+    formats = ", ".join(str(label) for known, label in TYPE_LABELS.items() if known in types)
+    return _("Ce type de fichier n’est pas accepté ici. Formats acceptés : %(formats)s.",
+             formats=formats)  # fmt: skip
 
 
-def too_large_message() -> str:
-    limit = current_app.config["MAX_DOCUMENT_SIZE"] // (1024 * 1024)
+def too_large_message(limit: int | None = None) -> str:
+    """The refusal, naming the limit in Mo (MAX_DOCUMENT_SIZE unless `limit` is given)."""
+    size = limit if limit is not None else current_app.config["MAX_DOCUMENT_SIZE"]
     return _(
         "Le fichier dépasse la taille maximale de %(n)s Mo. Réduisez-le (par exemple en "
         "numérisant en noir et blanc ou en basse résolution) puis réessayez.",
-        n=limit,
+        n=size // (1024 * 1024),
     )
 
 
@@ -234,24 +253,29 @@ def store_upload(
     shared: bool | None,
     delete_after_use: bool,
     uploader: User,
+    max_size: int | None = None,
+    types: Collection[tuple[str, str]] | None = None,
 ) -> Document:
     """Check and store an uploaded file as a document of `owner` (any record: a
     household file, a building…); returns the new (flushed) Document.
 
-    Raises DocumentTooLarge above MAX_DOCUMENT_SIZE and UploadRefused for a type we do
-    not accept; nothing is written then. Confidential or not follows the notes' rule
-    (`confidentiality.confidential_by_default`): an officer's upload is confidential
-    unless `shared`; anyone else's is shared.
+    Raises DocumentTooLarge above MAX_DOCUMENT_SIZE (or `max_size`, an owner's smaller
+    limit) and UploadRefused for a type we do not accept (or not among `types`, e.g.
+    `(PNG, JPEG)` for an image); nothing is written then. Confidential or not follows
+    the notes' rule (`confidentiality.confidential_by_default`): an officer's upload is
+    confidential unless `shared`; anyone else's is shared.
     """
     limit = current_app.config["MAX_DOCUMENT_SIZE"]
+    if max_size is not None:
+        limit = min(limit, max_size)
     data = _read_capped(file_storage.stream, limit)
     if len(data) > limit:
-        raise DocumentTooLarge(too_large_message())
+        raise DocumentTooLarge(too_large_message(limit))
     if not data:
         raise UploadRefused(_("Le fichier est vide."))
     recognised = sniff(data)
-    if recognised is None:
-        raise UploadRefused(accepted_types_message())
+    if recognised is None or (types is not None and recognised not in types):
+        raise UploadRefused(accepted_types_message(types))
     content_type, extension = recognised
 
     storage_name = f"{secrets.token_hex(16)}.{extension}"

@@ -1,10 +1,12 @@
 """Provider orders: the reference data kept by the admin (contracts, lots, amendments,
-price schedules, signing delegations) and the money rules orders are built on."""
+price schedules, signing delegations, the details and signature image printed on orders)
+and the money rules orders are built on."""
 
 from flask_babel import lazy_gettext as _l
 
+from capintra.documents.owners import DocumentOwner
 from capintra.features import DashboardSection, Feature, NavItem
-from capintra.orders import dashboard, demo
+from capintra.orders import dashboard, demo, queries
 from capintra.orders.classification import ACTIONS, AUDITED
 from capintra.orders.models import (
     Amendment,
@@ -60,6 +62,8 @@ FEATURE = Feature(
         AttestationLine,
         Invoice,
     ),
+    # the signature image printed on orders, reached by the admin only
+    document_owners=(DocumentOwner(OrderIssuer, queries.get_issuer_or_404, "issuer_id"),),
     audited=AUDITED,
     actions=ACTIONS,
     demo=demo.load,

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from babel.numbers import NumberFormatError, format_decimal, parse_decimal
 from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
@@ -27,10 +28,12 @@ from wtforms.validators import (
 )
 
 from capintra.orders.models import NotificationChannel, PriceUnit
+from capintra.orders.services import SIGNATURE_MAX_SIZE
 from capintra.organisations.services import SIRET_MESSAGE, siret_is_valid
 from capintra.web.forms import (
     MoneyField,
     MultiCheckboxField,
+    RequiredVersionForm,
     VersionedForm,
     enum_or_none,
     no_control_characters,
@@ -485,3 +488,17 @@ class InvoiceForm(VersionedForm):
 
 class PaymentForm(VersionedForm):
     paid_on = DateField(_l("Payée le"), validators=[InputRequired(_l("Indiquez la date."))])
+
+
+class SignatureForm(RequiredVersionForm):
+    """The signature image printed on orders, sent on its own (multipart): the version
+    is the issuer's, so two admins do not replace each other's image unknowingly."""
+
+    file = FileField(
+        _l("Image de la signature"),
+        validators=[FileRequired(_l("Choisissez une image PNG ou JPEG."))],
+        description=_l("Image PNG ou JPEG, %(n)s Mo au plus, sur fond blanc ou transparent.",
+                       n=SIGNATURE_MAX_SIZE // (1024 * 1024)),
+        # A hint for the browser's file picker only: the server reads the content.
+        render_kw={"accept": ".png,.jpg,.jpeg,image/png,image/jpeg"},
+    )  # fmt: skip

@@ -4,6 +4,8 @@ carries « BROUILLON — non valable »."""
 
 from __future__ import annotations
 
+import base64
+
 from flask import current_app, render_template
 
 from capintra.orders import queries
@@ -28,12 +30,9 @@ def context(order: Order) -> dict:
 
 def signature_data_uri() -> str | None:
     """The signature image as a data: URI (the PDF reads no file from the network)."""
-    found = getattr(queries, "signature_image", None)
-    image = found() if found else None
+    image = queries.signature_image()
     if image is None:
         return None
-    import base64
-
     data, mimetype = image
     return f"data:{mimetype};base64,{base64.b64encode(data).decode('ascii')}"
 

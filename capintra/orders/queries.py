@@ -7,11 +7,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from flask import abort
+from flask import abort, current_app
 from sqlalchemy import and_, case, func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from capintra.auth.models import User
+from capintra.documents.models import Document
+from capintra.documents.services import document_path
 from capintra.extensions import db
 from capintra.households.models import Household
 from capintra.orders import money, rules
@@ -34,7 +36,7 @@ from capintra.orders.models import (
     SigningDelegation,
 )
 from capintra.orders.money import lot_maximum_cents
-from capintra.security import Role
+from capintra.security import Role, can
 from capintra.web.routing import db_id
 
 
@@ -567,3 +569,46 @@ def lots_with_provider(lot_ids: list[int]) -> list[Lot]:
             select(Lot).where(Lot.id.in_(lot_ids)).options(selectinload(Lot.provider))
         )
     )
+
+
+def get_issuer_or_404(issuer_id: int) -> OrderIssuer:
+    """The issuer as the owner of its documents (the signature image): reached by the
+    admin only — for anyone else it does not exist (404), so the image is never
+    downloaded through /documents/<id> by someone who may not manage it."""
+    if not can("admin.manage"):
+        abort(404)
+    return _live_or_404(OrderIssuer, issuer_id)
+
+
+def signature_document(record: OrderIssuer | None) -> Document | None:
+    """The issuer's current signature image, if any (a removed or purged one: None)."""
+    if record is None or record.signature_document_id is None:
+        return None
+    return db.session.scalar(
+        select(Document)
+        .where(
+            Document.id == record.signature_document_id,
+            Document.deleted_at.is_(None),
+            Document.purged_at.is_(None),
+        )
+        .options(joinedload(Document.uploaded_by))
+    )
+
+
+def signature_image() -> tuple[bytes, str] | None:
+    """The signature printed on orders: its bytes and content type (`image/png` or
+    `image/jpeg`, sniffed when it was stored), or None when there is none (no issuer,
+    no image, or its file missing from the upload folder — logged).
+
+    Read server-side by whatever prints an order, which checks its own capability: no
+    access check here (served as a file, the image is the admin's only:
+    `orders.issuer_signature`, and /documents/<id> through `get_issuer_or_404`).
+    """
+    document = signature_document(issuer())
+    if document is None:
+        return None
+    try:
+        return document_path(document).read_bytes(), document.content_type
+    except (ValueError, OSError):
+        current_app.logger.warning("signature image %s: stored file missing", document.id)
+        return None

@@ -8,11 +8,21 @@ the view commits.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from capintra.admin.models import Operation
 from capintra.auth.models import User
+from capintra.documents.models import Document, DocumentKind
+from capintra.documents.services import (
+    JPEG,
+    PNG,
+    delete_document,
+    discard_content,
+    store_upload,
+)
 from capintra.errors import DomainError
 from capintra.extensions import db
 from capintra.orders.models import (
@@ -29,6 +39,9 @@ from capintra.orders.models import (
 from capintra.organisations.models import Organisation
 from capintra.organisations.services import clean_siret
 from capintra.security import Role
+
+if TYPE_CHECKING:
+    from werkzeug.datastructures import FileStorage
 
 
 def _copy(record, data: dict) -> None:
@@ -166,3 +179,56 @@ def save_issuer(issuer: OrderIssuer, data: dict) -> None:
     """The details printed on orders: the SIRET checked again (14 digits, Luhn)."""
     data = dict(data, siret=clean_siret(data.get("siret")))
     _copy(issuer, data)
+
+
+#: The signature image: a PNG or a JPEG (by its content), 1 Mo at most — a scanned
+#: signature needs no more, and it is printed on every order.
+SIGNATURE_TYPES = (PNG, JPEG)
+SIGNATURE_MAX_SIZE = 1024 * 1024
+
+
+def set_signature(issuer: OrderIssuer, file_storage: FileStorage, uploader: User) -> Document:
+    """The uploaded image stored as the issuer's document and printed from now on; the
+    previous one, if any, soft-deleted (kept, hidden, audited).
+
+    Raises documents' DocumentTooLarge (413) or UploadRefused (422: not a PNG or JPEG,
+    empty) before anything is written; if pointing the issuer at the image fails, the
+    stored file goes too. The view commits with `commit_upload`.
+    """
+    document = store_upload(
+        file_storage,
+        owner=issuer,
+        kind=DocumentKind.AUTRE,
+        title=_("Signature imprimée sur les bons"),
+        shared=True,
+        delete_after_use=False,
+        uploader=uploader,
+        max_size=SIGNATURE_MAX_SIZE,
+        types=SIGNATURE_TYPES,
+    )
+    try:
+        _retire_signature(issuer)
+        issuer.signature_document_id = document.id
+        db.session.flush()  # a concurrent save (StaleDataError) fails here…
+    except Exception:
+        discard_content(document)  # …and leaves no file behind
+        raise
+    return document
+
+
+def remove_signature(issuer: OrderIssuer) -> None:
+    """Orders are printed without a signature image from now on; the image is
+    soft-deleted."""
+    if issuer.signature_document_id is None:
+        raise DomainError(_("Aucune image de signature n’est enregistrée."), issuer)
+    _retire_signature(issuer)
+    issuer.signature_document_id = None
+    db.session.flush()
+
+
+def _retire_signature(issuer: OrderIssuer) -> None:
+    if issuer.signature_document_id is None:
+        return
+    previous = db.session.get(Document, issuer.signature_document_id)
+    if previous is not None and not previous.is_deleted:
+        delete_document(previous)

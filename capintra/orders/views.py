@@ -1,14 +1,18 @@
 """Administration of the orders' reference data (admin flag only): contracts and their
 lots, amendments, price items and dated price versions (/admin/contracts/…), signing
-delegations and their deputies (/admin/delegations/…)."""
+delegations and their deputies (/admin/delegations/…), the details and the signature image
+printed on orders (/admin/order-issuer)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, request, url_for
+from flask import Blueprint, abort, flash, make_response, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.datastructures import CombinedMultiDict
 
 from capintra import clock
 from capintra.admin.models import Operation
+from capintra.documents.services import DocumentTooLarge, UploadRefused, commit_upload
 from capintra.errors import DomainError, StaleVersion, check_version
 from capintra.extensions import db
 from capintra.orders import queries, services
@@ -21,11 +25,14 @@ from capintra.orders.forms import (
     LotForm,
     PriceItemForm,
     PriceVersionForm,
+    SignatureForm,
 )
 from capintra.orders.models import Contract, Lot, OrderIssuer, SigningDelegation
 from capintra.orders.money import lot_maximum_cents
 from capintra.organisations import queries as directory
 from capintra.security import require
+from capintra.web.confirm import confirmation_page
+from capintra.web.forms import DeleteForm
 from capintra.web.htmx import redirect_to, render
 from capintra.web.stale import stale_view
 
@@ -332,6 +339,36 @@ def deputy_new(delegation_id: int):
 # --- the details printed on orders ----------------------------------------------------------
 
 ISSUER_FIELDS = ["name", "address", "siret", "signatory_name", "signatory_title"]
+#: The signature part of the page: its element id, also the htmx target of its buttons.
+SIGNATURE_BOX = "issuer-signature"
+
+
+def _issuer_page(form, *, status: int = 200, stale=None, signature_form=None,
+                 signature_error: str = ""):  # fmt: skip
+    """The details form and, below it, the signature image with its own upload form
+    (the whole page, or the signature part alone for htmx aimed at it)."""
+    current = queries.issuer()
+    if signature_form is None:
+        signature_form = SignatureForm(formdata=None)
+    if current is not None:
+        signature_form.version.data = current.version
+    return render(
+        "orders/issuer.html", partial=SIGNATURE_BOX, status=status, form=form,
+        title=_("Coordonnées imprimées sur les bons de commande"), fields=ISSUER_FIELDS,
+        cancel_url=url_for("orders.issuer"), stale=stale,
+        intro=_("Ces coordonnées, le nom du signataire et l’image de sa signature sont "
+                "imprimés sur chaque bon de commande."),
+        issuer=current, signature=queries.signature_document(current),
+        signature_form=signature_form, signature_error=signature_error,
+    )  # fmt: skip
+
+
+def _details_form(current: OrderIssuer | None) -> IssuerForm:
+    """The details form as stored, beside a refused signature upload or removal."""
+    form = IssuerForm(formdata=None, obj=current)
+    if current is not None:
+        form.version.data = current.version
+    return form
 
 
 @bp.route("/order-issuer", methods=["GET", "POST"])
@@ -344,9 +381,7 @@ def issuer():
     back = url_for("orders.issuer")
 
     def page(**kw):
-        title = _("Coordonnées imprimées sur les bons de commande")
-        intro = _("L’image de la signature s’ajoutera avec l’impression des bons.")
-        return _form_page(form, title, ISSUER_FIELDS, back, intro=intro, **kw)
+        return _issuer_page(form, **kw)
 
     if current is None:
 
@@ -361,3 +396,96 @@ def issuer():
         lambda r: services.save_issuer(r, form.data_for_model()), back,
         _("Coordonnées enregistrées."), page,
     )  # fmt: skip
+
+
+def _no_issuer_yet() -> str:
+    return _("Enregistrez d’abord les coordonnées.")
+
+
+def _signature_changed() -> str:
+    return _(
+        "Les coordonnées ou la signature ont changé pendant que vous lisiez la page : rien "
+        "n’a été enregistré. Vérifiez la signature affichée puis recommencez."
+    )
+
+
+@bp.get("/order-issuer/signature/image")
+@require("admin.manage")
+def issuer_signature():
+    """The current signature image, shown on the page (inline, never sniffed by the
+    browser); 404 when there is none."""
+    image = queries.signature_image()
+    if image is None:
+        abort(404)
+    data, mimetype = image
+    response = make_response(data)
+    response.mimetype = mimetype
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@bp.post("/order-issuer/signature")
+@require("admin.manage")
+def issuer_signature_upload():
+    """The signature image sent (multipart), replacing the previous one: 303 back to the
+    page; refused (not a PNG or JPEG, empty: 422; over 1 Mo: 413; stale: 409) → the page
+    again with the reason, nothing written."""
+    current = queries.issuer()
+    form = SignatureForm(formdata=CombinedMultiDict((request.files, request.form)))
+
+    def again(status: int, error: str = ""):
+        db.session.rollback()
+        if error:
+            form.file.errors = [*form.file.errors, error]
+        return _issuer_page(_details_form(queries.issuer()), status=status, signature_form=form)
+
+    if current is None:
+        return again(422, _no_issuer_yet())
+    if not form.validate():
+        return again(422)
+    try:
+        check_version(current, form.version.data)
+        document = services.set_signature(current, form.file.data, current_user)
+    except StaleVersion:
+        return again(409, _signature_changed())
+    except DocumentTooLarge as error:
+        return again(413, error.message)
+    except UploadRefused as error:
+        return again(422, error.message)
+    commit_upload(document)
+    flash(_("Image de la signature enregistrée."), "success")
+    return redirect_to(url_for("orders.issuer"))
+
+
+@bp.post("/order-issuer/signature/delete")
+@require("admin.manage")
+def issuer_signature_delete():
+    """« Retirer la signature », once confirmed: orders are printed without it (the image
+    soft-deleted); 422 incomplete, 409 stale or nothing to remove."""
+    current = queries.issuer()
+    form = DeleteForm(formdata=request.form)
+
+    def again(status: int, error: str):
+        db.session.rollback()
+        return _issuer_page(_details_form(queries.issuer()), status=status,
+                            signature_error=error)  # fmt: skip
+
+    if current is None:
+        return again(422, _no_issuer_yet())
+    if not form.validate():
+        return again(422, _("La demande est incomplète : rechargez la page."))
+    try:
+        check_version(current, form.version.data)
+    except StaleVersion:
+        return again(409, _signature_changed())
+    question = _("Retirer l’image de la signature\u00a0? Les bons seront imprimés sans elle.")
+    back = url_for("orders.issuer")
+    if (page := confirmation_page(form, question, back, confirm_label=_("Retirer"))) is not None:
+        return page
+    try:
+        services.remove_signature(current)
+    except DomainError as error:
+        return again(409, error.message)
+    db.session.commit()
+    flash(_("Image de la signature retirée."), "success")
+    return redirect_to(back)

@@ -1,7 +1,7 @@
 """purchase orders, lines, attestations, invoices
 
 Revision ID: 97dabd0334f3
-Revises: 20e38a914889
+Revises: 31e3e88720ac
 Create Date: 2026-12-02 15:10:42.790867
 
 """
@@ -13,7 +13,7 @@ import capintra.models
 
 # revision identifiers, used by Alembic.
 revision = '97dabd0334f3'
-down_revision = '20e38a914889'
+down_revision = '31e3e88720ac'
 branch_labels = None
 depends_on = None
 

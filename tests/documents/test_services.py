@@ -179,6 +179,34 @@ def test_too_large_and_refused_files_write_nothing(app_ctx, make):
     assert after == before
 
 
+def test_an_owner_may_set_a_smaller_limit_and_fewer_types(app_ctx, make):
+    """An image of at most 1 Mo (a signature): a PDF is refused by its content whatever
+    its name, a file over the owner's limit is refused though far below 10 Mo."""
+    household = make.household()
+    user = make.user("assistant")
+    root = Path(app_ctx.config["UPLOAD_DIR"])
+    before = set(root.rglob("*")) if root.exists() else set()
+
+    def store(data: bytes, name: str):
+        return services.store_upload(
+            FileStorage(stream=io.BytesIO(data), filename=name), owner=household, kind=None,
+            title="", shared=None, delete_after_use=False, uploader=user,
+            max_size=1024 * 1024, types=(services.PNG, services.JPEG),
+        )  # fmt: skip
+
+    with pytest.raises(services.UploadRefused) as refused:
+        store(samples.pdf(), "signature.png")
+    assert refused.value.message == (
+        "Ce type de fichier n’est pas accepté ici. Formats acceptés : image JPEG, image PNG."
+    )
+    with pytest.raises(services.DocumentTooLarge) as too_large:
+        store(samples.png() + b"\0" * (1024 * 1024), "signature.png")
+    assert "taille maximale de 1 Mo" in too_large.value.message
+    after = set(root.rglob("*")) if root.exists() else set()
+    assert after == before
+    assert store(samples.jpeg(), "signature.jpg").content_type == "image/jpeg"
+
+
 def test_purge_destroys_the_content_and_keeps_the_row(app_ctx, make):
     document = samples.stored_document(delete_after_use=True)
     path = services.document_path(document)

@@ -12,8 +12,9 @@ checks. Read it line by line against the design:
   URL answers 404 (HIDDEN_TABLE) — or 403 first, where the route is refused to the role;
 - managers read the audit trail; the admin is a manager with the admin flag, who also
   manages users, operations, the organisations directory (merging its duplicates),
-  contracts with their lots, amendments and price schedules, and signing delegations;
-  assistants and officers add an organisation to the directory where they need one;
+  contracts with their lots, amendments and price schedules, signing delegations, and
+  the details and signature image printed on orders; assistants and officers add an
+  organisation to the directory where they need one;
 - the login page, the health check and static files are public.
 
 What a cell means, for whoever may use the route: a GET as is, a POST with an empty form
@@ -181,6 +182,12 @@ ROUTE_TABLE: dict[tuple[str, str], tuple[int | str, ...]] = {
     ("orders.deputy_new", "POST"):              (LOGIN, 403, 403, 403, 422),
     ("orders.issuer", "GET"):                   (LOGIN, 403, 403, 403, 200),
     ("orders.issuer", "POST"):                  (LOGIN, 403, 403, 403, 422),
+    # the signature image printed on orders: the admin only, like the details. The table's
+    # database holds no issuer yet: the image is 404 even for the admin (200 once there
+    # is one: tests/orders/test_signature.py), and an empty upload or removal is refused
+    ("orders.issuer_signature", "GET"):         (LOGIN, 403, 403, 403, 404),
+    ("orders.issuer_signature_upload", "POST"): (LOGIN, 403, 403, 403, 422),
+    ("orders.issuer_signature_delete", "POST"): (LOGIN, 403, 403, 403, 422),
     # provider orders: everyone reads the register, the orders, their print and the lots'
     # consumption; everyone drafts (an empty form: 422; an empty post to a lifecycle route
     # carries no version: 409, the order having moved on since the page was shown)
