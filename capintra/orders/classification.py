@@ -13,7 +13,6 @@ from capintra.orders.models import (
     Invoice,
     Lot,
     Order,
-    OrderCounter,
     OrderHousehold,
     OrderIssuer,
     OrderLine,
@@ -200,11 +199,6 @@ AUDITED += (
         {"order_id": (ORD, _l("Bon")), "household_id": (ORD, _l("Ménage"))},
     ),
     Audited(
-        OrderCounter,
-        _l("Compteur des numéros de bons"),
-        {"year": (ORD, _l("Année")), "last": (ORD, _l("Dernier numéro"))},
-    ),  # fmt: skip
-    Audited(
         Attestation,
         _l("Service fait"),
         {
@@ -213,7 +207,7 @@ AUDITED += (
             "attested_by_id": (ORD, _l("Attesté par")),
             "recorded_by_id": (ORD, _l("Saisi par")),
             "final": (ORD, _l("Prestation terminée")),
-            "comment": (ORD, _l("Commentaire")),
+            "comment": (PER, _l("Commentaire")),
         },
     ),
     Audited(
