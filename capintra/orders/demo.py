@@ -7,7 +7,8 @@ URL variables of its routes in the generated route tests."""
 from __future__ import annotations
 
 import itertools
-from datetime import date
+from datetime import date, timedelta
+from decimal import Decimal
 
 from sqlalchemy import select
 
@@ -17,6 +18,7 @@ from capintra.auth.demo import example_user
 from capintra.auth.models import User
 from capintra.demo import DemoContext
 from capintra.extensions import db
+from capintra.orders import lifecycle, money, rules
 from capintra.orders.models import (
     Amendment,
     Attestation,
@@ -26,7 +28,10 @@ from capintra.orders.models import (
     DelegationOperation,
     Invoice,
     Lot,
+    NotificationChannel,
     Order,
+    OrderCounter,
+    OrderHousehold,
     OrderIssuer,
     OrderLine,
     OrderStatus,
@@ -161,7 +166,155 @@ def load(context: DemoContext) -> None:
         for operation in operations[:2]:  # Saint-Étienne Centre, Îlot Gambetta
             db.session.add(DelegationOperation(delegation_id=project.id, operation_id=operation.id))
     db.session.flush()
+    demo_orders(lots, users, operations, today)
     context.created["orders"] = {"contract": contract, "lots": lots}
+
+
+# --- demo orders, one in every state ----------------------------------------------------------
+
+S = OrderStatus
+
+#: (state, lot index, lines (code, quantity), drafter, days before today it was approved)
+DEMO_ORDERS = [
+    (S.SETTLED, 0, [("DIAG", "4"), ("RELOG", "2")], "claire.morel", 150),
+    (S.INVOICED, 1, [("ASR", "6")], "claire.morel", 120),
+    (S.SERVICE_DONE, 0, [("DIAG", "3")], "nadia.benali", 90),
+    (S.NOTIFIED, 0, [("DIAG", "2"), ("RELOG", "3")], "claire.morel", 45),
+    (S.APPROVED, 1, [("ASR", "3")], "nadia.benali", 6),
+    (S.CANCELLED, 0, [("RELOG", "1")], "nadia.benali", 30),  # numbered, then cancelled
+    (S.SUBMITTED, 0, [("DIAG", "2"), ("RELOG", "2"), ("DIAG", "1")], "claire.morel", None),
+    (S.DRAFT, 1, [("ASR", "4"), ("ASR", "1,5")], "nadia.benali", None),
+    (S.DRAFT, 0, [("RELOG", "5")], "claire.morel", None),  # rejected once
+]
+
+
+def demo_orders(lots: list[Lot], users: list[User], operations: list[Operation],
+                today: date) -> None:  # fmt: skip
+    """Orders in every state on the demo contract, on the first operation (within Jérôme
+    Faure's delegation, who approved them); numbered in order of approval, the counter
+    left at the last number."""
+    from capintra.households.models import Household
+
+    by_name = {user.username: user for user in users}
+    approver = by_name.get("jerome.faure")
+    if approver is None or not operations:
+        return
+    operation = operations[0]
+    references = list(db.session.scalars(
+        select(Household.id).where(Household.operation_id == operation.id)
+        .order_by(Household.id).limit(12)
+    ))  # fmt: skip
+    items = {
+        (index, item.code): item
+        for index, lot in enumerate(lots)
+        for item in db.session.scalars(select(PriceItem).where(PriceItem.lot_id == lot.id))
+    }
+    year, seq = today.year, 0
+    for n, (status, lot_index, lines, drafter, days) in enumerate(DEMO_ORDERS):
+        lot = lots[lot_index]
+        ordered_on = max(date(year, 1, 2), today - timedelta(days=days)) if days else None
+        author = by_name.get(drafter, approver)
+        order = Order(
+            lot_id=lot.id, operation_id=operation.id, status=S.DRAFT,
+            place="Îlot Gambetta, Saint-Étienne", budget_line="6228-MOUS-" + str(year),
+            drafted_by_id=author.id, vat_exempt=True, vat_rate_bp=0,
+        )  # fmt: skip
+        db.session.add(order)
+        db.session.flush()
+        on = ordered_on or today
+        for code, qty in lines:
+            item = items[(lot_index, code)]
+            version = rules.version_in_force(
+                db.session.scalars(
+                    select(PriceVersion).where(PriceVersion.price_item_id == item.id)
+                ).all(),
+                on,
+            )
+            quantity = money.quantity(qty.replace(",", "."))
+            db.session.add(OrderLine(
+                order_id=order.id, price_item_id=item.id, price_version_id=version.id,
+                quantity_centi=int(quantity * 100), unit_price_cents=version.unit_price_cents,
+                total_cents=money.line_total_cents(version.unit_price_cents, quantity),
+            ))  # fmt: skip
+        db.session.flush()
+        order_lines = list(db.session.scalars(select(OrderLine).where(OrderLine.order_id ==
+                                                                       order.id)))  # fmt: skip
+        totals = money.order_totals([(li.unit_price_cents, li.quantity) for li in order_lines],
+                                    order.vat)  # fmt: skip
+        order.total_excl_vat_cents = totals.excl_vat_cents
+        order.vat_cents, order.total_incl_vat_cents = totals.vat_cents, totals.incl_vat_cents
+        for household_id in references[n : n + 2]:
+            db.session.add(OrderHousehold(order_id=order.id, household_id=household_id))
+        if n == len(DEMO_ORDERS) - 1:
+            order.rejection_reason = ("Préciser la période d’exécution et les ménages "
+                                      "concernés avant de le soumettre à nouveau.")  # fmt: skip
+            order.decided_by_id = approver.id
+        if status == S.SUBMITTED:
+            order.status, order.submitted_by_id, order.submitted_on = status, author.id, today
+            lifecycle.tell_approvers(order, [approver.id])
+        if ordered_on is None:
+            continue
+        seq += 1
+        order.number_year, order.number_seq = year, seq
+        order.number = f"BC-{year}-{seq:04d}"
+        order.ordered_on, order.status = ordered_on, S.APPROVED
+        order.submitted_by_id, order.submitted_on = author.id, ordered_on
+        order.decided_by_id = approver.id
+        order.execution_start = ordered_on + timedelta(days=3)
+        order.execution_end = ordered_on + timedelta(days=180)
+        if status == S.CANCELLED:
+            order.status, order.cancelled_on = status, min(today, ordered_on + timedelta(days=4))
+            order.cancel_reason = "Ménage relogé par le bailleur avant le début de la mission."
+            continue
+        if status == S.APPROVED:
+            continue
+        order.status = S.NOTIFIED
+        order.notified_on = min(today, ordered_on + timedelta(days=2))
+        order.notified_channel = NotificationChannel.EMAIL
+        if status == S.NOTIFIED:  # half of the first line done
+            _demo_attest(order, order_lines[:1], approver, by_name, today, half=True)
+            continue
+        _demo_attest(order, order_lines, approver, by_name, today)
+        order.status = S.SERVICE_DONE
+        if status == S.SERVICE_DONE:
+            continue
+        received = min(today, order.notified_on + timedelta(days=35))
+        invoice = Invoice(
+            order_id=order.id, number=f"F{year}-{100 + n}", received_on=received,
+            excl_vat_cents=order.total_excl_vat_cents, vat_cents=0,
+            incl_vat_cents=order.total_excl_vat_cents,
+            due_on=received + timedelta(days=60), final=True,
+        )  # fmt: skip
+        db.session.add(invoice)
+        order.status = S.INVOICED
+        if status == S.SETTLED:
+            invoice.paid_on = min(today, received + timedelta(days=40))
+            order.status, order.settled_on = S.SETTLED, invoice.paid_on
+            order.settled_excl_vat_cents = invoice.excl_vat_cents
+        else:  # received long ago, unpaid: late
+            invoice.received_on = today - timedelta(days=75)
+            invoice.due_on = invoice.received_on + timedelta(days=60)
+    if seq:
+        db.session.add(OrderCounter(year=year, last=seq))
+    db.session.flush()
+
+
+def _demo_attest(order, lines, approver, by_name, today: date, half: bool = False) -> None:
+    officer = by_name.get("claire.morel", approver)
+    attestation = Attestation(
+        order_id=order.id, attested_on=order.notified_on + timedelta(days=1) if half
+        else order.notified_on + timedelta(days=30), attested_by_id=officer.id,
+        recorded_by_id=by_name.get("nadia.benali", officer).id,
+    )  # fmt: skip
+    attestation.attested_on = min(attestation.attested_on, today)
+    db.session.add(attestation)
+    db.session.flush()
+    for line in lines:
+        centi = line.quantity_centi // 2 if half else line.quantity_centi
+        db.session.add(AttestationLine(
+            attestation_id=attestation.id, line_id=line.id, quantity_centi=centi,
+            amount_cents=money.line_total_cents(line.unit_price_cents, Decimal(centi) / 100),
+        ))  # fmt: skip
 
 
 # --- examples for the route tests -----------------------------------------------------------

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from flask import abort, url_for
+from flask import abort
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
@@ -29,7 +29,7 @@ from capintra.auth.models import User
 from capintra.errors import DomainError, IllegalTransition, InvalidInput
 from capintra.extensions import db
 from capintra.households.models import Household
-from capintra.notifications.services import notify
+from capintra.notifications.services import internal_path, notify
 from capintra.orders import money, queries, rules
 from capintra.orders.models import (
     Attestation,
@@ -297,11 +297,16 @@ def submit(order: Order, user: User) -> None:
     db.session.flush()
     _event(order, "submit", old)
     approvers = queries.possible_approvers(order, clock.today()) - {order.drafted_by_id, user.id}
+    tell_approvers(order, approvers)
+
+
+def tell_approvers(order: Order, user_ids) -> None:
+    """« Bon de commande à approuver » to the managers who may approve it."""
     notify(
-        approvers, "order_submitted",
+        user_ids, "order_submitted",
         _("Bon de commande à approuver : %(label)s, %(amount)s HT.",
           label=order.label, amount=money_fr(order.total_excl_vat_cents)),
-        url_for("ordering.approval", order_id=order.id),
+        internal_path("ordering.approval", order_id=order.id),
     )  # fmt: skip
 
 
@@ -384,7 +389,7 @@ def approve(order: Order, user: User) -> ApprovalCheck:
     notify(
         {order.drafted_by_id} - {user.id}, "order_approved",
         _("Bon de commande approuvé : %(number)s.", number=order.number),
-        url_for("ordering.detail", order_id=order.id),
+        internal_path("ordering.detail", order_id=order.id),
     )  # fmt: skip
     return check
 
@@ -438,7 +443,7 @@ def reject(order: Order, user: User, reason: str) -> None:
         {order.drafted_by_id} - {user.id}, "order_rejected",
         _("Bon de commande renvoyé en brouillon : %(label)s. Motif : %(reason)s",
           label=order.label, reason=order.rejection_reason[:300]),
-        url_for("ordering.detail", order_id=order.id),
+        internal_path("ordering.detail", order_id=order.id),
     )  # fmt: skip
 
 

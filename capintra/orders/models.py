@@ -339,7 +339,7 @@ class Order(VersionedMixin, db.Model):
 
     @property
     def label(self) -> str:
-        return self.number or _l("Brouillon n° %(id)s", id=self.id)
+        return self.number or _l("n° provisoire %(id)s", id=self.id)
 
     def __repr__(self) -> str:
         return f"<Order {self.id}>"
