@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 
 from capintra.documents.owners import DocumentOwner
 from capintra.features import DashboardSection, Feature, NavItem
-from capintra.orders import dashboard, demo, queries
+from capintra.orders import dashboard, demo, pages, queries
 from capintra.orders.classification import ACTIONS, AUDITED
 from capintra.orders.models import (
     Amendment,
@@ -63,7 +63,12 @@ FEATURE = Feature(
         Invoice,
     ),
     # the signature image printed on orders, reached by the admin only
-    document_owners=(DocumentOwner(OrderIssuer, queries.get_issuer_or_404, "issuer_id"),),
+    document_owners=(
+        DocumentOwner(OrderIssuer, queries.get_issuer_or_404, "issuer_id"),
+        DocumentOwner(Order, queries.get_order_or_404, "order_id"),
+    ),
+    pages=(pages.PAGE,),
+    tabs=pages.TABS,
     audited=AUDITED,
     # bookkeeping: the number it gives is in the order's approval event
     not_audited=(OrderCounter,),

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from capintra import clock
 from capintra.admin.models import Operation
 from capintra.auth.models import User
+from capintra.documents import hosting
 from capintra.errors import DomainError, StaleVersion, check_version
 from capintra.extensions import db
 from capintra.households.queries import HouseholdFilters, household_page
@@ -29,8 +30,10 @@ from capintra.orders.forms import (
     parse_quantity,
 )
 from capintra.orders.models import Order, OrderStatus
-from capintra.security import Role, can, require
+from capintra.orders.pages import attesters, line_form
+from capintra.security import require
 from capintra.web.htmx import redirect_to, render
+from capintra.web.pages import TabState, render_tab
 
 bp = Blueprint("ordering", __name__)
 
@@ -157,120 +160,16 @@ def edit(order_id: int):
 # --- the order page -------------------------------------------------------------------------
 
 
-def _line_form(order: Order, formdata=None) -> LineForm:
-    items = queries.price_items_of_lot(order.lot_id, clock.today())
-    return LineForm(
-        formdata=formdata,
-        items=[(item.id, f"{item.code} — {item.label}") for item, version in items if version],
-    )
-
-
-def _attesters():
-    rows = db.session.execute(
-        select(User.id, User.full_name)
-        .where(User.active.is_(True), User.role.in_((Role.OFFICER, Role.MANAGER)))
-        .order_by(User.full_name)
-    ).all()
-    return [(row.id, row.full_name) for row in rows]
-
-
-def _given(forms: dict, name: str, make):
-    """The form a refused post hands back (its messages), else a fresh one."""
-    form = forms.get(name)
-    return form if form is not None else make()
-
-
-def order_context(order: Order, **forms) -> dict:
-    """Everything the order page shows, in a fixed handful of statements."""
-    today = clock.today()
-    lines = queries.lines_of(order)
-    prices_today = {}
-    if order.status in (S.DRAFT, S.SUBMITTED):
-        prices_today = {item.id: version for item, version in
-                        queries.price_items_of_lot(order.lot_id, today)}  # fmt: skip
-    attested = queries.attested_quantities(order)
-    context = {
-        "order": order,
-        "contract": order.lot.contract,
-        "lines": lines,
-        "prices_today": prices_today,
-        "attested": attested,
-        "households": queries.households_of(order),
-        "attestations": queries.attestations_of(order) if order.notified_on else [],
-        "invoices": queries.invoices_of(order)
-        if order.status in (S.SERVICE_DONE, S.INVOICED, S.SETTLED)
-        else [],  # fmt: skip
-        "attested_cents": queries.attested_amount(order),
-        "invoiced_cents": queries.invoiced_amount(order),
-        "today": today,
-        "may": lambda t: _may(order, t),
-    }
-    if order.status == S.DRAFT and can("order.draft"):
-        context["line_form"] = (
-            forms.get("line_form") if forms.get("line_form") is not None else _line_form(order)
-        )
-    if order.status == S.APPROVED and can("order.record"):
-        context["notify_form"] = _given(
-            forms, "notify_form", lambda: NotifyForm(formdata=None, notified_on=today)
-        )
-    if order.status == S.NOTIFIED and can("order.attest"):
-        context["attest_form"] = _given(
-            forms,
-            "attest_form",
-            lambda: AttestForm(
-                formdata=None,
-                attested_on=today,
-                attesters=_attesters(),
-                attested_by_id=current_user.id if current_user.role != Role.ASSISTANT else None,
-            ),
-        )
-    if order.status == S.SERVICE_DONE and can("order.record"):
-        context["invoice_form"] = _given(forms, "invoice_form", lambda: _invoice_form(order))
-    context["reason_form"] = ReasonForm(formdata=None)
-    context["payment_form"] = PaymentForm(formdata=None, paid_on=today)
-    context["message"] = forms.get("message", "")
-    context["found"], context["q"] = forms.get("found", []), forms.get("q", "")
-    context["pay_error"] = forms.get("pay_error", (None, ""))
-    return context
-
-
-def _invoice_form(order: Order) -> InvoiceForm:
-    """Proposed amounts: what is attested and not invoiced yet, with the order's VAT."""
-    excl = max(0, queries.attested_amount(order) - queries.invoiced_amount(order))
-    vat = lifecycle.money.vat_cents(excl, order.vat)
-    return InvoiceForm(formdata=None, excl_vat_cents=excl, vat_cents=vat,
-                       incl_vat_cents=excl + vat)  # fmt: skip
-
-
-def _may(order: Order, transition: str) -> bool:
-    """Whether to offer a transition's button: its state and capability (the rules are
-    checked again, with their reasons, when it is posted)."""
-    capability = TRANSITION_CAPABILITIES[transition]
-    if not lifecycle.allowed(order, transition) or not can(capability):
-        return False
-    if transition == "cancel" and order.status == S.APPROVED:
-        return current_user.role == Role.MANAGER
-    if transition == "cancel":
-        return current_user.role == Role.MANAGER or current_user.id == order.drafted_by_id
-    return True
-
-
 def _order_page(order: Order, status: int = 200, **forms):
-    context = order_context(order, **forms)
-    return render("orders/order.html", partial="order-lines", status=status, **context)
-
-
-@bp.get("/orders/<int:order_id>")
-@require("order.view")
-def detail(order_id: int):
-    return _order_page(queries.get_order_or_404(order_id))
+    """The order's page on its first tab, with the forms a refused post hands back."""
+    return render_tab(order, "summary", TabState(extra=forms), status=status)
 
 
 def _lines_changed(order_id: int, change, form: LineForm | None = None):
     """Run a change of the lines; the totals are recomputed on the server. htmx: the
     lines block again; plain: 303 to the order. Refused: the reason (409)."""
     order = queries.get_order_or_404(order_id)
-    form = form or _line_form(order)
+    form = form or line_form(order)
     try:
         change(order)
     except DomainError as error:
@@ -288,7 +187,7 @@ def _lines_changed(order_id: int, change, form: LineForm | None = None):
 def lines(order_id: int):
     """Add a line: a price item of the order's lot and a quantity."""
     order = queries.get_order_or_404(order_id)
-    form = _line_form(order, request.form)
+    form = line_form(order, request.form)
     if not form.validate():
         return _order_page(order, 422, line_form=form)
     return _lines_changed(
@@ -313,7 +212,7 @@ def household_search(order_id: int):
     q = (request.args.get("q") or "").strip()[:200]
     found = household_page(HouseholdFilters(q=q), 10)[0] if q else []
     if request.headers.get("HX-Request") == "true":
-        return render("orders/order.html", partial="household-results", order=order,
+        return render("orders/tabs/summary.html", partial="household-results", order=order,
                       found=found, q=q)  # fmt: skip
     return _order_page(order, found=found, q=q)
 
@@ -351,17 +250,6 @@ def household_remove(order_id: int, household_id: int):
 
 
 # --- the lifecycle --------------------------------------------------------------------------
-
-TRANSITION_CAPABILITIES = {
-    "submit": "order.draft",
-    "cancel": "order.draft",
-    "approve": "order.approve",
-    "reject": "order.approve",
-    "notify": "order.record",
-    "attest": "order.attest",
-    "invoice": "order.record",
-    "settle": "order.record",
-}
 
 
 def _transition(order_id: int, act, form=None, *, form_name: str = "", message: str = ""):
@@ -504,7 +392,7 @@ def notify(order_id: int):
 @require("order.attest")
 def attest(order_id: int):
     _order_or_404(order_id)
-    form = AttestForm(attesters=_attesters())
+    form = AttestForm(attesters=attesters())
     quantities = {}
     for key, value in request.form.items():
         if key.startswith("qty-"):
@@ -588,6 +476,21 @@ def invoice_suspend(order_id: int, invoice_id: int):
 def invoice_resume(order_id: int, invoice_id: int):
     return _invoice_action(order_id, invoice_id, lifecycle.resume_invoice,
                            _("Paiement repris."))  # fmt: skip
+
+
+# --- attached documents (signed order, invoices) ------------------------------------------
+
+
+@bp.post("/orders/<int:order_id>/documents")
+@require("order.record")
+def documents_upload(order_id: int):
+    return hosting.upload(queries.get_order_or_404(order_id))
+
+
+@bp.post("/orders/<int:order_id>/documents/<int:document_id>/delete")
+@require("order.record")
+def documents_delete(order_id: int, document_id: int):
+    return hosting.delete(queries.get_order_or_404(order_id), document_id)
 
 
 # --- printable order ------------------------------------------------------------------------

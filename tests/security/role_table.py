@@ -193,6 +193,8 @@ ROUTE_TABLE: dict[tuple[str, str], tuple[int | str, ...]] = {
     # carries no version: 409, the order having moved on since the page was shown)
     ("ordering.index", "GET"):                  (LOGIN, 200, 200, 200, 200),
     ("ordering.detail", "GET"):                 (LOGIN, 200, 200, 200, 200),
+    ("ordering.tab_documents", "GET"):          (LOGIN, 200, 200, 200, 200),
+    ("ordering.tab_history", "GET"):            (LOGIN, 200, 200, 200, 200),
     ("ordering.print_view", "GET"):             (LOGIN, 200, 200, 200, 200),
     ("ordering.pdf", "GET"):                    (LOGIN, 200, 200, 200, 200),
     ("ordering.contracts", "GET"):              (LOGIN, 200, 200, 200, 200),
@@ -220,6 +222,9 @@ ROUTE_TABLE: dict[tuple[str, str], tuple[int | str, ...]] = {
     ("ordering.invoice_suspend", "POST"):       (LOGIN, 403, 409, 409, 409),
     ("ordering.invoice_resume", "POST"):        (LOGIN, 403, 409, 409, 409),
     ("ordering.settle", "POST"):                (LOGIN, 403, 409, 409, 409),
+    # …and attach the signed order and the invoices (an empty upload: 422)
+    ("ordering.documents_upload", "POST"):      (LOGIN, 403, 422, 422, 422),
+    ("ordering.documents_delete", "POST"):      (LOGIN, 403, 422, 422, 422),
     # officers and managers attest the service done
     ("ordering.attest", "POST"):                (LOGIN, 422, 403, 422, 422),
     # …and assistants and officers add an organisation where they need one (partners)
@@ -236,6 +241,7 @@ HIDDEN_TABLE: dict[tuple[str, str], tuple[int | str, ...]] = {
     ("documents.download", "GET"):              (LOGIN, 200, 404, 404, 404),
     ("households.documents_delete", "POST"):    (LOGIN, 422, 404, 403, 403),
     ("buildings.documents_delete", "POST"):     (LOGIN, 422, 404, 403, 403),
+    ("ordering.documents_delete", "POST"):      (LOGIN, 403, 404, 404, 404),
 }
 # fmt: on
 

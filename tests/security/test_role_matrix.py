@@ -105,7 +105,7 @@ def test_route(client, make, route, principal):
 
 def _confidential_item_url(route) -> str:
     """The route's URL on an officer's unshared note or document of a household file
-    (of a building, for the building's routes)."""
+    (of a building or an order, for their routes)."""
     from tests import factories
     from tests.buildings import make as bmake
     from tests.documents.samples import stored_document
@@ -115,6 +115,13 @@ def _confidential_item_url(route) -> str:
     if "building_id" in route.variables:
         owner = bmake.building()
         values = {"building_id": owner.id}
+    if "order_id" in route.variables:
+        from capintra.extensions import db
+        from capintra.orders.demo import example_order
+
+        owner = example_order()
+        db.session.commit()
+        values = {"order_id": owner.id}
     if "/notes/<" in route.rule:
         values["item_id"] = factories.note(household, confidential=True).id
     if "document_id" in route.variables:
