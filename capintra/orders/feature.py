@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 
 from capintra.documents.owners import DocumentOwner
 from capintra.features import DashboardSection, Feature, NavItem
-from capintra.orders import dashboard, demo, pages, queries
+from capintra.orders import dashboard, demo, notices, pages, queries
 from capintra.orders.classification import ACTIONS, AUDITED
 from capintra.orders.models import (
     Amendment,
@@ -67,6 +67,7 @@ FEATURE = Feature(
         DocumentOwner(OrderIssuer, queries.get_issuer_or_404, "issuer_id"),
         DocumentOwner(Order, queries.get_order_or_404, "order_id"),
     ),
+    due_notices=(notices.invoice_notices,),
     pages=(pages.PAGE,),
     tabs=pages.TABS,
     audited=AUDITED,
