@@ -71,3 +71,9 @@ def paperwork() -> dict:
         "late": late,
         "today": today,
     }
+
+
+def to_attest() -> dict:
+    """Notified orders whose service is not wholly attested yet (officers attest it)."""
+    rows = _orders(OrderStatus.NOTIFIED, LIMIT + 1)
+    return {"rows": rows[:LIMIT], "more": len(rows) > LIMIT}
