@@ -43,6 +43,9 @@ FEATURE = Feature(
         DashboardSection(
             "order.record", "orders/_dashboard_paperwork.html", dashboard.paperwork, order=12
         ),
+        DashboardSection(
+            "order.attest", "orders/_dashboard_attest.html", dashboard.to_attest, order=110
+        ),
     ),
     models=(
         Contract,
