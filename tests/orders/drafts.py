@@ -71,6 +71,11 @@ def approve(order: Order, manager) -> Order:
     return _fresh(order)
 
 
+def cancel(order: Order, user, reason: str = "") -> Order:
+    _in_request(lambda: lifecycle.cancel(_fresh(order), user, reason))
+    return _fresh(order)
+
+
 def notify(order: Order, day: date | None = None) -> Order:
     from capintra.orders.models import NotificationChannel
 

@@ -57,7 +57,7 @@ def _issuer(**kw) -> OrderIssuer:
     return make.issuer(**values)
 
 
-def an_order(*, exempt: bool, status: str = "approved"):
+def an_order(*, exempt: bool, status: str = "approved", approver=None):
     """An order of three lines (900,00 + 1 234,56 + 465,38 = 2 599,94 € HT) for two
     households, on a lot of a contract notified on 15/02/2026."""
     provider = Organisation(
@@ -93,9 +93,10 @@ def an_order(*, exempt: bool, status: str = "approved"):
     if status == "draft":
         return order, households
     drafts.submit(order)
-    manager = factories.user("manager", full_name="Hélène Garnier")
-    make.delegation(manager, end_date=None, act_reference="Décision DG 2026-07")
-    return drafts.approve(order, manager), households
+    if approver is None:
+        approver = factories.user("manager", full_name="Hélène Garnier")
+        make.delegation(approver, end_date=None, act_reference="Décision DG 2026-07")
+    return drafts.approve(order, approver), households
 
 
 # --- the PDF --------------------------------------------------------------------------------
@@ -222,6 +223,28 @@ def test_a_missing_signature_file_prints_without_it(login_as, app_ctx):
     Path(document_path(document)).unlink()
     response = login_as("officer").get(f"/orders/{order.id}.pdf")
     assert response.status_code == 200 and _page_images(response.data) == []
+
+
+def test_a_deputy_s_approval_prints_for_whom(login_as):
+    """Approved by a deputy of someone's delegation: « pour X, par délégation »."""
+    holder = factories.user("manager", full_name="Hélène Garnier")
+    delegation = make.delegation(holder, end_date=None, act_reference="Décision DG 2026-07")
+    deputy = factories.user("manager", full_name="Paul Ferrand")
+    today = date.today()
+    make.deputy(delegation, deputy, start_date=today, end_date=today)
+    order, _households = an_order(exempt=True, approver=deputy)
+    assert order.on_behalf_of_id == holder.id
+    text = pdf_text(login_as("officer").get(f"/orders/{order.id}.pdf").data)
+    assert "Approuvé par Paul Ferrand, pour Hélène Garnier, par délégation" in text
+    assert "(Décision DG 2026-07)" in text
+
+
+def test_a_cancelled_order_prints_as_cancelled_with_its_number(login_as):
+    order, _households = an_order(exempt=True)
+    drafts.cancel(order, factories.user("manager"), "Doublon")
+    text = pdf_text(login_as("officer").get(f"/orders/{order.id}.pdf").data)
+    assert f"ANNULÉ le {date.today():%d/%m/%Y}" in text
+    assert f"Bon de commande n° {order.number} — annulé" in text  # the page's foot
 
 
 # --- the print page -------------------------------------------------------------------------
