@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from capintra import clock
 from tests import factories
 from tests.browser.conftest import BROWSER, sign_in
 from tests.browser.test_foundation import assert_accessible
@@ -90,10 +91,10 @@ def _expected_number(live_server) -> str:
         from capintra.extensions import db
         from capintra.orders.models import Order
 
-        year = date.today().year
+        year = clock.today().year
         return db.session.scalar(select(func.count(Order.id)).where(Order.number_year == year))
 
-    return f"BC-{date.today().year}-{live_server.run(count) + 1:04d}"
+    return f"BC-{clock.today().year}-{live_server.run(count) + 1:04d}"
 
 
 def check_page(page, where: str) -> None:

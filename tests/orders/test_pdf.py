@@ -17,6 +17,7 @@ from datetime import date
 import pytest
 from pypdf import PdfReader
 
+from capintra import clock
 from capintra.extensions import db
 from capintra.orders.models import OrderIssuer, PriceItem, PriceUnit
 from capintra.organisations.models import Organisation, OrganisationKind
@@ -113,7 +114,7 @@ def test_the_pdf_of_an_exempt_approved_order(login_as):
     assert f'filename="{order.number}.pdf"' in response.headers["Content-Disposition"]
     text = pdf_text(response.data)
 
-    year = date.today().year
+    year = clock.today().year
     assert re.fullmatch(rf"BC-{year}-\d{{4}}", order.number)
     assert order.number in text
     for expected in (
@@ -230,7 +231,7 @@ def test_a_deputy_s_approval_prints_for_whom(login_as):
     holder = factories.user("manager", full_name="Hélène Garnier")
     delegation = make.delegation(holder, end_date=None, act_reference="Décision DG 2026-07")
     deputy = factories.user("manager", full_name="Paul Ferrand")
-    today = date.today()
+    today = clock.today()
     make.deputy(delegation, deputy, start_date=today, end_date=today)
     order, _households = an_order(exempt=True, approver=deputy)
     assert order.on_behalf_of_id == holder.id
@@ -243,7 +244,7 @@ def test_a_cancelled_order_prints_as_cancelled_with_its_number(login_as):
     order, _households = an_order(exempt=True)
     drafts.cancel(order, factories.user("manager"), "Doublon")
     text = pdf_text(login_as("officer").get(f"/orders/{order.id}.pdf").data)
-    assert f"ANNULÉ le {date.today():%d/%m/%Y}" in text
+    assert f"ANNULÉ le {clock.today():%d/%m/%Y}" in text
     assert f"Bon de commande n° {order.number} — annulé" in text  # the page's foot
 
 
