@@ -8,8 +8,9 @@ import base64
 
 from flask import current_app, render_template
 
+from capintra.extensions import db
 from capintra.orders import queries
-from capintra.orders.models import Order, OrderStatus
+from capintra.orders.models import Order, OrderStatus, SigningDelegation
 
 
 def context(order: Order) -> dict:
@@ -25,6 +26,9 @@ def context(order: Order) -> dict:
         "draft": order.status in (OrderStatus.DRAFT, OrderStatus.SUBMITTED),
         "cancelled": order.status == OrderStatus.CANCELLED,
         "signature": signature_data_uri(),
+        "delegation": db.session.get(SigningDelegation, order.delegation_id)
+        if order.delegation_id
+        else None,
     }
 
 
