@@ -344,36 +344,35 @@ def _approval_page(order: Order, status: int = 200, message: str = ""):
     )  # fmt: skip
 
 
-@bp.post("/orders/<int:order_id>/approve")
-@require("order.approve")
-def approve(order_id: int):
+def _decide(order_id: int, act, message):
+    """Approve or reject: the order locked, its version checked; refused, the approval
+    screen again with the reason (409, or 422 for a missing reason)."""
     _order_or_404(order_id)
     order = lifecycle.lock_order(order_id)
     try:
         check_version(order, request.form.get("version"))
-        lifecycle.approve(order, current_user)
+        act(order)
     except DomainError as error:
         db.session.rollback()
         return _approval_page(queries.get_order_or_404(order_id), error.status, error.message)
     db.session.commit()
-    flash(_("Bon approuvé : %(number)s.", number=order.number), "success")
+    flash(message(order), "success")
     return redirect_to(url_for("ordering.detail", order_id=order_id))
+
+
+@bp.post("/orders/<int:order_id>/approve")
+@require("order.approve")
+def approve(order_id: int):
+    return _decide(order_id, lambda o: lifecycle.approve(o, current_user),
+                   lambda o: _("Bon approuvé : %(number)s.", number=o.number))  # fmt: skip
 
 
 @bp.post("/orders/<int:order_id>/reject")
 @require("order.approve")
 def reject(order_id: int):
-    _order_or_404(order_id)
-    order = lifecycle.lock_order(order_id)
-    try:
-        check_version(order, request.form.get("version"))
-        lifecycle.reject(order, current_user, request.form.get("reason", ""))
-    except DomainError as error:
-        db.session.rollback()
-        return _approval_page(queries.get_order_or_404(order_id), error.status, error.message)
-    db.session.commit()
-    flash(_("Bon renvoyé en brouillon à son rédacteur."), "success")
-    return redirect_to(url_for("ordering.detail", order_id=order_id))
+    reason = request.form.get("reason", "")
+    return _decide(order_id, lambda o: lifecycle.reject(o, current_user, reason),
+                   lambda o: _("Bon renvoyé en brouillon à son rédacteur."))  # fmt: skip
 
 
 @bp.post("/orders/<int:order_id>/notify")
