@@ -6,7 +6,7 @@ from __future__ import annotations
 import itertools
 from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from capintra.auth.models import User
 from capintra.demo import DemoContext, seed_demo
@@ -55,5 +55,10 @@ def test_demo_notifications(app_ctx):
     assert welcome[officer.id].read_at is not None and welcome[manager.id].read_at is None
     # the welcome, and the demo order awaiting his approval (capintra/orders/demo.py)
     assert unread_count(manager.id) == 2
-    assert context.created["notifications"] == len(due) + 2
+    # …and the orders' notice of the demo invoice past due (capintra/orders/notices.py)
+    invoices = db.session.scalar(
+        select(func.count()).select_from(Notification).where(Notification.kind == "invoice_due")
+    )
+    assert invoices > 0
+    assert context.created["notifications"] == len(due) + invoices + 2
     assert run_due_notices(TODAY) == 0
