@@ -247,7 +247,9 @@ def remove_line(order: Order, line_id: int) -> None:
 
 def recompute(order: Order, on: date | None = None) -> list[PriceChange]:
     """Totals from the lines, on the server, in integer cents. With `on` (approval), each
-    line takes the price in force that day and keeps it; returns the prices that changed."""
+    line takes the price in force that day and keeps it; returns the prices that changed.
+    The VAT regime is the contract's, copied again (frozen once approved)."""
+    _copy_vat(order, db.session.get(Lot, order.lot_id))
     lines = queries.lines_of(order)
     changes = []
     if on is not None:
