@@ -528,6 +528,10 @@ def attest(order: Order, recorder: User, data: dict, quantities: dict[int, Decim
         ))  # fmt: skip
     if not any_quantity and not attestation.final:
         raise InvalidInput(_("Indiquez au moins une quantité réalisée."), order)
+    if attestation.final and not any(done.values()):
+        # « service fait » with nothing done could never be invoiced nor settled
+        raise InvalidInput(_("Rien n’est encore attesté sur ce bon : indiquez au moins une "
+                             "quantité réalisée avant de le déclarer terminé."), order)  # fmt: skip
     complete = all(done.get(i, 0) >= line.quantity_centi for i, line in lines.items())
     old = order.status
     if complete or attestation.final:
