@@ -6,6 +6,8 @@ transition writes."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from tests.households.helpers import text_of
@@ -60,6 +62,42 @@ def test_every_cell_of_the_transition_table(app_ctx, state, transition):
         assert response.status_code == 409
         assert "Impossible dans l’état actuel du bon" in text_of(response)
         assert held(order) == before
+
+
+def test_a_draft_without_lines_is_not_submitted(app_ctx):
+    m = make.market()
+    order = make.draft(m, lines=[])
+    assistant = signed_in(app_ctx, m.drafter)
+    before = held(order)
+    response = post(assistant, order, "submit")
+    assert response.status_code == 409
+    assert "Ajoutez au moins une ligne avant de soumettre le bon." in text_of(response)
+    assert held(order) == before
+
+
+def test_the_notification_has_a_date_and_a_channel_and_starts_the_execution(app_ctx, calendar):
+    m = make.market()
+    calendar.go(date(2026, 11, 20))
+    order = make.order_in("approuve", m)  # ordered on 20/11/2026, no execution period
+    calendar.go(date(2026, 11, 25))
+    assistant = signed_in(app_ctx, m.drafter)
+    before = held(order)
+    message = "La date de notification est entre la date du bon et aujourd’hui."
+    for day in ("2026-11-19", "2026-11-26"):
+        response = post(assistant, order, "notify", {"notified_on": day, "channel": "courriel"})
+        assert response.status_code == 422 and message in text_of(response)
+    no_channel = post(assistant, order, "notify", {"notified_on": "2026-11-21"})
+    assert no_channel.status_code == 422
+    assert "Choisissez le moyen de notification." in text_of(no_channel)
+    assert held(order) == before
+
+    done = post(assistant, order, "notify", {"notified_on": "2026-11-21", "channel": "courriel"})
+    assert done.status_code == 303
+    notified = make.fresh(order)
+    assert (notified.notified_on, notified.notified_channel.value) == (date(2026, 11, 21),
+                                                                       "courriel")  # fmt: skip
+    assert notified.execution_start == date(2026, 11, 21)
+    assert "le 21/11/2026 · Courriel" in page(assistant, order)
 
 
 # --- who may post each transition -----------------------------------------------------------

@@ -47,14 +47,15 @@ def test_two_partial_attestations_reach_the_quantities_ordered(app_ctx):
     diag, follow = lines_of(order)
     officer = signed_in(app_ctx, m.officer)
 
-    assert attest(officer, order, m.officer, {diag: "1", follow: "1,5"}).status_code == 303
+    # the diagnostics in full, half the months: one line done is not the order done
+    assert attest(officer, order, m.officer, {diag: "2", follow: "1,5"}).status_code == 303
     assert status_of(order) == "notifie"
     shown = page(officer, order)
-    assert f"Le 25/11/2026, attesté par Claire Roux — {eur('2 250,00')} HT" in shown
-    assert f"Service fait attesté : {eur('2 250,00')} HT sur {eur('4 500,00')} HT" in shown
+    assert f"Le 25/11/2026, attesté par Claire Roux — {eur('2 700,00')} HT" in shown
+    assert f"Service fait attesté : {eur('2 700,00')} HT sur {eur('4 500,00')} HT" in shown
     assert "reste 1,5" in shown  # what the form proposes for the months left
 
-    assert attest(officer, order, m.officer, {diag: "1", follow: "1,5"}).status_code == 303
+    assert attest(officer, order, m.officer, {diag: "", follow: "1,5"}).status_code == 303
     assert status_of(order) == "service_fait"
     assert f"Service fait attesté : {eur('4 500,00')} HT sur {eur('4 500,00')} HT" in page(
         officer, order

@@ -6,8 +6,13 @@ attested (409), an invoice whose amounts do not add up (422)."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
+from capintra.errors import DomainError
+from capintra.extensions import db
+from capintra.orders import lifecycle
 from capintra.orders.queries import invoices_of, lines_of
 from tests.households.helpers import text_of
 from tests.orders import make
@@ -54,6 +59,12 @@ def test_a_price_item_of_another_lot_is_refused(app_ctx):
     # French message, its apostrophe escaped)
     assert response.status_code == 422
     assert "N&#39;est pas un choix valide." in text_of(response)
+    assert held(order) == before
+
+    # and the service refuses it too, whoever calls it
+    with pytest.raises(DomainError) as refused, db.session.begin_nested():
+        lifecycle.add_line(make.fresh(order), foreign.id, Decimal("1"))
+    assert refused.value.message == "Cette prestation n’est pas au bordereau du lot du bon."
     assert held(order) == before
 
 
