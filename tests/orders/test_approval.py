@@ -291,7 +291,8 @@ def test_approval_freezes_the_price_in_force_on_its_date(app_ctx, calendar):
     m = make.market()
     calendar.go(date(2026, 11, 10))
     order = make.order_in("soumis", m)  # drafted at 450,00 €
-    make.price_version(m.diag, valid_from=date(2026, 11, 20), unit_price_cents=470_00)
+    # revisions: from the approval day, and from the day after
+    make.price_version(m.diag, valid_from=date(2026, 11, 25), unit_price_cents=470_00)
     make.price_version(m.diag, valid_from=date(2026, 11, 26), unit_price_cents=490_00)
 
     calendar.go(date(2026, 11, 25))
