@@ -247,7 +247,9 @@ def remove_line(order: Order, line_id: int) -> None:
 
 def recompute(order: Order, on: date | None = None) -> list[PriceChange]:
     """Totals from the lines, on the server, in integer cents. With `on` (approval), each
-    line takes the price in force that day and keeps it; returns the prices that changed."""
+    line takes the price in force that day and keeps it; returns the prices that changed.
+    The VAT regime is the contract's, copied again (frozen once approved)."""
+    _copy_vat(order, db.session.get(Lot, order.lot_id))
     lines = queries.lines_of(order)
     changes = []
     if on is not None:
@@ -531,6 +533,10 @@ def attest(order: Order, recorder: User, data: dict, quantities: dict[int, Decim
         ))  # fmt: skip
     if not any_quantity and not attestation.final:
         raise InvalidInput(_("Indiquez au moins une quantité réalisée."), order)
+    if attestation.final and not any(done.values()):
+        # « service fait » with nothing done could never be invoiced nor settled
+        raise InvalidInput(_("Rien n’est encore attesté sur ce bon : indiquez au moins une "
+                             "quantité réalisée avant de le déclarer terminé."), order)  # fmt: skip
     complete = all(done.get(i, 0) >= line.quantity_centi for i, line in lines.items())
     old = order.status
     if complete or attestation.final:

@@ -174,8 +174,11 @@ def _lines_changed(order_id: int, change, form: LineForm | None = None):
         change(order)
     except DomainError as error:
         db.session.rollback()
+        order = queries.get_order_or_404(order_id)
+        if order.status != S.DRAFT:  # no line form on the page: the reason goes above
+            return _order_page(order, error.status, message=error.message)
         form.form_errors.append(error.message)
-        return _order_page(queries.get_order_or_404(order_id), error.status, line_form=form)
+        return _order_page(order, error.status, line_form=form)
     db.session.commit()
     if request.headers.get("HX-Request") == "true":
         return _order_page(queries.get_order_or_404(order_id))
