@@ -396,7 +396,7 @@ def test_submitting_notifies_the_managers_whose_delegation_covers_the_order(app_
     order = make.draft(m)
     assert post(signed_in(app_ctx, submitter), order, "submit").status_code == 303
     # the stored message has plain spaces (notify() normalises them)
-    message = f"Bon de commande à approuver : Brouillon n° {order.id}, 900,00 € HT."
+    message = f"Bon de commande à approuver : n° provisoire {order.id}, 900,00 € HT."
     assert notified("order_submitted") == sorted([(m.approver.id, message),
                                                   (stand_in.id, message)])  # fmt: skip
 
@@ -407,7 +407,7 @@ def test_approval_and_rejection_notify_the_drafter(app_ctx):
     rejected = make.order_in("soumis", m)
     assert post(manager, rejected, "reject", {"reason": "Lieu manquant."}).status_code == 303
     assert notified("order_rejected") == [(m.drafter.id, (
-        f"Bon de commande renvoyé en brouillon : Brouillon n° {rejected.id}. "
+        f"Bon de commande renvoyé en brouillon : n° provisoire {rejected.id}. "
         "Motif : Lieu manquant."))]  # fmt: skip
 
     approved = make.order_in("soumis", m)
