@@ -128,7 +128,7 @@ def _invoice_form(order: Order) -> InvoiceForm:
     excl = max(0, queries.attested_amount(order) - queries.invoiced_amount(order))
     vat = lifecycle.money.vat_cents(excl, order.vat)
     return InvoiceForm(formdata=None, excl_vat_cents=excl, vat_cents=vat,
-                       incl_vat_cents=excl + vat)  # fmt: skip
+                       incl_vat_cents=excl + vat, received_on=clock.today())  # fmt: skip
 
 
 def _may(order: Order, transition: str) -> bool:
