@@ -167,11 +167,12 @@ def _order_page(order: Order, status: int = 200, **forms):
 
 def _lines_changed(order_id: int, change, form: LineForm | None = None):
     """Run a change of the lines; the totals are recomputed on the server. htmx: the
-    lines block again; plain: 303 to the order. Refused: the reason (409)."""
+    lines block again; plain: 303 to the order. Refused: the reason (409). The order is
+    locked first: colleagues adding lines at once take turns, none is lost."""
     order = queries.get_order_or_404(order_id)
     form = form or line_form(order)
     try:
-        change(order)
+        change(lifecycle.lock_order(order_id))
     except DomainError as error:
         db.session.rollback()
         order = queries.get_order_or_404(order_id)
@@ -221,9 +222,9 @@ def household_search(order_id: int):
 
 
 def _households_changed(order_id: int, change):
-    order = queries.get_order_or_404(order_id)
+    queries.get_order_or_404(order_id)
     try:
-        change(order)
+        change(lifecycle.lock_order(order_id))
     except DomainError as error:
         db.session.rollback()
         return _order_page(queries.get_order_or_404(order_id), error.status,
