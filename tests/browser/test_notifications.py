@@ -3,6 +3,7 @@ comme lue » redraws the list and the header's count in place."""
 
 from __future__ import annotations
 
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from capintra.auth.models import User
@@ -40,8 +41,9 @@ def test_marking_one_read_updates_the_list_and_the_header_in_place(live_server, 
         "button", name="Marquer comme lue"
     ).click()
     page.locator("#notifications-link", has_text="2 non lues").wait_for()
+    # the header is swapped out of band, before the list: wait for the list too
+    expect(page.locator(".notification-unread")).to_have_count(2)
     assert page.url == live_server.url("/notifications/"), "redrawn in place"
-    assert page.locator(".notification-unread").count() == 2
     assert page.locator("#flashes").text_content().strip() == "Notification marquée comme lue."
 
     page.get_by_role("button", name="Tout marquer comme lu").click()
