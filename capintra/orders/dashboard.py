@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from capintra import clock
 from capintra.extensions import db
-from capintra.orders import queries
+from capintra.orders import queries, rules
 from capintra.orders.models import Invoice, Lot, Order, OrderStatus
 
 LIMIT = 20
@@ -31,14 +31,22 @@ def _orders(status: OrderStatus, limit: int = 200) -> list[Order]:
 
 
 def to_approve() -> dict:
-    """Submitted orders the current manager's delegations cover today."""
+    """Submitted orders one of the current manager's delegations (own or as a deputy)
+    covers today, never one they drafted or submitted: two statements and the orders'."""
     today = clock.today()
     mine = [
+        delegation for delegation in queries.delegations()
+        if current_user.id in {delegation.user_id} | {d.user_id for d in delegation.deputies
+                                                     if not d.is_deleted}
+    ]  # fmt: skip
+    rows = [
         order for order in _orders(OrderStatus.SUBMITTED)
         if current_user.id not in (order.drafted_by_id, order.submitted_by_id)
-        and current_user.id in queries.possible_approvers(order, today)
+        and any(rules.covers(d, user_id=current_user.id, operation_id=order.operation_id,
+                             amount_cents=order.total_excl_vat_cents, on=today)
+                for d in mine)
     ]  # fmt: skip
-    return {"rows": mine[:LIMIT], "more": max(0, len(mine) - LIMIT)}
+    return {"rows": rows[:LIMIT], "more": max(0, len(rows) - LIMIT)}
 
 
 def consumption() -> dict:

@@ -340,11 +340,14 @@ def get_invoice_or_404(order: Order, invoice_id: int) -> Invoice:
     return invoice
 
 
-def possible_approvers(order: Order, on: date) -> set[int]:
+def possible_approvers(
+    order: Order, on: date, loaded: list[SigningDelegation] | None = None
+) -> set[int]:
     """Active managers whose delegation (their own, or as a deputy) covers the order on
-    `on`: who is told an order awaits approval."""
+    `on`: who is told an order awaits approval. `loaded`: the live delegations, read once
+    by a caller that asks for many orders."""
     found = set()
-    for delegation in delegations():
+    for delegation in delegations() if loaded is None else loaded:
         for user_id in {delegation.user_id} | {d.user_id for d in delegation.deputies}:
             coverage = rules.covers(
                 delegation, user_id=user_id, operation_id=order.operation_id,
