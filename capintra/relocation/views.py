@@ -36,7 +36,8 @@ def _data(form) -> dict:
         value = fld.data
         if value is None and fld.type in ("StringField", "TextAreaField"):
             value = ""
-        data[name] = value.strip() if isinstance(value, str) else value
+        # an enumeration's member is a str too: only plain text is stripped
+        data[name] = value.strip() if type(value) is str else value
     return data
 
 
