@@ -62,9 +62,14 @@ class OrganisationField(SelectField):
 
 class WishesForm(VersionedForm):
     communes = StringField(
-        _l("Communes souhaitées"), validators=[Length(max=300), *TEXT],
+        _l("Communes souhaitées"),
+        validators=[
+            InputRequired(message=_l("Indiquez au moins une commune souhaitée.")),
+            Length(max=300),
+            *TEXT,
+        ],
         description=_l("Séparées par des virgules, par exemple Saint-Étienne, Firminy."),
-    )  # fmt: skip
+    )
     unit_type = EnumSelectField(_l("Type de logement"), Typology)
     max_rent_cents = MoneyField(
         _l("Loyer maximum (€ par mois)"), validators=[Optional(), NOT_NEGATIVE]
@@ -77,22 +82,6 @@ class WishesForm(VersionedForm):
     lift_required = BooleanField(_l("Ascenseur nécessaire"))
     preferred_landlord_id = OrganisationField(_l("Bailleur souhaité"))
     note = TextAreaField(_l("Précisions"), validators=[Length(max=4000), *TEXT])
-
-    def validate(self, extra_validators=None) -> bool:
-        valid = super().validate(extra_validators)
-        filled = [
-            (self.communes.data or "").strip(),
-            self.unit_type.data,
-            self.max_rent_cents.data is not None,
-            self.max_floor.data is not None,
-            self.lift_required.data,
-            self.preferred_landlord_id.data,
-            (self.note.data or "").strip(),
-        ]
-        if valid and not any(filled):
-            self.form_errors.append(_l("Indiquez au moins un souhait."))
-            return False
-        return valid
 
 
 class OfferForm(VersionedForm):
@@ -141,6 +130,12 @@ class OfferForm(VersionedForm):
     def _after_sent(self, field, message) -> None:
         if field.data and self.sent_on.data and field.data < self.sent_on.data:
             raise ValidationError(message)
+
+    def validate_sent_on(self, field):
+        """A sending after one of the dates that follow it: said on both fields."""
+        later = (self.acknowledged_on, self.answer_deadline, self.answered_on)
+        if field.data and any(f.data and f.data < field.data for f in later):
+            raise ValidationError(_l("L’envoi ne peut pas suivre les dates qui en découlent."))
 
     def validate_answer_deadline(self, field):
         self._after_sent(field, _l("L’échéance de réponse ne peut pas précéder l’envoi."))

@@ -314,9 +314,12 @@ def test_bad_wishes_answer_422(make, browser_for):
     household = make.household()
     officer = browser_for("officer")
     for data, message in (
-        ({"max_rent_cents": "-400"}, "Un montant ne peut pas être négatif."),
-        ({}, "Indiquez au moins un souhait."),
-        ({"unit_type": "chateau"}, "Choix inconnu : choisissez dans la liste."),
+        ({"communes": "Firminy", "max_rent_cents": "-400"}, "Un montant ne peut pas être négatif."),
+        ({}, "Indiquez au moins une commune souhaitée."),
+        (
+            {"communes": "Firminy", "unit_type": "chateau"},
+            "Choix inconnu : choisissez dans la liste.",
+        ),
     ):
         response = officer.post(_url(household, "/wishes"), data)
         assert response.status_code == 422 and message in response.get_data(as_text=True), data
