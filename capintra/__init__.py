@@ -38,6 +38,7 @@ FEATURES = (
     "capintra.buildings",
     "capintra.imports",
     "capintra.orders",
+    "capintra.relocation",
     # Shared, but last: its demo loader runs the other features' daily notices.
     "capintra.notifications",
 )

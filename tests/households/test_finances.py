@@ -60,6 +60,11 @@ HIDDEN_FROM_MANAGERS = {
     ("costs_on_hold", "rent_cents"),
     ("costs_on_hold", "charges_cents"),
     ("costs_on_hold", "apl_cents"),
+    # an offer's rent and charges, and the most rent the household wishes to pay
+    # (capintra/relocation)
+    ("relocation_offer", "rent_cents"),
+    ("relocation_offer", "charges_cents"),
+    ("relocation_wishes", "max_rent_cents"),
 }
 #: …and what assistants may not see either: health and vulnerability, officers only.
 HIDDEN_FROM_ASSISTANTS = {

@@ -57,6 +57,13 @@ ROUTE_TABLE: dict[tuple[str, str], tuple[int | str, ...]] = {
     ("households.tab_offers", "GET"):           (LOGIN, 200, 200, 200, 200),
     ("households.tab_relocation", "GET"):       (LOGIN, 200, 200, 200, 200),
     ("documents.download", "GET"):              (LOGIN, 200, 200, 200, 200),
+    # relocation: wishes and offers, written by officers only (DESIGN §1)
+    ("relocation.wishes_edit", "GET"):          (LOGIN, 200, 403, 403, 403),
+    ("relocation.wishes_edit", "POST"):         (LOGIN, 422, 403, 403, 403),
+    ("relocation.offers_add", "POST"):          (LOGIN, 422, 403, 403, 403),
+    ("relocation.offers_edit", "GET"):          (LOGIN, 200, 403, 403, 403),
+    ("relocation.offers_edit", "POST"):         (LOGIN, 422, 403, 403, 403),
+    ("relocation.offers_delete", "POST"):       (LOGIN, 422, 403, 403, 403),
     # household files: officers and assistants write, managers do not
     ("households.create", "GET"):               (LOGIN, 200, 200, 403, 403),
     ("households.create", "POST"):              (LOGIN, 422, 422, 403, 403),

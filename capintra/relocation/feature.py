@@ -1,0 +1,31 @@
+"""Relocation: the household's wishes and the offers made to it, on the household file's
+« Souhaits et propositions » tab."""
+
+from flask_babel import lazy_gettext as _l
+
+from capintra.features import Feature
+from capintra.relocation import demo, tab
+from capintra.relocation.classification import ACTIONS, AUDITED
+from capintra.relocation.models import Offer, Wishes
+from capintra.relocation.views import bp
+from capintra.web.pages import Tab
+
+FEATURE = Feature(
+    name="relocation",
+    blueprints=((bp, "/households"),),
+    models=(Wishes, Offer),
+    tabs=(
+        Tab(
+            "household",
+            tab.TAB,
+            _l("Souhaits et propositions"),
+            60,
+            "relocation/_household_offers.html",
+            tab.context,
+        ),
+    ),  # fmt: skip
+    audited=AUDITED,
+    actions=ACTIONS,
+    demo=demo.load,
+    route_params={"offer_id": demo.example_offer_id},
+)

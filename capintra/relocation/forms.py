@@ -1,0 +1,155 @@
+"""Forms of the household file's « Souhaits et propositions » tab."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+
+from capintra.buildings.forms import SurfaceField
+from capintra.relocation.models import (
+    Answer,
+    CaleolDecision,
+    Channel,
+    Financing,
+    RefusalReason,
+    Typology,
+)
+from capintra.web.forms import (
+    MoneyField,
+    VersionedForm,
+    enum_or_none,
+    no_control_characters,
+    optional_id,
+)
+
+TEXT = [no_control_characters]
+NOT_NEGATIVE = NumberRange(min=0, message=_l("Un montant ne peut pas être négatif."))
+
+
+class EnumSelectField(SelectField):
+    """A select of an enumeration's members (blank: None), refusing any other value
+    with a French message."""
+
+    def __init__(self, label, enum_cls, blank: bool = True, **kwargs):
+        self.enum_cls = enum_cls
+        choices = ([("", "—")] if blank else []) + enum_cls.choices()
+        super().__init__(label, choices=choices, coerce=enum_or_none(enum_cls), **kwargs)
+
+    def process_formdata(self, valuelist):
+        self.data = None
+        if valuelist and valuelist[0]:
+            try:
+                self.data = self.enum_cls(valuelist[0])
+            except ValueError:
+                raise ValueError(_l("Choix inconnu : choisissez dans la liste.")) from None
+
+    def pre_validate(self, form):
+        return None
+
+
+class OrganisationField(SelectField):
+    """A select of the directory's organisations (choices filled by the view)."""
+
+    def __init__(self, label, **kwargs):
+        super().__init__(label, coerce=optional_id, validate_choice=False, **kwargs)
+
+    def pre_validate(self, form):
+        known = {value for value, _label in self.choices or ()}
+        if self.data is not None and self.data not in known:
+            raise ValidationError(_l("Choix inconnu : choisissez dans la liste."))
+
+
+class WishesForm(VersionedForm):
+    communes = StringField(
+        _l("Communes souhaitées"),
+        validators=[
+            InputRequired(message=_l("Indiquez au moins une commune souhaitée.")),
+            Length(max=300),
+            *TEXT,
+        ],
+        description=_l("Séparées par des virgules, par exemple Saint-Étienne, Firminy."),
+    )
+    unit_type = EnumSelectField(_l("Type de logement"), Typology)
+    max_rent_cents = MoneyField(
+        _l("Loyer maximum (€ par mois)"), validators=[Optional(), NOT_NEGATIVE]
+    )
+    max_floor = IntegerField(
+        _l("Étage maximum"), validators=[Optional(), NumberRange(min=0, max=50, message=_l(
+            "Un étage entre 0 (rez-de-chaussée) et 50."))],
+        description=_l("0 pour le rez-de-chaussée ; vide si indifférent."),
+    )  # fmt: skip
+    lift_required = BooleanField(_l("Ascenseur nécessaire"))
+    preferred_landlord_id = OrganisationField(_l("Bailleur souhaité"))
+    note = TextAreaField(_l("Précisions"), validators=[Length(max=4000), *TEXT])
+
+
+class OfferForm(VersionedForm):
+    formal = BooleanField(
+        _l("Proposition formelle"),
+        description=_l("La loi demande au moins deux propositions formelles."),
+    )
+    sent_on = DateField(
+        _l("Envoyée le"),
+        validators=[InputRequired(message=_l("Indiquez la date d’envoi de la proposition."))],
+    )
+    channel = EnumSelectField(
+        _l("Mode d’envoi"), Channel, blank=False,
+        validators=[InputRequired(message=_l("Choisissez le mode d’envoi."))],
+    )  # fmt: skip
+    acknowledged_on = DateField(_l("Accusé de réception le"), validators=[Optional()])
+    answer_deadline = DateField(_l("Réponse attendue avant le"), validators=[Optional()])
+    landlord_id = OrganisationField(_l("Bailleur"))
+    reservation_holder_id = OrganisationField(_l("Réservataire"))
+    address = StringField(_l("Adresse du logement"), validators=[Length(max=300), *TEXT])
+    commune = StringField(_l("Commune"), validators=[Length(max=100), *TEXT])
+    priority_neighbourhood = BooleanField(_l("Quartier prioritaire (QPV)"))
+    unit_type = EnumSelectField(_l("Type de logement"), Typology)
+    surface_dm2 = SurfaceField(_l("Surface (m²)"), description=_l("Par exemple 62,5."))
+    financing = EnumSelectField(_l("Financement"), Financing)
+    year_built = IntegerField(
+        _l("Année de construction ou de conventionnement"),
+        validators=[Optional(), NumberRange(min=1700, max=2100, message=_l(
+            "Une année entre 1700 et 2100."))],
+    )  # fmt: skip
+    rent_cents = MoneyField(_l("Loyer (€ par mois)"), validators=[Optional(), NOT_NEGATIVE])
+    charges_cents = MoneyField(_l("Charges (€ par mois)"), validators=[Optional(), NOT_NEGATIVE])
+    visit_on = DateField(_l("Visite le"), validators=[Optional()])
+    caleol_on = DateField(_l("CALEOL le"), validators=[Optional()])
+    caleol_decision = EnumSelectField(_l("Décision de la CALEOL"), CaleolDecision)
+    answer = EnumSelectField(
+        _l("Réponse du ménage"), Answer, blank=False,
+        validators=[InputRequired(message=_l("Choisissez la réponse du ménage."))],
+    )  # fmt: skip
+    answered_on = DateField(_l("Réponse le"), validators=[Optional()])
+    refusal_reason = EnumSelectField(_l("Motif du refus"), RefusalReason)
+    refusal_note = TextAreaField(
+        _l("Précisions sur le refus"), validators=[Length(max=4000), *TEXT]
+    )
+
+    def _after_sent(self, field, message) -> None:
+        if field.data and self.sent_on.data and field.data < self.sent_on.data:
+            raise ValidationError(message)
+
+    def validate_sent_on(self, field):
+        """A sending after one of the dates that follow it: said on both fields."""
+        later = (self.acknowledged_on, self.answer_deadline, self.answered_on)
+        if field.data and any(f.data and f.data < field.data for f in later):
+            raise ValidationError(_l("L’envoi ne peut pas suivre les dates qui en découlent."))
+
+    def validate_answer_deadline(self, field):
+        self._after_sent(field, _l("L’échéance de réponse ne peut pas précéder l’envoi."))
+
+    def validate_acknowledged_on(self, field):
+        self._after_sent(field, _l("L’accusé de réception ne peut pas précéder l’envoi."))
+
+    def validate_answered_on(self, field):
+        self._after_sent(field, _l("La réponse ne peut pas précéder l’envoi."))
+        if field.data and self.answer.data in (None, Answer.EN_ATTENTE):
+            raise ValidationError(_l("Une date de réponse va avec une réponse du ménage."))
+
+    def validate_refusal_reason(self, field):
+        if self.answer.data is Answer.REFUSEE and field.data is None:
+            raise ValidationError(_l("Choisissez le motif du refus."))
+        if field.data is not None and self.answer.data is not Answer.REFUSEE:
+            raise ValidationError(_l("Un motif de refus va avec une proposition refusée."))

@@ -1,0 +1,72 @@
+"""The household file's « Souhaits et propositions » tab (declared in feature.py): the
+household's wishes, edited in place, and the offers made to it, added, edited and
+deleted inline by officers; everyone who sees the file reads them (rent and charges:
+who reads the household's finances)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from capintra import clock
+from capintra.households.models import Household
+from capintra.organisations.queries import choices as organisation_choices
+from capintra.relocation import queries, services
+from capintra.relocation.forms import OfferForm, WishesForm
+from capintra.relocation.models import Offer, Wishes
+from capintra.web.forms import DeleteForm
+from capintra.web.pages import TabState
+
+TAB = "offers"
+
+
+def _organisations(form) -> None:
+    options = [("", "—"), *organisation_choices()]
+    for name in ("landlord_id", "reservation_holder_id", "preferred_landlord_id"):
+        if name in form:
+            form[name].choices = options
+
+
+def wishes_form(wishes: Wishes | None, formdata: Any = None) -> WishesForm:
+    """The wishes' form; a posted one is read from the post alone."""
+    if formdata is not None:
+        form = WishesForm(formdata=formdata)
+    else:
+        form = WishesForm(formdata=None, obj=wishes)
+        if wishes is not None:
+            form.version.data = wishes.version
+    _organisations(form)
+    return form
+
+
+def offer_form(offer: Offer | None, formdata: Any = None) -> OfferForm:
+    if formdata is not None:
+        form = OfferForm(formdata=formdata)
+    else:
+        form = OfferForm(formdata=None, obj=offer)
+        if offer is not None:
+            form.version.data = offer.version
+        else:
+            form.sent_on.data = clock.today()
+    _organisations(form)
+    return form
+
+
+@dataclass(frozen=True)
+class Row:
+    offer: Offer
+    waiting: services.Waiting
+
+
+def context(household: Household, state: TabState) -> dict:
+    today = clock.today()
+    offers = queries.offers_of(household)
+    state.add_form = state.add_form or offer_form(None)
+    return {
+        "wishes": queries.wishes_of(household),
+        "rows": [Row(o, services.waiting(o, today)) for o in offers],
+        "formal_count": services.formal_count(offers),
+        "formal_required": services.FORMAL_OFFERS_REQUIRED,
+        "offers_count": len(offers),
+        "delete_form": DeleteForm(formdata=None),
+    }
