@@ -9,11 +9,10 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, make_response, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from capintra import clock
-from capintra.admin.models import Operation
 from capintra.auth.models import User
+from capintra.buildings.queries import operation_choices
 from capintra.documents import hosting
 from capintra.errors import DomainError, StaleVersion, check_version
 from capintra.extensions import db
@@ -58,16 +57,11 @@ def index():
 
 
 def _order_form(order: Order | None = None) -> OrderForm:
-    operations = db.session.execute(select_operations()).all()
     return OrderForm(
         obj=order if request.method == "GET" else None,
         lots=queries.lot_choices(),
-        operations=[(row.id, row.name) for row in operations],
+        operations=[(o.id, o.name) for o in operation_choices()],
     )
-
-
-def select_operations():
-    return select(Operation.id, Operation.name).order_by(Operation.name)
 
 
 def _household_ids(form: OrderForm) -> list[int] | None:

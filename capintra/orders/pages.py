@@ -114,7 +114,9 @@ def order_context(order: Order, state: TabState) -> dict:
             ),
         )
     if order.status == S.SERVICE_DONE and can("order.record"):
-        context["invoice_form"] = _given(forms, "invoice_form", lambda: _invoice_form(order))
+        context["invoice_form"] = _given(
+            forms, "invoice_form", lambda: _invoice_form(order, context)
+        )
     context["reason_form"] = ReasonForm(formdata=None)
     context["payment_form"] = PaymentForm(formdata=None, paid_on=today)
     context["message"] = forms.get("message", "")
@@ -123,9 +125,10 @@ def order_context(order: Order, state: TabState) -> dict:
     return context
 
 
-def _invoice_form(order: Order) -> InvoiceForm:
-    """Proposed amounts: what is attested and not invoiced yet, with the order's VAT."""
-    excl = max(0, queries.attested_amount(order) - queries.invoiced_amount(order))
+def _invoice_form(order: Order, context: dict) -> InvoiceForm:
+    """Proposed amounts: what is attested and not invoiced yet (the page's sums), with the
+    order's VAT."""
+    excl = max(0, context["attested_cents"] - context["invoiced_cents"])
     vat = lifecycle.money.vat_cents(excl, order.vat)
     return InvoiceForm(formdata=None, excl_vat_cents=excl, vat_cents=vat,
                        incl_vat_cents=excl + vat, received_on=clock.today())  # fmt: skip
