@@ -6,14 +6,14 @@ from flask_babel import lazy_gettext as _l
 from capintra.features import Feature
 from capintra.relocation import demo, tab
 from capintra.relocation.classification import ACTIONS, AUDITED
-from capintra.relocation.models import Offer, Wishes
+from capintra.relocation.models import Offer, Relocation, Wishes
 from capintra.relocation.views import bp
 from capintra.web.pages import Tab
 
 FEATURE = Feature(
     name="relocation",
     blueprints=((bp, "/households"),),
-    models=(Wishes, Offer),
+    models=(Wishes, Offer, Relocation),
     tabs=(
         Tab(
             "household",

@@ -12,6 +12,7 @@ from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from capintra.extensions import db
+from capintra.housing import HousingCosts
 from capintra.models import LabelledEnum, SoftDeleteMixin, VersionedMixin, enum_column
 
 # --- enumerations ------------------------------------------------------------------------
@@ -152,3 +153,129 @@ class Offer(VersionedMixin, SoftDeleteMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<Offer {self.id}>"
+
+
+class RelocationKind(LabelledEnum):
+    TEMPORAIRE = "temporaire", _l("Relogement temporaire")
+    DEFINITIF = "definitif", _l("Relogement définitif")
+
+
+class Sector(LabelledEnum):
+    """Where the household went (DESIGN §2, Relocation)."""
+
+    SOCIAL = "social", _l("Logement social")
+    PRIVE_CONVENTIONNE = "prive_conventionne", _l("Privé conventionné")
+    PRIVE = "prive", _l("Privé")
+    ACCESSION = "accession", _l("Accession à la propriété")
+    STRUCTURE = "structure", _l("Structure (résidence, foyer…)")
+
+
+class Satisfaction(LabelledEnum):
+    TRES_SATISFAIT = "tres_satisfait", _l("Très satisfait")
+    SATISFAIT = "satisfait", _l("Satisfait")
+    PEU_SATISFAIT = "peu_satisfait", _l("Peu satisfait")
+    PAS_SATISFAIT = "pas_satisfait", _l("Pas satisfait")
+
+
+class Relocation(VersionedMixin, SoftDeleteMixin, db.Model):
+    """Relogement: a temporary one (the right to return kept open; an occupancy period
+    opened when the unit is one of ours) or the final one. The costs before are a snapshot
+    of the household's housing costs and resources on the day it is recorded, so that the
+    remaining charge and effort rate before and after are computed from what was true
+    then, never typed. Money in integer cents, surfaces in dm²."""
+
+    __tablename__ = "relocation"
+    __table_args__ = (Index("ix_relocation_household_kind", "household_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("household.id"))
+    kind: Mapped[RelocationKind] = mapped_column(enum_column(RelocationKind))
+    #: The accepted offer it follows from, if any.
+    offer_id: Mapped[int | None] = mapped_column(ForeignKey("relocation_offer.id"), index=True)
+    #: Date of the relocation (lease signed / entry into the new home).
+    relocated_on: Mapped[date] = mapped_column(Date)
+    #: Key-handover date of the home left (« remise des clés »): the open occupancy ends then.
+    keys_on: Mapped[date] = mapped_column(Date)
+    address: Mapped[str] = mapped_column(String(300), default="")
+    commune: Mapped[str] = mapped_column(String(100), default="")
+    landlord_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
+    reservation_holder_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisation.id"), index=True
+    )
+    sector: Mapped[Sector] = mapped_column(enum_column(Sector), default=Sector.SOCIAL)
+    unit_type: Mapped[Typology | None] = mapped_column(enum_column(Typology))
+    surface_dm2: Mapped[int | None] = mapped_column(Integer)
+    rent_cents: Mapped[int | None] = mapped_column(Integer)
+    charges_cents: Mapped[int | None] = mapped_column(Integer)
+    apl_cents: Mapped[int | None] = mapped_column(Integer)
+    #: New social housing, or social housing less than 5 years old.
+    new_social_housing: Mapped[bool] = mapped_column(Boolean, default=False)
+    priority_neighbourhood: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: Rehoused on the operation's site (vs elsewhere).
+    on_site: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: Eligible to the rent-reduction grant (« minoration de loyer »).
+    rent_reduction_grant: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: Temporary only: the right to return is kept open (visible on the file).
+    right_to_return: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: Temporary only: when the temporary stay ended (the final relocation's date).
+    ended_on: Mapped[date | None] = mapped_column(Date)
+    #: Temporary only: our unit the household stays in (an occupancy period there).
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), index=True)
+
+    # Snapshot of « before », taken when the relocation is recorded.
+    before_rent_cents: Mapped[int | None] = mapped_column(Integer)
+    before_charges_cents: Mapped[int | None] = mapped_column(Integer)
+    before_apl_cents: Mapped[int | None] = mapped_column(Integer)
+    before_surface_dm2: Mapped[int | None] = mapped_column(Integer)
+    #: The household's monthly resources when recorded (the effort rates' denominator).
+    resources_cents: Mapped[int | None] = mapped_column(Integer)
+
+    # Optional satisfaction survey
+    satisfaction: Mapped[Satisfaction | None] = mapped_column(enum_column(Satisfaction))
+    survey_on: Mapped[date | None] = mapped_column(Date)
+    survey_note: Mapped[str] = mapped_column(Text, default="")
+
+    landlord = relationship("Organisation", foreign_keys=[landlord_id], lazy="raise")
+    reservation_holder = relationship(
+        "Organisation", foreign_keys=[reservation_holder_id], lazy="raise"
+    )
+
+    @property
+    def is_final(self) -> bool:
+        return self.kind is RelocationKind.DEFINITIF
+
+    @property
+    def surface_m2(self) -> Decimal | None:
+        return None if self.surface_dm2 is None else Decimal(self.surface_dm2) / 100
+
+    @property
+    def remaining_before_cents(self) -> int | None:
+        return remaining_charge(self.before_rent_cents, self.before_charges_cents,
+                                self.before_apl_cents)  # fmt: skip
+
+    @property
+    def remaining_after_cents(self) -> int | None:
+        return remaining_charge(self.rent_cents, self.charges_cents, self.apl_cents)
+
+    @property
+    def effort_before(self) -> Decimal | None:
+        return effort_rate(self.remaining_before_cents, self.resources_cents)
+
+    @property
+    def effort_after(self) -> Decimal | None:
+        return effort_rate(self.remaining_after_cents, self.resources_cents)
+
+    def __repr__(self) -> str:
+        return f"<Relocation {self.id} {self.kind}>"
+
+
+def remaining_charge(rent: int | None, charges: int | None, apl: int | None) -> int | None:
+    """Reste à charge = loyer + charges − APL (capintra.housing, same rule)."""
+    return HousingCosts(rent, charges, apl).remaining_charge_cents
+
+
+def effort_rate(remaining: int | None, resources: int | None) -> Decimal | None:
+    """Taux d'effort = reste à charge / ressources, exact to 4 decimals."""
+    if remaining is None or not resources:
+        return None
+    return HousingCosts(remaining, 0, 0).effort_rate(resources)
