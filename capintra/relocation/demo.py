@@ -22,6 +22,9 @@ from capintra.relocation.models import (
     Financing,
     Offer,
     RefusalReason,
+    Relocation,
+    RelocationKind,
+    Sector,
     Typology,
     Wishes,
 )
@@ -157,3 +160,23 @@ def example_offer_id(values) -> int:
     db.session.add(offer)
     db.session.flush()
     return offer.id
+
+
+def example_relocation_id(values) -> int:
+    """<relocation_id> of /households/<id>/relocations/<relocation_id>: a temporary
+    relocation of that file (written as a row: the route tests need no occupancy)."""
+    n = next(_examples)
+    relocation = Relocation(
+        household_id=values["household_id"],
+        kind=RelocationKind.TEMPORAIRE,
+        relocated_on=date(2026, 10, 5),
+        keys_on=date(2026, 10, 5),
+        address=f"{n} rue de la Résistance",
+        commune="Saint-Étienne",
+        sector=Sector.SOCIAL,
+        right_to_return=True,
+        rent_cents=39000,
+    )
+    db.session.add(relocation)
+    db.session.flush()
+    return relocation.id

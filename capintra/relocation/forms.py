@@ -1,4 +1,4 @@
-"""Forms of the household file's « Souhaits et propositions » tab."""
+"""Forms of the household file's « Souhaits et propositions » and « Relogement » tabs."""
 
 from __future__ import annotations
 
@@ -13,10 +13,14 @@ from capintra.relocation.models import (
     Channel,
     Financing,
     RefusalReason,
+    RelocationKind,
+    Satisfaction,
+    Sector,
     Typology,
 )
 from capintra.web.forms import (
     MoneyField,
+    RequiredVersionForm,
     VersionedForm,
     enum_or_none,
     no_control_characters,
@@ -49,7 +53,8 @@ class EnumSelectField(SelectField):
 
 
 class OrganisationField(SelectField):
-    """A select of the directory's organisations (choices filled by the view)."""
+    """A select of records (the directory's organisations, an offer, a unit…), its
+    choices filled by the view; anything not offered is refused."""
 
     def __init__(self, label, **kwargs):
         super().__init__(label, coerce=optional_id, validate_choice=False, **kwargs)
@@ -153,3 +158,87 @@ class OfferForm(VersionedForm):
             raise ValidationError(_l("Choisissez le motif du refus."))
         if field.data is not None and self.answer.data is not Answer.REFUSEE:
             raise ValidationError(_l("Un motif de refus va avec une proposition refusée."))
+
+
+class RelocationForm(VersionedForm):
+    """Recording a relocation: its kind and dates move the household's occupancy and
+    phase, so they are typed here only."""
+
+    kind = EnumSelectField(
+        _l("Type de relogement"), RelocationKind, blank=False,
+        validators=[InputRequired(message=_l("Choisissez temporaire ou définitif."))],
+    )  # fmt: skip
+    relocated_on = DateField(
+        _l("Relogé le"),
+        validators=[InputRequired(message=_l("Indiquez la date du relogement."))],
+        description=_l("Entrée dans le nouveau logement (signature du bail)."),
+    )
+    keys_on = DateField(
+        _l("Remise des clés du logement quitté le"),
+        validators=[InputRequired(message=_l("Indiquez la date de remise des clés."))],
+        description=_l("L’occupation actuelle du ménage se termine ce jour-là."),
+    )
+    offer_id = OrganisationField(
+        _l("Proposition acceptée"),
+        description=_l("Parmi les propositions acceptées par le ménage."),
+    )
+    unit_id = OrganisationField(
+        _l("Logement tiroir de l’opération"),
+        description=_l(
+            "Relogement temporaire seulement : un logement vacant de l’opération, où une "
+            "occupation temporaire s’ouvre à la remise des clés."
+        ),
+    )
+    address = StringField(_l("Adresse du nouveau logement"), validators=[Length(max=300), *TEXT])
+    commune = StringField(_l("Commune"), validators=[Length(max=100), *TEXT])
+    landlord_id = OrganisationField(_l("Bailleur"))
+    reservation_holder_id = OrganisationField(_l("Réservataire"))
+    sector = EnumSelectField(
+        _l("Secteur"), Sector, blank=False,
+        validators=[InputRequired(message=_l("Choisissez le secteur du nouveau logement."))],
+    )  # fmt: skip
+    unit_type = EnumSelectField(_l("Type de logement"), Typology)
+    surface_dm2 = SurfaceField(_l("Surface (m²)"), description=_l("Par exemple 62,5."))
+    rent_cents = MoneyField(_l("Loyer (€ par mois)"), validators=[Optional(), NOT_NEGATIVE])
+    charges_cents = MoneyField(_l("Charges (€ par mois)"), validators=[Optional(), NOT_NEGATIVE])
+    apl_cents = MoneyField(_l("APL (€ par mois)"), validators=[Optional(), NOT_NEGATIVE])
+    new_social_housing = BooleanField(_l("Logement social neuf ou de moins de 5 ans"))
+    priority_neighbourhood = BooleanField(_l("Quartier prioritaire (QPV)"))
+    on_site = BooleanField(_l("Relogé sur le site de l’opération"))
+    rent_reduction_grant = BooleanField(_l("Éligible à la minoration de loyer"))
+    right_to_return = BooleanField(
+        _l("Droit au retour maintenu"), default=True,
+        description=_l("Relogement temporaire seulement."),
+    )  # fmt: skip
+
+    def validate_unit_id(self, field):
+        if field.data is not None and self.kind.data is RelocationKind.DEFINITIF:
+            raise ValidationError(
+                _l("Un logement de l’opération ne sert qu’au relogement temporaire.")
+            )
+
+    def validate_rent_cents(self, field):
+        if field.data is None and (self.charges_cents.data or self.apl_cents.data):
+            raise ValidationError(
+                _l("Indiquez le loyer : les charges et l’APL s’ajoutent à un loyer.")
+            )
+
+
+class RelocationEditForm(RelocationForm, RequiredVersionForm):
+    """The descriptive fields and the satisfaction survey; never the kind, the dates or
+    the unit (they moved the occupancy when the relocation was recorded)."""
+
+    kind = None
+    relocated_on = None
+    keys_on = None
+    offer_id = None
+    unit_id = None
+    satisfaction = EnumSelectField(_l("Satisfaction du ménage"), Satisfaction)
+    survey_on = DateField(_l("Enquête de satisfaction le"), validators=[Optional()])
+    survey_note = TextAreaField(
+        _l("Commentaire de l’enquête"), validators=[Length(max=4000), *TEXT]
+    )
+
+    def validate_survey_on(self, field):
+        if self.satisfaction.data is not None and field.data is None:
+            raise ValidationError(_l("Indiquez la date de l’enquête de satisfaction."))
