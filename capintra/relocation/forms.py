@@ -217,11 +217,25 @@ class RelocationForm(VersionedForm):
                 _l("Un logement de l’opération ne sert qu’au relogement temporaire.")
             )
 
-    def validate_rent_cents(self, field):
-        if field.data is None and (self.charges_cents.data or self.apl_cents.data):
-            raise ValidationError(
-                _l("Indiquez le loyer : les charges et l’APL s’ajoutent à un loyer.")
-            )
+    def validate(self, extra_validators=None) -> bool:
+        """Rules across fields that an empty field's Optional() would skip."""
+        valid = super().validate(extra_validators)
+        for name, message, wrong in self._cross_checks():
+            if wrong and name in self:
+                self[name].errors = [*self[name].errors, message]
+                valid = False
+        return valid
+
+    def _cross_checks(self) -> list[tuple[str, object, bool]]:
+        """(field, message, whether the rule is broken)."""
+        charges = bool(self.charges_cents.data or self.apl_cents.data)
+        return [
+            (
+                "rent_cents",
+                _l("Indiquez le loyer : les charges et l’APL s’ajoutent à un loyer."),
+                charges and self.rent_cents.data is None,
+            ),
+        ]
 
 
 class RelocationEditForm(RelocationForm, RequiredVersionForm):
@@ -239,6 +253,12 @@ class RelocationEditForm(RelocationForm, RequiredVersionForm):
         _l("Commentaire de l’enquête"), validators=[Length(max=4000), *TEXT]
     )
 
-    def validate_survey_on(self, field):
-        if self.satisfaction.data is not None and field.data is None:
-            raise ValidationError(_l("Indiquez la date de l’enquête de satisfaction."))
+    def _cross_checks(self) -> list[tuple[str, object, bool]]:
+        return [
+            *super()._cross_checks(),
+            (
+                "survey_on",
+                _l("Indiquez la date de l’enquête de satisfaction."),
+                self.satisfaction.data is not None and self.survey_on.data is None,
+            ),
+        ]
