@@ -105,6 +105,7 @@ def test_offers_then_final_relocation_frees_the_unit_and_schedules_the_follow_up
     page.get_by_role("link", name="Relogement", exact=True).click()
     form = page.locator("#relocation-add")
     form.wait_for()
+    assert_accessible(page, "relocation form")
     form.get_by_label("Type de relogement").select_option("definitif")
     form.get_by_label("Relogé le").fill(moved.isoformat())
     form.get_by_label("Remise des clés du logement quitté le").fill(moved.isoformat())
