@@ -18,11 +18,13 @@ import itertools
 import random
 from datetime import date, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from capintra import clock
 from capintra.auth.models import User
+from capintra.buildings.demo import CHORES_SINCE
 from capintra.buildings.models import EndReason, Occupancy, OccupancyKind, Unit
+from capintra.buildings.services import AFTER_DEPARTURE_DELAY
 from capintra.demo import DemoContext, utc
 from capintra.extensions import db
 from capintra.households.models import Household, Outcome, Phase, PhaseChange, Task, TaskKind
@@ -235,16 +237,14 @@ def _last_phase_change_id() -> int:
     return db.session.scalar(select(PhaseChange.id).order_by(PhaseChange.id.desc()).limit(1)) or 0
 
 
-def _done_chores(today: date) -> None:
-    """Chores after departures long past were done (the buildings demo's rule)."""
+def _drop_old_chores(today: date) -> None:
+    """The buildings demo's rule: only the departures of the last weeks still carry their
+    after-departure chores (those the services made for older ones go)."""
     db.session.execute(
-        update(Task)
-        .where(
+        delete(Task).where(
             Task.kind == TaskKind.AFTER_DEPARTURE,
-            Task.due_date < today - timedelta(days=14),
-            Task.done.is_(False),
+            Task.due_date <= today - CHORES_SINCE + AFTER_DEPARTURE_DELAY,
         )
-        .values(done=True, done_at=utc(today - timedelta(days=14), 12))
     )
 
 
@@ -321,7 +321,7 @@ def _relocations(context: DemoContext, today: date, landlords, holders) -> dict:
 
     # 3. Files already rehoused (their period ended « relogé »): the record of it.
     made["recorded"] = _record_past_finals(rng, today, landlords, holders)
-    _done_chores(today)
+    _drop_old_chores(today)
     db.session.flush()
     return made
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
+from capintra import clock
 from capintra.buildings.forms import SurfaceField
 from capintra.relocation.models import (
     Answer,
@@ -160,6 +163,21 @@ class OfferForm(VersionedForm):
             raise ValidationError(_l("Un motif de refus va avec une proposition refusée."))
 
 
+#: A relocation is recorded when it happens: not before this day, nor over a year ahead.
+FIRST_RELOCATION_DAY = date(1990, 1, 1)
+
+
+def relocation_day(form, field) -> None:
+    if field.data is None:
+        return
+    if field.data < FIRST_RELOCATION_DAY:
+        raise ValidationError(_l("Date trop ancienne : indiquez une date à partir du 01/01/1990."))
+    if field.data > clock.today() + timedelta(days=366):
+        raise ValidationError(
+            _l("Date trop lointaine : un relogement s’enregistre quand il a lieu.")
+        )
+
+
 class RelocationForm(VersionedForm):
     """Recording a relocation: its kind and dates move the household's occupancy and
     phase, so they are typed here only."""
@@ -170,12 +188,15 @@ class RelocationForm(VersionedForm):
     )  # fmt: skip
     relocated_on = DateField(
         _l("Relogé le"),
-        validators=[InputRequired(message=_l("Indiquez la date du relogement."))],
+        validators=[InputRequired(message=_l("Indiquez la date du relogement.")), relocation_day],
         description=_l("Entrée dans le nouveau logement (signature du bail)."),
     )
     keys_on = DateField(
         _l("Remise des clés du logement quitté le"),
-        validators=[InputRequired(message=_l("Indiquez la date de remise des clés."))],
+        validators=[
+            InputRequired(message=_l("Indiquez la date de remise des clés.")),
+            relocation_day,
+        ],
         description=_l("L’occupation actuelle du ménage se termine ce jour-là."),
     )
     offer_id = OrganisationField(
