@@ -19,6 +19,7 @@ from capintra.buildings.demo import BuildingGenerator, BuildingsSummary, _Reside
 from capintra.buildings.demo import _Rows as _BRows
 from capintra.buildings.models import (
     Building,
+    EndReason,
     Occupancy,
     OccupancyKind,
     OccupantStatus,
@@ -50,6 +51,7 @@ from capintra.households.models import (
 from capintra.households.search import household_terms, matching_household_ids, normalise
 from capintra.households.services import format_reference
 from capintra.organisations.models import Organisation, OrganisationKind
+from capintra.relocation.models import Relocation, RelocationKind
 from capintra.security import Role
 from tests import factories
 from tests.conftest import login
@@ -114,11 +116,18 @@ def test_thirty_households_with_their_members_journal_letters_and_tasks(demo):
         assert household.monthly_resources_cents > 0
     assert db.session.scalar(select(func.count()).select_from(Note)) == summary.notes > 0
     assert db.session.scalar(select(func.count()).select_from(Letter)) == summary.letters >= 30
-    # the households' own tasks (the buildings' demo adds the chores after departures)
-    own_tasks = select(func.count()).where(Task.kind != TaskKind.AFTER_DEPARTURE)
+    # the households' own tasks (the buildings' demo adds the chores after departures, the
+    # relocation demo the 6-month follow-ups)
+    own_tasks = select(func.count()).where(
+        Task.kind.not_in((TaskKind.AFTER_DEPARTURE, TaskKind.FOLLOW_UP))
+    )
     assert db.session.scalar(own_tasks) == summary.tasks > 0
+    # …and the relocation demo one move to « relogé » per temporary stay it ended
+    ended_stays = select(func.count()).where(
+        Relocation.kind == RelocationKind.TEMPORAIRE, Relocation.ended_on.is_not(None)
+    )
     assert db.session.scalar(select(func.count()).select_from(PhaseChange)) == (
-        summary.phase_changes
+        summary.phase_changes + db.session.scalar(ended_stays)
     )
     assert any("30 ménages" in message for message in demo["messages"])
 
@@ -191,7 +200,17 @@ def test_references_are_unique_and_well_formed(demo):
 
 
 def test_the_same_seed_gives_the_same_households(demo):
-    first = [(h.name, h.address, h.phase, h.monthly_resources_cents) for h in households()]
+    # the relocation demo moves some temporarily relocated files on to « relogé »
+    moved_on = set(
+        db.session.scalars(
+            select(Relocation.household_id).where(Relocation.kind == RelocationKind.TEMPORAIRE)
+        )
+    )
+
+    def phase(h):
+        return Phase.RELOGEMENT_TEMPORAIRE if h.id in moved_on else h.phase
+
+    first = [(h.name, h.address, phase(h), h.monthly_resources_cents) for h in households()]
     seed_households(30, lambda _message: None, today=TODAY)
     second = [(h.name, h.address, h.phase, h.monthly_resources_cents) for h in households()[30:]]
     assert second == first
@@ -342,10 +361,22 @@ def test_buildings_units_and_periods_come_from_the_households(demo):
     assert all(0 <= u.floor <= next(b.levels for b in buildings if b.id == u.building_id)
                for u in units)  # fmt: skip
     periods = list(db.session.scalars(select(Occupancy)))
-    # Every demo household has exactly one period; the open ones are those before relocation.
+    # Every demo household has one period, its home; the open ones are those before
+    # relocation. A file the relocation demo relocated temporarily left its home as
+    # « relogement temporaire » and, when its temporary unit is one of ours, has a second
+    # period there (occupation temporaire), open until its final relocation.
+    stays = {
+        r.household_id: r
+        for r in db.session.scalars(
+            select(Relocation).where(Relocation.kind == RelocationKind.TEMPORAIRE)
+        )
+    }
+    assert stays
     by_household = Counter(p.household_id for p in periods if p.household_id is not None)
     assert set(by_household) == set(households_by_id)
-    assert set(by_household.values()) == {1}
+    for household_id, count in by_household.items():
+        stay = stays.get(household_id)
+        assert count == (2 if stay is not None and stay.unit_id is not None else 1)
     still_there = {
         Phase.A_RENCONTRER, Phase.DIAGNOSTIC, Phase.RECHERCHE, Phase.RELOGEMENT_TEMPORAIRE
     }  # fmt: skip
@@ -354,7 +385,16 @@ def test_buildings_units_and_periods_come_from_the_households(demo):
             assert period.occupant_label.startswith("SARL ")
             continue
         household = households_by_id[period.household_id]
-        assert (period.end_date is None) is (household.phase in still_there)
+        stay = stays.get(household.id)
+        if stay is not None and period.unit_id == stay.unit_id:  # the stay in our unit
+            assert period.status is OccupantStatus.TEMPORAIRE
+            assert period.start_date == stay.keys_on
+            assert (period.end_date is None) is (stay.ended_on is None)
+        elif stay is not None:
+            assert period.end_reason is EndReason.RELOGEMENT_TEMPORAIRE
+            assert period.end_date == stay.keys_on
+        else:
+            assert (period.end_date is None) is (household.phase in still_there)
         if period.end_date is not None:
             assert period.end_reason is not None and period.end_date <= TODAY
         # Rent, charges and APL are the period's: a tenant pays a rent, an owner none.

@@ -232,7 +232,6 @@ TABS = (
     _tab("letters", _l("Courriers"), 30, _items_tab("letters", queries.letters_of)),
     _tab("journal", _l("Journal"), 40, _journal),
     _tab("documents", _l("Pièces jointes"), 50, _documents),
-    _tab("relocation", _l("Relogement"), 70),
     _tab("tasks", _l("Tâches"), 80, _items_tab("tasks", queries.tasks_of)),
     _tab("history", _l("Historique"), 90, _history),
 )  # fmt: skip

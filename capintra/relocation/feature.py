@@ -1,5 +1,6 @@
 """Relocation: the household's wishes and the offers made to it, on the household file's
-« Souhaits et propositions » tab."""
+« Souhaits et propositions » tab; its temporary and final relocations on its « Relogement »
+tab."""
 
 from flask_babel import lazy_gettext as _l
 
@@ -23,9 +24,20 @@ FEATURE = Feature(
             "relocation/_household_offers.html",
             tab.context,
         ),
+        Tab(
+            "household",
+            tab.RELOCATION_TAB,
+            _l("Relogement"),
+            70,
+            "relocation/_household_relocation.html",
+            tab.relocation_context,
+        ),
     ),  # fmt: skip
     audited=AUDITED,
     actions=ACTIONS,
     demo=demo.load,
-    route_params={"offer_id": demo.example_offer_id},
+    route_params={
+        "offer_id": demo.example_offer_id,
+        "relocation_id": demo.example_relocation_id,
+    },
 )

@@ -1,11 +1,14 @@
-"""Forms of the household file's « Souhaits et propositions » tab."""
+"""Forms of the household file's « Souhaits et propositions » and « Relogement » tabs."""
 
 from __future__ import annotations
+
+from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
+from capintra import clock
 from capintra.buildings.forms import SurfaceField
 from capintra.relocation.models import (
     Answer,
@@ -13,10 +16,14 @@ from capintra.relocation.models import (
     Channel,
     Financing,
     RefusalReason,
+    RelocationKind,
+    Satisfaction,
+    Sector,
     Typology,
 )
 from capintra.web.forms import (
     MoneyField,
+    RequiredVersionForm,
     VersionedForm,
     enum_or_none,
     no_control_characters,
@@ -49,7 +56,8 @@ class EnumSelectField(SelectField):
 
 
 class OrganisationField(SelectField):
-    """A select of the directory's organisations (choices filled by the view)."""
+    """A select of records (the directory's organisations, an offer, a unit…), its
+    choices filled by the view; anything not offered is refused."""
 
     def __init__(self, label, **kwargs):
         super().__init__(label, coerce=optional_id, validate_choice=False, **kwargs)
@@ -153,3 +161,125 @@ class OfferForm(VersionedForm):
             raise ValidationError(_l("Choisissez le motif du refus."))
         if field.data is not None and self.answer.data is not Answer.REFUSEE:
             raise ValidationError(_l("Un motif de refus va avec une proposition refusée."))
+
+
+#: A relocation is recorded when it happens: not before this day, nor over a year ahead.
+FIRST_RELOCATION_DAY = date(1990, 1, 1)
+
+
+def relocation_day(form, field) -> None:
+    if field.data is None:
+        return
+    if field.data < FIRST_RELOCATION_DAY:
+        raise ValidationError(_l("Date trop ancienne : indiquez une date à partir du 01/01/1990."))
+    if field.data > clock.today() + timedelta(days=366):
+        raise ValidationError(
+            _l("Date trop lointaine : un relogement s’enregistre quand il a lieu.")
+        )
+
+
+class RelocationForm(VersionedForm):
+    """Recording a relocation: its kind and dates move the household's occupancy and
+    phase, so they are typed here only."""
+
+    kind = EnumSelectField(
+        _l("Type de relogement"), RelocationKind, blank=False,
+        validators=[InputRequired(message=_l("Choisissez temporaire ou définitif."))],
+    )  # fmt: skip
+    relocated_on = DateField(
+        _l("Relogé le"),
+        validators=[InputRequired(message=_l("Indiquez la date du relogement.")), relocation_day],
+        description=_l("Entrée dans le nouveau logement (signature du bail)."),
+    )
+    keys_on = DateField(
+        _l("Remise des clés du logement quitté le"),
+        validators=[
+            InputRequired(message=_l("Indiquez la date de remise des clés.")),
+            relocation_day,
+        ],
+        description=_l("L’occupation actuelle du ménage se termine ce jour-là."),
+    )
+    offer_id = OrganisationField(
+        _l("Proposition acceptée"),
+        description=_l("Parmi les propositions acceptées par le ménage."),
+    )
+    unit_id = OrganisationField(
+        _l("Logement tiroir de l’opération"),
+        description=_l(
+            "Relogement temporaire seulement : un logement vacant de l’opération, où une "
+            "occupation temporaire s’ouvre à la remise des clés."
+        ),
+    )
+    address = StringField(_l("Adresse du nouveau logement"), validators=[Length(max=300), *TEXT])
+    commune = StringField(_l("Commune"), validators=[Length(max=100), *TEXT])
+    landlord_id = OrganisationField(_l("Bailleur"))
+    reservation_holder_id = OrganisationField(_l("Réservataire"))
+    sector = EnumSelectField(
+        _l("Secteur"), Sector, blank=False,
+        validators=[InputRequired(message=_l("Choisissez le secteur du nouveau logement."))],
+    )  # fmt: skip
+    unit_type = EnumSelectField(_l("Type de logement"), Typology)
+    surface_dm2 = SurfaceField(_l("Surface (m²)"), description=_l("Par exemple 62,5."))
+    rent_cents = MoneyField(_l("Loyer (€ par mois)"), validators=[Optional(), NOT_NEGATIVE])
+    charges_cents = MoneyField(_l("Charges (€ par mois)"), validators=[Optional(), NOT_NEGATIVE])
+    apl_cents = MoneyField(_l("APL (€ par mois)"), validators=[Optional(), NOT_NEGATIVE])
+    new_social_housing = BooleanField(_l("Logement social neuf ou de moins de 5 ans"))
+    priority_neighbourhood = BooleanField(_l("Quartier prioritaire (QPV)"))
+    on_site = BooleanField(_l("Relogé sur le site de l’opération"))
+    rent_reduction_grant = BooleanField(_l("Éligible à la minoration de loyer"))
+    right_to_return = BooleanField(
+        _l("Droit au retour maintenu"), default=True,
+        description=_l("Relogement temporaire seulement."),
+    )  # fmt: skip
+
+    def validate_unit_id(self, field):
+        if field.data is not None and self.kind.data is RelocationKind.DEFINITIF:
+            raise ValidationError(
+                _l("Un logement de l’opération ne sert qu’au relogement temporaire.")
+            )
+
+    def validate(self, extra_validators=None) -> bool:
+        """Rules across fields that an empty field's Optional() would skip."""
+        valid = super().validate(extra_validators)
+        for name, message, wrong in self._cross_checks():
+            if wrong and name in self:
+                self[name].errors = [*self[name].errors, message]
+                valid = False
+        return valid
+
+    def _cross_checks(self) -> list[tuple[str, object, bool]]:
+        """(field, message, whether the rule is broken)."""
+        charges = bool(self.charges_cents.data or self.apl_cents.data)
+        return [
+            (
+                "rent_cents",
+                _l("Indiquez le loyer : les charges et l’APL s’ajoutent à un loyer."),
+                charges and self.rent_cents.data is None,
+            ),
+        ]
+
+
+class RelocationEditForm(RelocationForm, RequiredVersionForm):
+    """The descriptive fields and the satisfaction survey; never the kind, the dates or
+    the unit (they moved the occupancy when the relocation was recorded)."""
+
+    kind = None
+    relocated_on = None
+    keys_on = None
+    offer_id = None
+    unit_id = None
+    satisfaction = EnumSelectField(_l("Satisfaction du ménage"), Satisfaction)
+    survey_on = DateField(_l("Enquête de satisfaction le"), validators=[Optional()])
+    survey_note = TextAreaField(
+        _l("Commentaire de l’enquête"), validators=[Length(max=4000), *TEXT]
+    )
+
+    def _cross_checks(self) -> list[tuple[str, object, bool]]:
+        return [
+            *super()._cross_checks(),
+            (
+                "survey_on",
+                _l("Indiquez la date de l’enquête de satisfaction."),
+                self.satisfaction.data is not None and self.survey_on.data is None,
+            ),
+        ]

@@ -1,7 +1,12 @@
 """The household file's « Souhaits et propositions » tab (declared in feature.py): the
 household's wishes, edited in place, and the offers made to it, added, edited and
 deleted inline by officers; everyone who sees the file reads them (rent and charges:
-who reads the household's finances)."""
+who reads the household's finances).
+
+And its « Relogement » tab: the temporary and final relocations, recorded by officers
+(the right to return of a temporary one shown while open), the remaining charge and
+effort rate before and after for who reads the household's finances, the satisfaction
+survey edited in place."""
 
 from __future__ import annotations
 
@@ -12,12 +17,13 @@ from capintra import clock
 from capintra.households.models import Household
 from capintra.organisations.queries import choices as organisation_choices
 from capintra.relocation import queries, services
-from capintra.relocation.forms import OfferForm, WishesForm
-from capintra.relocation.models import Offer, Wishes
+from capintra.relocation.forms import OfferForm, RelocationEditForm, RelocationForm, WishesForm
+from capintra.relocation.models import Offer, Relocation, RelocationKind, Wishes
 from capintra.web.forms import DeleteForm
 from capintra.web.pages import TabState
 
 TAB = "offers"
+RELOCATION_TAB = "relocation"
 
 
 def _organisations(form) -> None:
@@ -69,4 +75,50 @@ def context(household: Household, state: TabState) -> dict:
         "formal_required": services.FORMAL_OFFERS_REQUIRED,
         "offers_count": len(offers),
         "delete_form": DeleteForm(formdata=None),
+    }
+
+
+# --- the « Relogement » tab ----------------------------------------------------------------
+
+
+def relocation_form(household: Household, formdata: Any = None) -> RelocationForm:
+    """The add form: the offers the household accepted, our vacant units (a temporary
+    home), the directory."""
+    if formdata is not None:
+        form = RelocationForm(formdata=formdata)
+    else:
+        form = RelocationForm(formdata=None)
+        today = clock.today()
+        form.relocated_on.data = today
+        form.keys_on.data = today
+        form.kind.data = RelocationKind.DEFINITIF
+    _organisations(form)
+    form.offer_id.choices = [("", "—"), *queries.accepted_offer_choices(household)]
+    form.unit_id.choices = [("", "—"), *queries.vacant_unit_choices(household, clock.today())]
+    return form
+
+
+def relocation_edit_form(relocation: Relocation, formdata: Any = None) -> RelocationEditForm:
+    if formdata is not None:
+        form = RelocationEditForm(formdata=formdata)
+    else:
+        form = RelocationEditForm(formdata=None, obj=relocation)
+        form.version.data = relocation.version
+    _organisations(form)
+    if relocation.is_final:
+        del form.right_to_return
+    return form
+
+
+def relocation_context(household: Household, state: TabState) -> dict:
+    relocations = queries.relocations_of(household)
+    final = next((r for r in relocations if r.is_final), None)
+    if final is None and state.add_form is None:
+        state.add_form = relocation_form(household)
+    return {
+        "relocations": relocations,
+        "final": final,
+        "temporary_open": next(
+            (r for r in relocations if not r.is_final and r.ended_on is None), None
+        ),
     }

@@ -1,20 +1,29 @@
 """Wishes and offers written inline on the household file's « Souhaits et propositions »
-tab (tab.py): officers only (household.social); a stale page answers 409, an invalid
-form 422 with the messages on its fields."""
+tab, relocations on its « Relogement » tab (tab.py): officers only (household.social); a
+stale page answers 409, an invalid form 422 with the messages on its fields, a rule
+refusing the action 409 with nothing written (relocating.py)."""
 
 from __future__ import annotations
 
 from flask import Blueprint, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 
-from capintra.errors import DomainError, StaleVersion, check_version
+from capintra.errors import DomainError, InvalidInput, StaleVersion, check_version
 from capintra.extensions import db
 from capintra.households.queries import get_household_or_404
-from capintra.relocation import queries, services
+from capintra.relocation import queries, relocating, services
 from capintra.relocation.forms import OfferForm
-from capintra.relocation.models import Offer, Wishes
-from capintra.relocation.tab import TAB, offer_form, wishes_form
+from capintra.relocation.models import Offer, RelocationKind, Wishes
+from capintra.relocation.tab import (
+    RELOCATION_TAB,
+    TAB,
+    offer_form,
+    relocation_edit_form,
+    relocation_form,
+    wishes_form,
+)
 from capintra.security import require
 from capintra.web.confirm import confirmation_page
 from capintra.web.formatting import date_fr
@@ -139,3 +148,74 @@ def offers_delete(household_id: int, offer_id: int):
     offer.soft_delete()
     db.session.commit()
     return saved(household, TAB, _l("Proposition supprimée."))
+
+
+# --- relocations -------------------------------------------------------------------------
+
+
+def _relocation_refused(household, state: TabState, form, error: DomainError):
+    """Nothing written: the form again with the reason (on its field when known)."""
+    db.session.rollback()
+    field = getattr(error, "field", None)
+    if isinstance(error, InvalidInput) and field and field in form:
+        form[field].errors = [*form[field].errors, error.message]
+    else:
+        form.form_errors.append(error.message)
+    return render_tab(household, RELOCATION_TAB, state, status=error.status)
+
+
+@bp.post("/<int:household_id>/relocations")
+@require(WRITE)
+def relocations_add(household_id: int):
+    """A temporary or the final relocation (field `kind`), in the request's one
+    transaction: any refusal leaves the file, its occupancy and its tasks as they were."""
+    household = get_household_or_404(household_id)
+    form = relocation_form(household, formdata=request.form)
+    if not form.validate():
+        return render_tab(household, RELOCATION_TAB, TabState(add_form=form), status=422)
+    data = _data(form)
+    kind = data.pop("kind")
+    record = (
+        relocating.record_final if kind is RelocationKind.DEFINITIF else relocating.record_temporary
+    )
+    try:
+        record(household, data, current_user)
+    except DomainError as error:
+        return _relocation_refused(household, TabState(add_form=form), form, error)
+    db.session.commit()
+    if kind is RelocationKind.DEFINITIF:
+        message = _l("Relogement définitif enregistré : suivi à 6 mois programmé.")
+    else:
+        message = _l("Relogement temporaire enregistré : droit au retour maintenu.")
+    return saved(household, RELOCATION_TAB, message)
+
+
+@bp.route("/<int:household_id>/relocations/<int:relocation_id>", methods=["GET", "POST"])
+@require(WRITE)
+def relocations_edit(household_id: int, relocation_id: int):
+    """The destination's details and the satisfaction survey (not the kind nor the dates,
+    which moved the occupancy)."""
+    household = get_household_or_404(household_id)
+    relocation = queries.get_relocation_or_404(household, relocation_id)
+    if request.method == "GET":
+        state = TabState(edit_id=relocation.id, edit_form=relocation_edit_form(relocation))
+        return render_tab(household, RELOCATION_TAB, state)
+    form = relocation_edit_form(relocation, formdata=request.form)
+    if not form.validate():
+        state = TabState(edit_id=relocation.id, edit_form=form)
+        return render_tab(household, RELOCATION_TAB, state, status=422)
+    try:
+        check_version(relocation, form.version.data)
+        relocating.save_relocation(relocation, _data(form))
+    except StaleVersion:
+        db.session.rollback()
+        relocation = queries.get_relocation_or_404(household, relocation_id)
+        stale = stale_view(relocation, form.version.data, sensitive=False)
+        form.version.data = relocation.version
+        state = TabState(edit_id=relocation.id, edit_form=form, stale=stale)
+        return render_tab(household, RELOCATION_TAB, state, status=409)
+    except DomainError as error:
+        state = TabState(edit_id=relocation.id, edit_form=form)
+        return _relocation_refused(household, state, form, error)
+    db.session.commit()
+    return saved(household, RELOCATION_TAB, _l("Relogement modifié."))

@@ -64,6 +64,10 @@ ROUTE_TABLE: dict[tuple[str, str], tuple[int | str, ...]] = {
     ("relocation.offers_edit", "GET"):          (LOGIN, 200, 403, 403, 403),
     ("relocation.offers_edit", "POST"):         (LOGIN, 422, 403, 403, 403),
     ("relocation.offers_delete", "POST"):       (LOGIN, 422, 403, 403, 403),
+    # relocation: temporary and final relocations, recorded by officers only (DESIGN §1)
+    ("relocation.relocations_add", "POST"):     (LOGIN, 422, 403, 403, 403),
+    ("relocation.relocations_edit", "GET"):     (LOGIN, 200, 403, 403, 403),
+    ("relocation.relocations_edit", "POST"):    (LOGIN, 422, 403, 403, 403),
     # household files: officers and assistants write, managers do not
     ("households.create", "GET"):               (LOGIN, 200, 200, 403, 403),
     ("households.create", "POST"):              (LOGIN, 422, 422, 403, 403),

@@ -169,6 +169,26 @@ def _arabic_indic(number) -> str:
     return str(number).translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
 
 
+def _relocation_choices(url: str) -> None:
+    """A final relocation's form offers the file's accepted offers and the vacant units of
+    its operation (a temporary home): one of each."""
+    from datetime import date
+
+    from capintra.relocation.models import Answer, Offer
+    from tests.buildings import make as bmake
+
+    household = db.session.get(Household, int(url.split("/")[2]))
+    db.session.add(
+        Offer(household_id=household.id, sent_on=date(2026, 6, 1), answer=Answer.ACCEPTEE)
+    )
+    bmake.unit(bmake.building(household.operation_id))
+
+
+#: Routes whose selects offer records that belong to the record in the URL: what to make
+#: so that they offer one.
+CHOICES_FOR = {"relocation.relocations_add": _relocation_choices}
+
+
 def test_every_id_select_takes_only_ascii_ids_in_range(client, app_ctx, id_field):
     form_class, name = id_field
     routes = routes_posting(app_ctx, form_class)
@@ -179,7 +199,9 @@ def test_every_id_select_takes_only_ascii_ids_in_range(client, app_ctx, id_field
     orgs.organisation()  # the merge offers every organisation but the one merged
     for route in routes:
         browser = login(client.application.test_client(), factories.user(role_for(route)))
-        _page, form = form_posting_to(browser, route, url_for_route(route))
+        url = url_for_route(route)
+        CHOICES_FOR.get(route.endpoint, lambda _url: None)(url)
+        _page, form = form_posting_to(browser, route, url)
         # Every existing choice written in other digits: int() reads each as that id.
         choices = [v for v in form.options.get(name, []) if v not in ("", "None")]
         assert choices, f"{route}: the {name} select offers no record"
