@@ -64,6 +64,11 @@ ROUTE_TABLE: dict[tuple[str, str], tuple[int | str, ...]] = {
     ("relocation.offers_edit", "GET"):          (LOGIN, 200, 403, 403, 403),
     ("relocation.offers_edit", "POST"):         (LOGIN, 422, 403, 403, 403),
     ("relocation.offers_delete", "POST"):       (LOGIN, 422, 403, 403, 403),
+    # the follow-up committee: officers and managers read the list (reports); officers
+    # record the decision (the social follow-up, DESIGN §1)
+    ("committee.index", "GET"):                 (LOGIN, 200, 403, 200, 200),
+    ("committee.print_view", "GET"):            (LOGIN, 200, 403, 200, 200),
+    ("committee.decision", "POST"):             (LOGIN, 422, 403, 403, 403),
     # household files: officers and assistants write, managers do not
     ("households.create", "GET"):               (LOGIN, 200, 200, 403, 403),
     ("households.create", "POST"):              (LOGIN, 422, 422, 403, 403),
