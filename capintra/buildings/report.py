@@ -107,15 +107,11 @@ def csv():
     on, operation_id = _asked()
     report = occupancy_report(on, operation_id)
     data = csv_bytes([str(h) for h in CSV_HEADERS], csv_rows(report))
-    record_event(
-        "export",
-        entity_type="occupancy_report",
-        changes={
-            "report": [None, "occupancy"],
-            "date": [None, on.isoformat()],
-            "operation_id": [None, operation_id],
-        },
-    )
+    # The audit trail labels tables, not reports: the event says in French what left.
+    what = _("Rapport d’occupation au %(d)s", d=date_fr(on))
+    if operation_id is not None and report.operations:
+        what += " — " + report.operations[0].operation.name
+    record_event("export", changes={_("Export"): [None, what], _("Format"): [None, "CSV"]})
     db.session.commit()
     return csv_response(data, f"occupation-{on.isoformat()}.csv")
 

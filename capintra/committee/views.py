@@ -12,7 +12,6 @@ from flask_babel import gettext as _
 from capintra import clock
 from capintra.committee import queries, services
 from capintra.committee.forms import DecisionForm
-from capintra.committee.queries import CommitteeRow
 from capintra.errors import DomainError, StaleVersion, check_version
 from capintra.extensions import db
 from capintra.households.queries import get_household_or_404
@@ -25,13 +24,6 @@ bp = Blueprint("committee", __name__)
 
 def row_id(household_id: int) -> str:
     return f"committee-row-{household_id}"
-
-
-def decision_form(row: CommitteeRow) -> DecisionForm:
-    form = DecisionForm(formdata=None)
-    form.committee_decision.data = row.decision
-    form.version.data = row.version
-    return form
 
 
 @bp.get("/")

@@ -18,9 +18,20 @@ from capintra.buildings.models import EndReason, OccupantStatus, UnitCondition
 from capintra.buildings.report import occupancy_report
 from capintra.extensions import db
 from tests.buildings import make as bmake
+from tests.conftest import login
 from tests.households.helpers import count_statements, text_of
 
 LOC = OccupantStatus.LOCATAIRE
+
+
+@pytest.fixture
+def browser_for(app_ctx, make):
+    def _browser(role):
+        return login(app_ctx.test_client(), make.user(role))
+
+    return _browser
+
+
 ON = date(2026, 11, 25)
 JANUARY = date(2026, 1, 1)
 
@@ -85,7 +96,9 @@ def test_the_page_as_of_a_french_date(app_ctx, fixture, login_as):
     )
 
 
-def test_the_csv_reads_back_with_accents_bom_and_formulas_as_text(app_ctx, fixture, login_as):
+def test_the_csv_reads_back_with_accents_bom_and_formulas_as_text(
+    app_ctx, fixture, login_as, browser_for
+):
     officer = login_as("officer")
     response = officer.get(f"/reports/occupancy.csv?date={ON.isoformat()}")
     assert response.status_code == 200
@@ -103,9 +116,11 @@ def test_the_csv_reads_back_with_accents_bom_and_formulas_as_text(app_ctx, fixtu
     assert formula and formula[0][1] == '\'=HYPERLINK("http://x")'
     assert rows[-1] == ["Toutes opérations", "Total général", "", "6", "3", "3", "1", "2", ""]
     (event,) = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "export")).all()
-    assert event.entity_type == "occupancy_report"
     assert event.user_id == officer.user.id
-    assert event.changes["date"] == [None, "2026-11-25"]
+    assert event.changes["Export"] == [None, "Rapport d’occupation au 25/11/2026"]
+    assert event.changes["Format"] == [None, "CSV"]
+    trail = text_of(browser_for("manager").get("/audit/"))
+    assert "Rapport d’occupation au 25/11/2026" in trail
 
 
 def test_the_report_costs_the_same_statements_as_buildings_grow(app_ctx, fixture, login_as):
