@@ -3,7 +3,16 @@ occupancy periods; the buildings' list, the building's page and a unit's page.""
 
 from flask_babel import lazy_gettext as _l
 
-from capintra.buildings import dashboard, demo, examples, household_tab, pages, queries, splits
+from capintra.buildings import (
+    dashboard,
+    demo,
+    examples,
+    household_tab,
+    pages,
+    queries,
+    report,
+    splits,
+)
 from capintra.buildings.classification import ACTIONS, AUDITED
 from capintra.buildings.models import (
     Arrete,
@@ -21,7 +30,8 @@ from capintra.web.pages import Tab
 
 FEATURE = Feature(
     name="buildings",
-    blueprints=((bp, ""),),
+    # the occupancy report: /reports/occupancy (+ .csv)
+    blueprints=((bp, ""), (report.bp, "/reports")),
     models=(Building, Unit, Arrete, BuildingIncident, Occupancy, CostsOnHold),
     setup=(splits.install,),  # a split household's hosted period
     navigation=(NavItem("buildings.index", _l("Immeubles"), "building.view", 20),),

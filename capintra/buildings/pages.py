@@ -21,10 +21,13 @@ from capintra.web.pages import RecordPage, Tab, TabState
 
 
 def day_asked() -> date:
-    """The `date` argument (AAAA-MM-JJ) the counts and the grid are shown as of; today
-    when absent or not a date."""
-    value = request.args.get("date", "")
+    """The `date` argument (AAAA-MM-JJ, as a date field sends it, or JJ/MM/AAAA as
+    typed) the counts and the grid are shown as of; today when absent or not a date."""
+    value = request.args.get("date", "").strip()
     try:
+        if "/" in value:
+            day, month, year = value.split("/")
+            return date(int(year), int(month), int(day))
         return date.fromisoformat(value) if value else clock.today()
     except ValueError:
         return clock.today()

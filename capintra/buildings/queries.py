@@ -216,8 +216,25 @@ def building_list(
         if cursor is not None:
             page = page.where(tuple_(*order) > tuple_(*cursor))
     page = page.order_by(*order).limit(size + 1).cte("page")
-    in_page = Unit.building_id.in_(select(page.c.id))
+    rows = _counted_rows(on, page, order)
+    next_after = rows[size - 1].building.id if len(rows) > size else None
+    return rows[:size], next_after
 
+
+def all_building_rows(on: date, filters: BuildingFilters | None = None) -> list[BuildingRow]:
+    """Every live building the filters keep (no page, `after` ignored), with the same
+    counts as the list's on `on`, in the list's order: one SQL statement (the occupancy
+    report, buildings/report.py)."""
+    filters = filters or BuildingFilters()
+    order = (Operation.name, Building.address_key, Building.id)
+    return _counted_rows(on, _filtered_buildings(on, filters).cte("page"), order)
+
+
+def _counted_rows(on: date, page, order) -> list[BuildingRow]:
+    """The buildings of `page` (a CTE of building ids) with their operation and their
+    counts on `on`: units, occupied, vacant, walled up (`_unit_counts`) and households
+    still to rehouse (open principal periods of a live household): one statement."""
+    in_page = Unit.building_id.in_(select(page.c.id))
     counts = _unit_counts(on, in_page)
     rehouse = (
         select(Unit.building_id.label("building_id"), func.count(Occupancy.id).label("n"))
@@ -249,9 +266,7 @@ def building_list(
         .options(contains_eager(Building.operation))
         .order_by(*order)
     )
-    rows = [BuildingRow(row[0], *map(int, row[1:]), on=on) for row in db.session.execute(query)]
-    next_after = rows[size - 1].building.id if len(rows) > size else None
-    return rows[:size], next_after
+    return [BuildingRow(row[0], *map(int, row[1:]), on=on) for row in db.session.execute(query)]
 
 
 def operations_with_buildings() -> list[Operation]:

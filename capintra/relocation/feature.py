@@ -4,8 +4,8 @@ tab."""
 
 from flask_babel import lazy_gettext as _l
 
-from capintra.features import Feature
-from capintra.relocation import demo, tab
+from capintra.features import DashboardSection, Feature
+from capintra.relocation import dashboard, demo, notices, tab
 from capintra.relocation.classification import ACTIONS, AUDITED
 from capintra.relocation.models import Offer, Relocation, Wishes
 from capintra.relocation.views import bp
@@ -35,6 +35,12 @@ FEATURE = Feature(
     ),  # fmt: skip
     audited=AUDITED,
     actions=ACTIONS,
+    dashboard_sections=(
+        DashboardSection(
+            "household.social", "relocation/_dashboard_officer.html", dashboard.officer_section
+        ),
+    ),
+    due_notices=(notices.overdue_answer_notices,),
     demo=demo.load,
     route_params={
         "offer_id": demo.example_offer_id,

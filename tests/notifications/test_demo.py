@@ -60,5 +60,12 @@ def test_demo_notifications(app_ctx):
         select(func.count()).select_from(Notification).where(Notification.kind == "invoice_due")
     )
     assert invoices > 0
-    assert context.created["notifications"] == len(due) + invoices + 2
+    # …and the relocation's notices of offers whose answer is overdue
+    # (capintra/relocation/notices.py)
+    offers = db.session.scalar(
+        select(func.count())
+        .select_from(Notification)
+        .where(Notification.kind == "offer_answer_overdue")
+    )
+    assert context.created["notifications"] == len(due) + invoices + offers + 2
     assert run_due_notices(TODAY) == 0

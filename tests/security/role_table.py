@@ -68,6 +68,14 @@ ROUTE_TABLE: dict[tuple[str, str], tuple[int | str, ...]] = {
     ("relocation.relocations_add", "POST"):     (LOGIN, 422, 403, 403, 403),
     ("relocation.relocations_edit", "GET"):     (LOGIN, 200, 403, 403, 403),
     ("relocation.relocations_edit", "POST"):    (LOGIN, 422, 403, 403, 403),
+    # the follow-up committee: officers and managers read the list (reports); officers
+    # record the decision (the social follow-up, DESIGN §1)
+    ("committee.index", "GET"):                 (LOGIN, 200, 403, 200, 200),
+    ("committee.print_view", "GET"):            (LOGIN, 200, 403, 200, 200),
+    ("committee.decision", "POST"):             (LOGIN, 422, 403, 403, 403),
+    # the occupancy report and its CSV export: reports are for officers and managers
+    ("occupancy_report.view", "GET"):           (LOGIN, 200, 403, 200, 200),
+    ("occupancy_report.csv", "GET"):            (LOGIN, 200, 403, 200, 200),
     # household files: officers and assistants write, managers do not
     ("households.create", "GET"):               (LOGIN, 200, 200, 403, 403),
     ("households.create", "POST"):              (LOGIN, 422, 422, 403, 403),

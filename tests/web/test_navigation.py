@@ -23,6 +23,7 @@ MENU_TABLE: dict[str, tuple[str, bool, bool, bool, bool]] = {
     "imports.index":      ("Importer",         Y, Y, N, N),
     "ordering.index":     ("Bons de commande", Y, Y, Y, Y),
     "reports.relocation": ("Rapports",         Y, N, Y, Y),
+    "committee.index":    ("Comité de suivi",  Y, N, Y, Y),
     "audit.index":        ("Journal d’audit",  N, N, Y, Y),
     "admin.users":        ("Administration",   N, N, N, Y),
 }
