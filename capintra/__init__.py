@@ -39,6 +39,7 @@ FEATURES = (
     "capintra.imports",
     "capintra.orders",
     "capintra.relocation",
+    "capintra.reports",
     # Shared, but last: its demo loader runs the other features' daily notices.
     "capintra.notifications",
 )
