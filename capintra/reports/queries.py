@@ -9,14 +9,15 @@ What each figure means (the page and the exports say it in French):
   temporary one, « occupation temporaire », such as a temporary unit of ours);
 - stock figures are today's: with a right to rehousing (oui), met (past « à
   rencontrer »), in search (phase « recherche »), temporarily relocated (a temporary
-  relocation not ended), without an accepted solution (open file, no final relocation,
-  no accepted offer; with the date of its last offer);
+  relocation not ended), without an accepted solution (open file not yet « relogé »,
+  no final relocation, no accepted offer; with the date of its last offer);
 - flow figures count what happened in the period (`from`, `to`, both included; open
   when absent): finally relocated (final relocation's date), returned (a temporary stay
   ended), left of their own accord (outcome « parti par ses propres moyens », closed in
   the period), refusals (offers sent in the period);
 - *remaining* (progress against the building's target vacancy date) is all-time:
-  concerned households neither finally relocated nor closed.
+  concerned households neither finally relocated nor closed (nor in a phase from
+  « relogé » on).
 
 Dates are compared in SQL as dates; month grouping and durations are computed in Python
 over the rows read (portable between SQLite and PostgreSQL).
@@ -47,6 +48,10 @@ from capintra.relocation.models import Answer, Offer, Relocation, RelocationKind
 
 _FAR = date(9999, 12, 31)
 _EPOCH = date(1900, 1, 1)
+
+#: Phases of a file whose household is rehoused (or whose file is closed): done, even
+#: when no relocation was recorded (files older than the relocation records).
+REHOUSED = (Phase.RELOGE, Phase.SUIVI, Phase.CLOS)
 
 #: At most this many files are listed « sans solution acceptée » (the count is exact).
 WITHOUT_SOLUTION_ROWS = 500
@@ -204,9 +209,12 @@ def counts(filters: Filters) -> dict[tuple[int, int | None], Counts]:
             alone,
             ~final_any,
             Household.outcome.is_(None),
+            Household.phase.not_in(REHOUSED),
             func.coalesce(offers.c.accepted, 0) == 0,
         ),
-        "done": and_(alone, final_any | Household.outcome.is_not(None)),
+        "done": and_(
+            alone, final_any | Household.outcome.is_not(None) | Household.phase.in_(REHOUSED)
+        ),
         "splits": split,
         "splits_relocated": and_(split, final_in),
     }
@@ -256,6 +264,7 @@ def without_solution(filters: Filters) -> list[WithoutSolution]:
             Household.split_from_id.is_(None),
             func.coalesce(rel.c.final_any, 0) == 0,
             Household.outcome.is_(None),
+            Household.phase.not_in(REHOUSED),
             func.coalesce(offers.c.accepted, 0) == 0,
         )
         .order_by(func.coalesce(offers.c.last_sent, literal(_EPOCH, Date)), Household.reference)

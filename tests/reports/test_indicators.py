@@ -126,3 +126,16 @@ def test_relocations_per_month_against_what_is_left(data):
         ("2026-03", 1, 5), ("2026-04", 0, 5), ("2026-05", 0, 5), ("2026-06", 0, 5),
         ("2026-07", 0, 5), ("2026-08", 1, 4),
     ]  # fmt: skip
+
+
+def test_a_file_rehoused_without_a_relocation_record_is_done(app_ctx):
+    """Files older than the relocation records: their phase says they are rehoused."""
+    from capintra.households.models import Phase
+    from tests import factories
+
+    op = factories.operation()
+    factories.household(op.id, phase=Phase.SUIVI)
+    factories.household(op.id, phase=Phase.RECHERCHE)
+    counts = build(Filters(operation_id=op.id), TODAY).total
+    assert (counts.concerned, counts.done, counts.remaining) == (2, 1, 1)
+    assert (counts.relocated, counts.without_solution) == (0, 1)
