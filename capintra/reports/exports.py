@@ -156,7 +156,7 @@ def household_rows(report: Report, amounts: bool) -> list[list[object]]:
 def _scope_name(line) -> str:
     if line.building is None:
         return "sans immeuble"
-    return f"immeuble n° {line.building.id}"
+    return line.building.address
 
 
 def diffusion_rows(report: Report) -> list[list[object]]:

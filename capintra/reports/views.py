@@ -75,6 +75,10 @@ def _page(diffusion: bool):
         args=args,
         shown=shown,
         enough=(not diffusion) or report.total.relocated >= figures.DIFFUSION_THRESHOLD,
+        # An average over one or two households is their amount: those who may not read
+        # individual finances (managers) read the costs over 5 households or more.
+        costs_shown=(can("household.finances") and not diffusion)
+        or report.costs.known >= figures.DIFFUSION_THRESHOLD,
         count_labels=COUNT_LABELS,
         size_labels=SIZE_LABELS,
         age_labels=AGE_LABELS,

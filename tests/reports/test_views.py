@@ -16,6 +16,7 @@ from capintra.relocation.models import Relocation, RelocationKind
 from tests import factories
 from tests.buildings import make as bmake
 from tests.checks import assert_csp_safe_html, parse_csp
+from tests.conftest import login
 from tests.households.helpers import count_statements
 from tests.reports.fixture import FORMULA_COMMUNE
 from tests.reports.fixture import build as dataset
@@ -234,3 +235,14 @@ def test_query_count_is_flat_as_households_grow(app_ctx, login_as, path):
     with count_statements() as many:
         assert browser.get(path).status_code == 200
     assert len(many) == len(few), (len(few), len(many))
+
+
+def test_managers_read_no_cost_average_over_fewer_than_5_households(data, app_ctx, make):
+    """Two relocations: an average over them is close to an individual amount."""
+    officer = login(app_ctx.test_client(), make.user("officer"))
+    html = officer.get("/reports/relocation").get_data(as_text=True)
+    assert "375,00" in html  # mean remaining charge after: (250 + 500) / 2
+    manager = login(app_ctx.test_client(), make.user("manager"))
+    manager = manager.get("/reports/relocation").get_data(as_text=True)
+    assert "375,00" not in manager and "290,00" not in manager
+    assert "Les coûts ne sont affichés qu’à partir de 5 ménages" in manager
