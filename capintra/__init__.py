@@ -40,6 +40,7 @@ FEATURES = (
     "capintra.orders",
     "capintra.relocation",
     "capintra.committee",
+    "capintra.reports",
     # Shared, but last: its demo loader runs the other features' daily notices.
     "capintra.notifications",
 )

@@ -22,7 +22,9 @@ CSP = "; ".join(
 
 def set_security_headers(response: Response) -> Response:
     headers = response.headers
-    headers["Content-Security-Policy"] = CSP
+    # A view may set a policy of its own (a chart's SVG: capintra.reports.charts); every
+    # other response gets the strict one.
+    headers.setdefault("Content-Security-Policy", CSP)
     headers["X-Content-Type-Options"] = "nosniff"
     headers["X-Frame-Options"] = "DENY"
     headers["Referrer-Policy"] = "same-origin"

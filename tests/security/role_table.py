@@ -145,6 +145,15 @@ ROUTE_TABLE: dict[tuple[str, str], tuple[int | str, ...]] = {
     ("imports.preview", "GET"):                 (LOGIN, 200, 200, 403, 403),
     ("imports.commit", "POST"):                 (LOGIN, 422, 422, 403, 403),
     ("imports.abandon", "POST"):                (LOGIN, 422, 422, 403, 403),
+    # reports: officers and managers (DESIGN §1 "reports and exports"), never assistants
+    ("reports.relocation", "GET"):              (LOGIN, 200, 403, 200, 200),
+    ("reports.relocation_diffusion", "GET"):    (LOGIN, 200, 403, 200, 200),
+    ("reports.relocation_csv", "GET"):          (LOGIN, 200, 403, 200, 200),
+    ("reports.relocation_xlsx", "GET"):         (LOGIN, 200, 403, 200, 200),
+    ("reports.relocation_diffusion_csv", "GET"): (LOGIN, 200, 403, 200, 200),
+    ("reports.relocation_diffusion_xlsx", "GET"): (LOGIN, 200, 403, 200, 200),
+    ("reports.chart_months", "GET"):            (LOGIN, 200, 403, 200, 200),
+    ("reports.chart_buildings", "GET"):         (LOGIN, 200, 403, 200, 200),
     # audit trail: managers (and so the admin)
     ("audit.index", "GET"):                     (LOGIN, 403, 403, 200, 200),
     # administration: the admin flag only

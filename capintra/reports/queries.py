@@ -1,0 +1,472 @@
+"""The relocation report's reads: a fixed number of statements whatever the number of
+households (tests/reports/test_queries.py counts them).
+
+What each figure means (the page and the exports say it in French):
+
+- the households *concerned* are the live household files of the selection, splits
+  (« décohabitations », a file with `split_from_id`) left out and counted apart;
+- a household's *building* is that of its current or last principal occupancy (not a
+  temporary one, « occupation temporaire », such as a temporary unit of ours);
+- stock figures are today's: with a right to rehousing (oui), met (past « à
+  rencontrer »), in search (phase « recherche »), temporarily relocated (a temporary
+  relocation not ended), without an accepted solution (open file not yet « relogé »,
+  no final relocation, no accepted offer; with the date of its last offer);
+- flow figures count what happened in the period (`from`, `to`, both included; open
+  when absent): finally relocated (final relocation's date), returned (a temporary stay
+  ended), left of their own accord (outcome « parti par ses propres moyens », closed in
+  the period), refusals (offers sent in the period);
+- *remaining* (progress against the building's target vacancy date) is all-time:
+  concerned households neither finally relocated nor closed (nor in a phase from
+  « relogé » on).
+
+Dates are compared in SQL as dates; month grouping and durations are computed in Python
+over the rows read (portable between SQLite and PostgreSQL).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import Date, and_, case, func, literal, select
+from sqlalchemy.orm import aliased
+
+from capintra.admin.models import Operation
+from capintra.buildings.models import Building, Occupancy, OccupancyKind, OccupantStatus, Unit
+from capintra.extensions import db
+from capintra.households.models import (
+    Household,
+    Member,
+    Outcome,
+    Phase,
+    PhaseChange,
+    RehousingRight,
+    Relation,
+)
+from capintra.organisations.models import Organisation
+from capintra.relocation.models import Answer, Offer, Relocation, RelocationKind
+
+_FAR = date(9999, 12, 31)
+_EPOCH = date(1900, 1, 1)
+
+#: Phases of a file whose household is rehoused (or whose file is closed): done, even
+#: when no relocation was recorded (files older than the relocation records).
+REHOUSED = (Phase.RELOGE, Phase.SUIVI, Phase.CLOS)
+
+#: At most this many files are listed « sans solution acceptée » (the count is exact).
+WITHOUT_SOLUTION_ROWS = 500
+
+
+@dataclass(frozen=True)
+class Filters:
+    start: date | None = None
+    end: date | None = None
+    operation_id: int | None = None
+
+
+def in_period(column, filters: Filters):
+    conditions = []
+    if filters.start is not None:
+        conditions.append(column >= filters.start)
+    if filters.end is not None:
+        conditions.append(column <= filters.end)
+    return and_(column.is_not(None), *conditions) if conditions else column.is_not(None)
+
+
+def _home():
+    """household_id → building_id of its current or last principal occupancy."""
+    ranked = (
+        select(
+            Occupancy.household_id.label("household_id"),
+            Unit.building_id.label("building_id"),
+            func.row_number()
+            .over(
+                partition_by=Occupancy.household_id,
+                order_by=(
+                    func.coalesce(Occupancy.end_date, literal(_FAR, Date)).desc(),
+                    Occupancy.start_date.desc(),
+                    Occupancy.id.desc(),
+                ),
+            )
+            .label("rank"),
+        )
+        .join(Unit, Unit.id == Occupancy.unit_id)
+        .where(
+            Occupancy.deleted_at.is_(None),
+            Occupancy.household_id.is_not(None),
+            Occupancy.kind == OccupancyKind.PRINCIPAL,
+            Occupancy.status != OccupantStatus.TEMPORAIRE,
+        )
+        .subquery()
+    )
+    return select(ranked.c.household_id, ranked.c.building_id).where(ranked.c.rank == 1).subquery()
+
+
+def _relocations(filters: Filters):
+    """Per household: flags of its relocations (final in the period, final ever,
+    temporary open, temporary ended in the period, temporary ever)."""
+    final = Relocation.kind == RelocationKind.DEFINITIF
+    temp = Relocation.kind == RelocationKind.TEMPORAIRE
+
+    def flag(condition):
+        return func.max(case((condition, 1), else_=0))
+
+    return (
+        select(
+            Relocation.household_id.label("household_id"),
+            flag(and_(final, in_period(Relocation.relocated_on, filters))).label("final_in"),
+            flag(final).label("final_any"),
+            flag(and_(temp, Relocation.ended_on.is_(None))).label("temp_open"),
+            flag(and_(temp, in_period(Relocation.ended_on, filters))).label("temp_returned"),
+            flag(temp).label("temp_any"),
+        )
+        .where(Relocation.deleted_at.is_(None))
+        .group_by(Relocation.household_id)
+        .subquery()
+    )
+
+
+def _offers():
+    """Per household: an accepted offer or not, the last offer's date, formal offers."""
+    return (
+        select(
+            Offer.household_id.label("household_id"),
+            func.max(case((Offer.answer == Answer.ACCEPTEE, 1), else_=0)).label("accepted"),
+            func.max(Offer.sent_on).label("last_sent"),
+            func.sum(case((Offer.formal.is_(True), 1), else_=0)).label("formal"),
+        )
+        .where(Offer.deleted_at.is_(None))
+        .group_by(Offer.household_id)
+        .subquery()
+    )
+
+
+def _first_meeting():
+    """Per household: when its file first left « à rencontrer » (the first meeting)."""
+    return (
+        select(PhaseChange.household_id.label("household_id"), func.min(PhaseChange.at).label("at"))
+        .where(PhaseChange.from_phase == Phase.A_RENCONTRER)
+        .group_by(PhaseChange.household_id)
+        .subquery()
+    )
+
+
+def _households(filters: Filters):
+    where = [Household.deleted_at.is_(None)]
+    if filters.operation_id is not None:
+        where.append(Household.operation_id == filters.operation_id)
+    return where
+
+
+@dataclass
+class Counts:
+    """The headline counts of a group of households (see the module's docstring)."""
+
+    concerned: int = 0
+    right: int = 0
+    met: int = 0
+    in_search: int = 0
+    temp_open: int = 0
+    temp_returned: int = 0
+    relocated: int = 0
+    left: int = 0
+    without_solution: int = 0
+    done: int = 0
+    splits: int = 0
+    splits_relocated: int = 0
+
+    @property
+    def remaining(self) -> int:
+        return self.concerned - self.done
+
+    def add(self, other: Counts) -> None:
+        for name in self.__dataclass_fields__:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+COUNT_NAMES = tuple(Counts.__dataclass_fields__)
+
+
+def counts(filters: Filters) -> dict[tuple[int, int | None], Counts]:
+    """(operation id, building id or None) → Counts, in one statement."""
+    home, rel, offers = _home(), _relocations(filters), _offers()
+    alone = Household.split_from_id.is_(None)
+    split = Household.split_from_id.is_not(None)
+    final_in = func.coalesce(rel.c.final_in, 0) == 1
+    final_any = func.coalesce(rel.c.final_any, 0) == 1
+    conditions = {
+        "concerned": alone,
+        "right": and_(alone, Household.rehousing_right == RehousingRight.OUI),
+        "met": and_(alone, Household.phase != Phase.A_RENCONTRER),
+        "in_search": and_(alone, Household.phase == Phase.RECHERCHE),
+        "temp_open": and_(alone, func.coalesce(rel.c.temp_open, 0) == 1),
+        "temp_returned": and_(alone, func.coalesce(rel.c.temp_returned, 0) == 1),
+        "relocated": and_(alone, final_in),
+        "left": and_(
+            alone, Household.outcome == Outcome.PARTI, in_period(Household.closed_at, filters)
+        ),
+        "without_solution": and_(
+            alone,
+            ~final_any,
+            Household.outcome.is_(None),
+            Household.phase.not_in(REHOUSED),
+            func.coalesce(offers.c.accepted, 0) == 0,
+        ),
+        "done": and_(
+            alone, final_any | Household.outcome.is_not(None) | Household.phase.in_(REHOUSED)
+        ),
+        "splits": split,
+        "splits_relocated": and_(split, final_in),
+    }
+    columns = [func.sum(case((cond, 1), else_=0)).label(name) for name, cond in conditions.items()]
+    rows = db.session.execute(
+        select(Household.operation_id, home.c.building_id, *columns)
+        .outerjoin(home, home.c.household_id == Household.id)
+        .outerjoin(rel, rel.c.household_id == Household.id)
+        .outerjoin(offers, offers.c.household_id == Household.id)
+        .where(*_households(filters))
+        .group_by(Household.operation_id, home.c.building_id)
+    ).all()
+    return {
+        (row[0], row[1]): Counts(
+            **{name: int(row[i + 2] or 0) for i, name in enumerate(conditions)}
+        )
+        for row in rows
+    }
+
+
+@dataclass(frozen=True)
+class WithoutSolution:
+    reference: str
+    operation_id: int
+    building_id: int | None
+    phase: Phase
+    last_offer_on: date | None
+
+
+def without_solution(filters: Filters) -> list[WithoutSolution]:
+    """Open files (splits included, marked by the caller) with no final relocation and no
+    accepted offer, those never offered anything first, then the oldest last offer."""
+    home, rel, offers = _home(), _relocations(filters), _offers()
+    rows = db.session.execute(
+        select(
+            Household.reference,
+            Household.operation_id,
+            home.c.building_id,
+            Household.phase,
+            offers.c.last_sent,
+        )
+        .outerjoin(home, home.c.household_id == Household.id)
+        .outerjoin(rel, rel.c.household_id == Household.id)
+        .outerjoin(offers, offers.c.household_id == Household.id)
+        .where(
+            *_households(filters),
+            Household.split_from_id.is_(None),
+            func.coalesce(rel.c.final_any, 0) == 0,
+            Household.outcome.is_(None),
+            Household.phase.not_in(REHOUSED),
+            func.coalesce(offers.c.accepted, 0) == 0,
+        )
+        .order_by(func.coalesce(offers.c.last_sent, literal(_EPOCH, Date)), Household.reference)
+        .limit(WITHOUT_SOLUTION_ROWS)
+    ).all()
+    return [WithoutSolution(*row) for row in rows]
+
+
+@dataclass(frozen=True)
+class ProfileRow:
+    """One concerned household's starting profile (no name, no amount leaves the module
+    but through the bands of capintra.reports.figures)."""
+
+    operation_id: int
+    persons: int
+    head_birth: date | None
+    head_employment: str | None
+    tax_income_cents: int | None
+
+
+def profiles(filters: Filters) -> list[ProfileRow]:
+    """The concerned households' size, head of household and tax income (one statement)."""
+    present = and_(
+        Member.household_id == Household.id, Member.deleted_at.is_(None), Member.left_at.is_(None)
+    )
+    head = and_(present, Member.relation == Relation.CHEF)
+    persons = select(func.count(Member.id)).where(present).correlate(Household).scalar_subquery()
+    birth = (
+        select(Member.birth_date).where(head).order_by(Member.id).limit(1)
+        .correlate(Household).scalar_subquery()
+    )  # fmt: skip
+    employment = (
+        select(Member.employment).where(head).order_by(Member.id).limit(1)
+        .correlate(Household).scalar_subquery()
+    )  # fmt: skip
+    rows = db.session.execute(
+        select(
+            Household.operation_id, persons, birth, employment, Household.tax_reference_income_cents
+        ).where(*_households(filters), Household.split_from_id.is_(None))
+    ).all()
+    return [
+        ProfileRow(op, int(n or 0), _as_date(b), str(e) if e is not None else None, income)
+        for op, n, b, e, income in rows
+    ]
+
+
+def _as_date(value) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
+@dataclass(frozen=True)
+class RelocatedRow:
+    """A final relocation of the period, by household reference (the exports' rows)."""
+
+    reference: str
+    operation_id: int
+    building_id: int | None
+    split: bool
+    had_temporary: bool
+    relocation: Relocation
+    landlord: str
+    formal_offers: int
+    first_meeting: date | None
+
+    @property
+    def days_to_relocation(self) -> int | None:
+        if self.first_meeting is None:
+            return None
+        return (self.relocation.relocated_on - self.first_meeting).days
+
+
+def relocated(filters: Filters) -> list[RelocatedRow]:
+    """The final relocations dated in the period, oldest first (one statement)."""
+    home, rel, offers, met = _home(), _relocations(filters), _offers(), _first_meeting()
+    landlord = aliased(Organisation)
+    rows = db.session.execute(
+        select(
+            Household.reference,
+            Household.operation_id,
+            home.c.building_id,
+            Household.split_from_id,
+            rel.c.temp_any,
+            Relocation,
+            landlord.name,
+            offers.c.formal,
+            met.c.at,
+        )
+        .join(Household, Household.id == Relocation.household_id)
+        .outerjoin(home, home.c.household_id == Household.id)
+        .outerjoin(rel, rel.c.household_id == Household.id)
+        .outerjoin(offers, offers.c.household_id == Household.id)
+        .outerjoin(met, met.c.household_id == Household.id)
+        .outerjoin(landlord, landlord.id == Relocation.landlord_id)
+        .where(
+            *_households(filters),
+            Relocation.deleted_at.is_(None),
+            Relocation.kind == RelocationKind.DEFINITIF,
+            in_period(Relocation.relocated_on, filters),
+        )
+        .order_by(Relocation.relocated_on, Household.reference, Relocation.id)
+    ).all()
+    result = []
+    for ref, op, building, split_from, temp_any, relocation, name, formal, met_at in rows:
+        if isinstance(met_at, str):
+            met_at = datetime.fromisoformat(met_at)
+        result.append(
+            RelocatedRow(
+                ref,
+                op,
+                building,
+                split_from is not None,
+                bool(temp_any),
+                relocation,
+                name or "",
+                int(formal or 0),
+                met_at.date() if met_at else None,
+            )  # fmt: skip
+        )
+    return result
+
+
+@dataclass
+class Destinations:
+    """Final relocations of the period by destination (each a {key: count})."""
+
+    sector: dict[str, int] = field(default_factory=dict)
+    landlord: dict[str, int] = field(default_factory=dict)
+    commune: dict[str, int] = field(default_factory=dict)
+    on_site: dict[bool, int] = field(default_factory=dict)
+    priority_neighbourhood: dict[bool, int] = field(default_factory=dict)
+    new_social_housing: dict[bool, int] = field(default_factory=dict)
+    rent_reduction_grant: dict[bool, int] = field(default_factory=dict)
+    total: int = 0
+
+
+def destinations(filters: Filters) -> Destinations:
+    """Grouped in SQL by every destination attribute at once, summed per attribute."""
+    landlord = aliased(Organisation)
+    keys = (
+        Relocation.sector,
+        landlord.name,
+        Relocation.commune,
+        Relocation.on_site,
+        Relocation.priority_neighbourhood,
+        Relocation.new_social_housing,
+        Relocation.rent_reduction_grant,
+    )
+    rows = db.session.execute(
+        select(*keys, func.count())
+        .join(Household, Household.id == Relocation.household_id)
+        .outerjoin(landlord, landlord.id == Relocation.landlord_id)
+        .where(
+            *_households(filters),
+            Relocation.deleted_at.is_(None),
+            Relocation.kind == RelocationKind.DEFINITIF,
+            in_period(Relocation.relocated_on, filters),
+        )
+        .group_by(*keys)
+    ).all()
+    found = Destinations()
+    for sector, name, commune, on_site, qpv, new, grant, n in rows:
+        for attr, key in (
+            ("sector", str(sector)),
+            ("landlord", name or ""),
+            ("commune", (commune or "").strip()),
+            ("on_site", bool(on_site)),
+            ("priority_neighbourhood", bool(qpv)),
+            ("new_social_housing", bool(new)),
+            ("rent_reduction_grant", bool(grant)),
+        ):
+            bucket = getattr(found, attr)
+            bucket[key] = bucket.get(key, 0) + n
+        found.total += n
+    return found
+
+
+def refusals(filters: Filters) -> dict[str, int]:
+    """Refused offers sent in the period, by refusal reason code ("" when none given)."""
+    rows = db.session.execute(
+        select(Offer.refusal_reason, func.count())
+        .join(Household, Household.id == Offer.household_id)
+        .where(
+            *_households(filters),
+            Offer.deleted_at.is_(None),
+            Offer.answer == Answer.REFUSEE,
+            in_period(Offer.sent_on, filters),
+        )
+        .group_by(Offer.refusal_reason)
+    ).all()
+    return {(str(reason) if reason is not None else ""): n for reason, n in rows}
+
+
+def operations() -> list[Operation]:
+    return list(db.session.scalars(select(Operation).order_by(Operation.name)))
+
+
+def buildings(filters: Filters) -> list[Building]:
+    where = [Building.deleted_at.is_(None)]
+    if filters.operation_id is not None:
+        where.append(Building.operation_id == filters.operation_id)
+    return list(
+        db.session.scalars(select(Building).where(*where).order_by(Building.address, Building.id))
+    )
