@@ -10,5 +10,5 @@ from capintra.features import Feature, NavItem
 FEATURE = Feature(
     name="committee",
     blueprints=((bp, "/committee"),),
-    navigation=(NavItem("committee.index", _l("Comité de suivi"), "report.view", 40),),
+    navigation=(NavItem("committee.index", _l("Comité de suivi"), "report.view", 45),),
 )
