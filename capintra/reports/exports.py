@@ -23,12 +23,11 @@ Diffusion version (partners, the board): no row per household; one line per figu
 `Périmètre ; Indicateur ; Valeur`, every count below 5 written « < 5 ».
 
 Text cells a spreadsheet would read as a formula (starting with =, +, -, @) are written
-as text (capintra.reports.figures.neutralised; in the XLSX, a string cell).
+as text (capintra.web.exports.neutralise; in the XLSX, a string cell).
 """
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterable
 from datetime import date
@@ -49,6 +48,7 @@ from capintra.reports.report import (
     SIZE_LABELS,
     Report,
 )
+from capintra.web.exports import csv_bytes
 from capintra.web.formatting import cents_to_decimal
 
 COMMON_HEADERS = (
@@ -214,19 +214,13 @@ def _csv_text(value: object) -> str:
         return value.strftime("%d/%m/%Y")
     if isinstance(value, Decimal):
         return format(value, "f").replace(".", ",")
-    if isinstance(value, str):
-        return str(figures.neutralised(value))
     return str(value)
 
 
 def to_csv(head: Iterable[str], rows: Iterable[list[object]]) -> bytes:
-    """`;`-separated, UTF-8 with a BOM, CRLF line ends (what spreadsheets expect)."""
-    out = io.StringIO(newline="")
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(list(head))
-    for row in rows:
-        writer.writerow([_csv_text(value) for value in row])
-    return out.getvalue().encode("utf-8-sig")
+    """The shared CSV (capintra.web.exports): `;`, UTF-8 with a BOM, CRLF, no formula;
+    dates, amounts and yes/no written in French first."""
+    return csv_bytes(head, rows, written=_csv_text)
 
 
 def to_xlsx(title: str, head: Iterable[str], rows: Iterable[list[object]]) -> bytes:

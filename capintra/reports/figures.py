@@ -154,15 +154,3 @@ def masked(count: int | None, diffusion: bool) -> int | str | None:
     if diffusion and count is not None and count < DIFFUSION_THRESHOLD:
         return MASKED
     return count
-
-
-#: The first characters a spreadsheet reads as a formula (DESIGN §5).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralised(value: object) -> object:
-    """A text cell a spreadsheet would read as a formula, made plain text by a leading
-    apostrophe (OWASP's advice for CSV); other values unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value

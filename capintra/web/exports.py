@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from flask import Response
 
@@ -22,13 +22,27 @@ def neutralise(value: object) -> object:
     return value
 
 
-def csv_bytes(header: Iterable[object], rows: Iterable[Iterable[object]]) -> bytes:
+def csv_bytes(
+    header: Iterable[object],
+    rows: Iterable[Iterable[object]],
+    written: Callable[[object], object] = lambda value: value,
+) -> bytes:
+    """Text cells are neutralised; any other value goes through `written` (a feature's
+    French date or amount), after the check, so that a negative amount stays a number."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow([neutralise(cell) for cell in header])
     for row in rows:
-        writer.writerow(["" if cell is None else neutralise(cell) for cell in row])
+        writer.writerow([_cell(cell, written) for cell in row])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def _cell(value: object, written: Callable[[object], object]) -> object:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return neutralise(value)
+    return written(value)
 
 
 def csv_response(data: bytes, filename: str) -> Response:

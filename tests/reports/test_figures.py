@@ -66,8 +66,3 @@ def test_masking_only_in_the_diffusion_version():
     assert figures.masked(4, False) == 4
 
 
-def test_formulas_are_neutralised():
-    for text in ("=1+1", "+33", "-2", "@SUM(A1)"):
-        assert figures.neutralised(text) == "'" + text
-    assert figures.neutralised("Saint-Étienne") == "Saint-Étienne"
-    assert figures.neutralised(12) == 12
