@@ -13,6 +13,7 @@ import hashlib
 import xml.etree.ElementTree as ET  # noqa: S405 (we write XML, never parse untrusted input)
 
 import pygal
+from flask_babel import gettext as _
 from pygal.style import Style
 
 from capintra.reports.report import Report
@@ -72,18 +73,39 @@ def _config(**kw):
         "width": 800,
         "height": 400,
         "legend_at_bottom": True,
-        "no_data_text": "Aucune donnée",
+        "no_data_text": _("Aucune donnée"),
         "print_values": False,
         **kw,
     }
 
 
+def _ceiling(value: int, step: int) -> int:
+    """The smallest multiple of `step` at or above `value`, never 0 (an empty axis)."""
+    return max(step, -(-value // step) * step)
+
+
 def months_chart(report: Report, title: str, relocated: str, left: str) -> tuple[str, list[str]]:
     """Final relocations per month (bars) against what was left to do (line)."""
-    chart = pygal.Bar(**_config(title=title, x_label_rotation=30))
+    # A label every quarter (more would overlap); the monthly counts on their own axis,
+    # on the right, so that they do not vanish beside the hundreds left to do. Both axes
+    # get five steps with whole numbers: pygal places the right axis's labels at the left
+    # axis's heights.
+    left_top = _ceiling(max((m.left_to_do for m in report.months), default=0), 50)
+    right_top = _ceiling(max((m.relocated for m in report.months), default=0), 5)
+    chart = pygal.Bar(
+        **_config(
+            title=title,
+            x_label_rotation=30,
+            x_labels_major_every=3,
+            show_minor_x_labels=False,
+            range=(0, left_top),
+            y_labels=[left_top * step // 5 for step in range(6)],
+            secondary_range=(0, right_top),
+        )
+    )
     chart.x_labels = [m.label for m in report.months]
-    chart.add(relocated, [m.relocated for m in report.months])
-    chart.add(left, [m.left_to_do for m in report.months], secondary=False)
+    chart.add(left, [m.left_to_do for m in report.months])
+    chart.add(relocated, [m.relocated for m in report.months], secondary=True)
     return _static(chart)
 
 
@@ -92,7 +114,15 @@ def buildings_chart(
 ) -> tuple[str, list[str]]:
     """Each building's share of households relocated or gone, in percent."""
     lines = report.progress_lines
-    chart = pygal.HorizontalBar(**_config(title=title, range=(0, 100), show_legend=False))
+    # One bar of readable height per building, whatever their number.
+    chart = pygal.HorizontalBar(
+        **_config(
+            title=title,
+            range=(0, 100),
+            show_legend=False,
+            height=max(400, 90 + 22 * len(lines)),
+        )
+    )
     chart.x_labels = labels[: len(lines)]
     chart.add(done, [float((line.progress or 0) * 100) for line in lines])
     return _static(chart)
