@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from capintra.buildings import services as occupancy
-from capintra.buildings.models import EndReason, Occupancy, OccupantStatus, Unit
+from capintra.buildings.models import Building, EndReason, Occupancy, OccupantStatus, Unit
 from capintra.errors import DomainError, InvalidInput
 from capintra.extensions import db
 from capintra.households.models import Household, Phase, Task, TaskKind
@@ -205,6 +205,12 @@ def record_temporary(household: Household, data: dict, author) -> Relocation:
         unit = db.session.get(Unit, relocation.unit_id)
         if unit is None or unit.is_deleted:
             raise InvalidInput(_("Ce logement n’existe plus."), field="unit_id")
+        if not relocation.address:  # the file then says where the household stays
+            building = db.session.get(Building, unit.building_id)
+            relocation.address = _(
+                "%(address)s, lot %(lot)s", address=building.address, lot=unit.lot_number
+            )
+            relocation.commune = relocation.commune or building.commune
         occupancy.add_period(
             unit, start=relocation.keys_on, status=OccupantStatus.TEMPORAIRE, household=household
         )

@@ -135,6 +135,8 @@ def test_temporary_then_final_relocation(file):
     left = db.session.scalar(select(Occupancy).where(Occupancy.unit_id == home.id))
     assert left.end_reason is EndReason.RELOGEMENT_TEMPORAIRE
     assert _follow_ups(household) == []
+    # the file says where the household stays: the unit's address when none was typed
+    assert temporary.address == "12 rue Gambetta, lot B2" and temporary.commune
 
     final = relocating.record_final(household, _final_data(), officer)
     db.session.commit()
