@@ -57,7 +57,8 @@ def test_committee_report_and_dashboard_fit_a_phone_and_pass_axe(live_server, pa
     household_id = _data(live_server, username)
     page.set_viewport_size({"width": 390, "height": 844})
     sign_in(page, live_server, username, password)
-    for path in ("/", "/committee/", "/committee/print", "/reports/occupancy"):
+    for path in ("/", "/committee/", "/committee/print", "/reports/occupancy",
+                 "/reports/relocation", "/reports/relocation/diffusion"):  # fmt: skip
         page.goto(live_server.url(path))
         width = page.evaluate(WIDE)
         assert width <= 390, f"{path}: {width} px wide at 390 px"
