@@ -62,5 +62,16 @@ def choices(exclude_id: int | None = None) -> list[tuple[int, str]]:
     return [(id_, option_label(name, kind)) for id_, name, kind in rows]
 
 
+def kinded_choices() -> list[tuple[int, str, OrganisationKind]]:
+    """(id, "name (kind)", kind) of every live organisation, by name, in one statement:
+    for a form whose selects each offer some kinds only."""
+    rows = db.session.execute(
+        select(Organisation.id, Organisation.name, Organisation.kind)
+        .where(Organisation.deleted_at.is_(None))
+        .order_by(Organisation.name_key, Organisation.id)
+    )
+    return [(id_, option_label(name, kind), kind) for id_, name, kind in rows]
+
+
 def option_label(name: str, kind: OrganisationKind) -> str:
     return f"{name} ({kind.label})"

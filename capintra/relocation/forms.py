@@ -201,7 +201,10 @@ class RelocationForm(VersionedForm):
     )
     offer_id = OrganisationField(
         _l("Proposition acceptée"),
-        description=_l("Parmi les propositions acceptées par le ménage."),
+        description=_l(
+            "Parmi les propositions acceptées par le ménage ; les champs du logement "
+            "laissés vides reprennent ceux de la proposition."
+        ),
     )
     unit_id = OrganisationField(
         _l("Logement tiroir de l’opération"),
@@ -250,11 +253,13 @@ class RelocationForm(VersionedForm):
     def _cross_checks(self) -> list[tuple[str, object, bool]]:
         """(field, message, whether the rule is broken)."""
         charges = bool(self.charges_cents.data or self.apl_cents.data)
+        offer = getattr(self, "offer_id", None)  # the rent may come from the offer
+        from_offer = offer is not None and offer.data is not None
         return [
             (
                 "rent_cents",
                 _l("Indiquez le loyer : les charges et l’APL s’ajoutent à un loyer."),
-                charges and self.rent_cents.data is None,
+                charges and self.rent_cents.data is None and not from_offer,
             ),
         ]
 

@@ -125,6 +125,25 @@ def _accepted_offer(household: Household, offer_id: int | None) -> Offer | None:
     return offer
 
 
+#: What the accepted offer already says of the new home, copied where the form was left blank.
+FROM_OFFER = (
+    "address", "commune", "landlord_id", "reservation_holder_id", "unit_type", "surface_dm2",
+    "rent_cents", "charges_cents",
+)  # fmt: skip
+
+
+def _complete_from_offer(relocation: Relocation, offer: Offer | None) -> None:
+    """The officer typed the home once, on the offer: a blank field of the relocation
+    takes the offer's value; what was typed on the relocation wins."""
+    if offer is None:
+        return
+    for name in FROM_OFFER:
+        if getattr(relocation, name) in (None, "") and hasattr(offer, name):
+            setattr(relocation, name, getattr(offer, name))
+    if offer.priority_neighbourhood:
+        relocation.priority_neighbourhood = True
+
+
 def _check_dates(data: dict) -> None:
     if data.get("keys_on") is None or data.get("relocated_on") is None:
         raise InvalidInput(_("Indiquez la date du relogement et celle de la remise des clés."))
@@ -243,8 +262,9 @@ def record_final(household: Household, data: dict, author) -> Relocation:
     _lock_household(household)
     if final_relocation(household) is not None:
         raise DomainError(_("Ce ménage est déjà relogé définitivement."), household)
-    _accepted_offer(household, data.get("offer_id"))
+    offer = _accepted_offer(household, data.get("offer_id"))
     relocation = _new(household, RelocationKind.DEFINITIF, data)
+    _complete_from_offer(relocation, offer)
     relocation.unit_id = None  # a final home is never one of the operation's units
     relocation.right_to_return = False
     temporary = open_temporary(household)
@@ -264,6 +284,9 @@ def record_final(household: Household, data: dict, author) -> Relocation:
     db.session.add(relocation)
     db.session.flush()
     _move_phase_forward(household, Phase.RELOGE, author)
+    if relocation.address:  # the file now says where the household lives
+        household.address = relocation.address
+        household.commune = relocation.commune or household.commune
     schedule_follow_up(household, relocation)
     db.session.flush()
     return relocation

@@ -15,7 +15,8 @@ from typing import Any
 
 from capintra import clock
 from capintra.households.models import Household
-from capintra.organisations.queries import choices as organisation_choices
+from capintra.organisations.models import OrganisationKind
+from capintra.organisations.queries import kinded_choices
 from capintra.relocation import queries, services
 from capintra.relocation.forms import OfferForm, RelocationEditForm, RelocationForm, WishesForm
 from capintra.relocation.models import Offer, Relocation, RelocationKind, Wishes
@@ -26,11 +27,26 @@ TAB = "offers"
 RELOCATION_TAB = "relocation"
 
 
-def _organisations(form) -> None:
-    options = [("", "—"), *organisation_choices()]
-    for name in ("landlord_id", "reservation_holder_id", "preferred_landlord_id"):
+#: Which organisations of the directory each field offers: landlords among the social
+#: landlords (and « autre » for the others), reservation holders among theirs.
+KINDS = {
+    "landlord_id": (OrganisationKind.BAILLEUR, OrganisationKind.AUTRE),
+    "preferred_landlord_id": (OrganisationKind.BAILLEUR, OrganisationKind.AUTRE),
+    "reservation_holder_id": (
+        OrganisationKind.RESERVATAIRE, OrganisationKind.DEPARTEMENT, OrganisationKind.AUTRE,
+    ),
+}  # fmt: skip
+
+
+def _organisations(form, record: Any = None) -> None:
+    """The directory's options for each organisation field; the record's stored value
+    stays offered whatever its kind (entered before the lists were narrowed)."""
+    directory = kinded_choices()
+    for name, kinds in KINDS.items():
         if name in form:
-            form[name].choices = options
+            kept = getattr(record, name, None)
+            options = [(i, label) for i, label, kind in directory if kind in kinds or i == kept]
+            form[name].choices = [("", "—"), *options]
 
 
 def wishes_form(wishes: Wishes | None, formdata: Any = None) -> WishesForm:
@@ -41,7 +57,7 @@ def wishes_form(wishes: Wishes | None, formdata: Any = None) -> WishesForm:
         form = WishesForm(formdata=None, obj=wishes)
         if wishes is not None:
             form.version.data = wishes.version
-    _organisations(form)
+    _organisations(form, wishes)
     return form
 
 
@@ -54,7 +70,7 @@ def offer_form(offer: Offer | None, formdata: Any = None) -> OfferForm:
             form.version.data = offer.version
         else:
             form.sent_on.data = clock.today()
-    _organisations(form)
+    _organisations(form, offer)
     return form
 
 
@@ -104,7 +120,7 @@ def relocation_edit_form(relocation: Relocation, formdata: Any = None) -> Reloca
     else:
         form = RelocationEditForm(formdata=None, obj=relocation)
         form.version.data = relocation.version
-    _organisations(form)
+    _organisations(form, relocation)
     if relocation.is_final:
         del form.right_to_return
     return form

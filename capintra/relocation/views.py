@@ -187,7 +187,8 @@ def relocations_add(household_id: int):
         message = _l("Relogement définitif enregistré : suivi à 6 mois programmé.")
     else:
         message = _l("Relogement temporaire enregistré : droit au retour maintenu.")
-    return saved(household, RELOCATION_TAB, message)
+    # the phase in the file's header changed: the whole page, not only the tab
+    return saved(household, RELOCATION_TAB, message, whole_page=True)
 
 
 @bp.route("/<int:household_id>/relocations/<int:relocation_id>", methods=["GET", "POST"])

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import Flask, flash, url_for
+from flask import Flask, flash, make_response, url_for
 
 from capintra.database import writes
 from capintra.extensions import db
@@ -172,13 +172,20 @@ def install(app: Flask) -> None:
                 )
 
 
-def saved(record: Any, name: str, message: str):
+def saved(record: Any, name: str, message: str, whole_page: bool = False):
     """After an inline add, edit or delete on tab `name`: the message (shown by the next
-    page, or out of band with the tab), then the redrawn tab for htmx with an HX-Trigger,
-    else a 303 to the tab."""
+    page, or out of band with the tab), then the redrawn tab for htmx with an HX-Trigger
+    and the tab's address in the bar (not the edit form's), else a 303 to the tab.
+    `whole_page`: the save changed what the record's header shows (its phase…), so htmx
+    loads the whole tab page instead, the message with it."""
     flash(str(message), "success")
     if wants_partial("tab-content"):
+        if whole_page:
+            response = make_response("", 200)
+            response.headers["HX-Redirect"] = tab_url(record, name)
+            return response
         response = render_tab(record, name)
         response.headers["HX-Trigger"] = "capintra:saved"
+        response.headers["HX-Replace-Url"] = tab_url(record, name)
         return response
     return redirect_to(tab_url(record, name), 303)

@@ -127,6 +127,8 @@ def test_officer_adds_edits_and_deletes_an_offer(make, browser_for):
                     refusal_reason="loyer", refusal_note="Charges trop lourdes"),
     )  # fmt: skip
     assert response.status_code == 200, response.get_data(as_text=True)[:2000]
+    # the address bar leaves the edit form's URL (a reload would reopen the form)
+    assert response.headers["HX-Replace-Url"] == _url(household, "/offers")
     db.session.refresh(offer)
     assert offer.answer is Answer.REFUSEE and offer.refusal_reason is RefusalReason.LOYER
     html = response.get_data(as_text=True)
@@ -334,3 +336,26 @@ def test_an_offer_of_another_file_is_not_found(make, browser_for):
     response = officer.post(_url(mine, f"/offers/{offer.id}/delete"),
                             {"version": "1", "confirmed": "1"})  # fmt: skip
     assert response.status_code == 404
+
+
+def _select(html: str, name: str) -> str:
+    return html.split(f'name="{name}"', 1)[1].split("</select>", 1)[0]
+
+
+def test_landlord_lists_offer_landlords_and_keep_an_older_choice(make, browser_for):
+    household = make.household()
+    caf = Organisation(name="CAF de la Loire", kind=OrganisationKind.CAF)
+    opac = Organisation(name="Loire Habitat", kind=OrganisationKind.BAILLEUR)
+    action = Organisation(name="Action Logement", kind=OrganisationKind.RESERVATAIRE)
+    db.session.add_all([caf, opac, action])
+    db.session.commit()
+    officer = browser_for("officer")
+    html = officer.get(_url(household, "/offers")).get_data(as_text=True)
+    landlords, holders = _select(html, "landlord_id"), _select(html, "reservation_holder_id")
+    assert "Loire Habitat" in landlords and "CAF de la Loire" not in landlords
+    assert "Action Logement" not in landlords
+    assert "Action Logement" in holders and "CAF de la Loire" not in holders
+    # an offer recorded before with the CAF as its landlord keeps it on its edit form
+    offer = _offer(household, landlord_id=caf.id)
+    edit = officer.get(_url(household, f"/offers/{offer.id}")).get_data(as_text=True)
+    assert "CAF de la Loire" in _select(edit, "landlord_id")

@@ -170,6 +170,28 @@ def test_final_relocation_from_home_ends_it_as_reloge(file):
     assert period.end_reason is EndReason.RELOGE and period.end_date == date(2026, 9, 3)
     assert (final.before_rent_cents, final.before_charges_cents) == (45_000, 5_000)
     assert final.effort_before == Decimal("0.2000")
+    assert (household.address, household.commune) == ("8 rue Michelet", "Firminy")
+
+
+def test_blank_fields_of_the_final_relocation_come_from_the_accepted_offer(file):
+    household = file["household"]
+    offer = Offer(household_id=household.id, formal=True, sent_on=date(2026, 7, 1),
+                  address="14 rue Jean-Moulin", commune="Firminy", rent_cents=41_000,
+                  charges_cents=3_500, surface_dm2=6_800, priority_neighbourhood=True,
+                  answer=Answer.ACCEPTEE, answered_on=date(2026, 7, 8))  # fmt: skip
+    db.session.add(offer)
+    db.session.flush()
+    final = relocating.record_final(
+        household,
+        _final_data(offer_id=offer.id, address="", commune="", rent_cents=None,
+                    charges_cents=4_200, surface_dm2=None),
+        file["officer"],
+    )  # fmt: skip
+    db.session.commit()
+    assert (final.address, final.commune) == ("14 rue Jean-Moulin", "Firminy")
+    assert (final.rent_cents, final.surface_dm2) == (41_000, 6_800)
+    assert final.charges_cents == 4_200  # what the officer typed wins
+    assert final.priority_neighbourhood
 
 
 def test_the_phase_only_moves_forward(file):
@@ -279,9 +301,11 @@ def test_officer_records_a_final_relocation_with_htmx(file, browser_for):
         _post(offer_id=str(offer.id)),
     )  # fmt: skip
     assert response.status_code == 200, response.get_data(as_text=True)[:3000]
-    assert response.headers["HX-Trigger"] == "capintra:saved"
-    html = response.get_data(as_text=True)
-    assert "<html" not in html and "Relogé définitivement" in html
+    # the phase in the file's header changed: htmx loads the whole tab page
+    assert response.headers["HX-Redirect"] == f"/households/{household.id}/relocation"
+    html = officer.get(response.headers["HX-Redirect"]).get_data(as_text=True)
+    assert "Étape : Relogé" in html and "Relogé définitivement" in html
+    assert "suivi à 6 mois programmé" in html  # the message came with the page
     assert "300,00\xa0€" in html and "20,0\u202f%" in html  # remaining charge, effort rate
     assert "Enregistrer un relogement" not in html  # nothing more to record
     (relocation,) = db.session.scalars(select(Relocation)).all()
