@@ -34,6 +34,7 @@ from datetime import date
 from decimal import Decimal
 
 from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
 
 from capintra.relocation.models import Typology
 from capintra.reports import figures
@@ -223,13 +224,24 @@ def to_csv(head: Iterable[str], rows: Iterable[list[object]]) -> bytes:
     return csv_bytes(head, rows, written=_csv_text)
 
 
+def _number_format(title: str) -> str | None:
+    """Amounts in euros and rates as percentages, as a French spreadsheet shows them."""
+    if "(€)" in title:
+        return '#,##0.00 "€"'
+    if title.startswith(("Taux d'effort", "Taux d’effort")) and "(tranche)" not in title:
+        return "0.0%"
+    return None
+
+
 def to_xlsx(title: str, head: Iterable[str], rows: Iterable[list[object]]) -> bytes:
     """A one-sheet workbook: dates as dates, amounts and rates as numbers; every text cell
     a string cell, never a formula."""
     book = Workbook()
     sheet = book.active
     sheet.title = title[:31]
-    sheet.append(list(head))
+    head = list(head)
+    sheet.append(head)
+    formats = [_number_format(title) for title in head]
     for row in rows:
         sheet.append([None] * len(row))
         line = sheet.max_row
@@ -245,8 +257,12 @@ def to_xlsx(title: str, head: Iterable[str], rows: Iterable[list[object]]) -> by
                 cell.number_format = "DD/MM/YYYY"
             else:
                 cell.value = value
+                if formats[column - 1] and isinstance(value, int | float | Decimal):
+                    cell.number_format = formats[column - 1]
     for cell in sheet[1]:
         cell.data_type = "s"
+    for column, title in enumerate(head, start=1):  # a column as wide as its title
+        sheet.column_dimensions[get_column_letter(column)].width = max(10, len(title) + 2)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -134,6 +134,9 @@ def test_xlsx_reads_back_with_a_formula_kept_as_text(data, login_as):
     h1 = rows[data.h["H1"].reference]
     assert h1[head.index("Date du relogement")].value.date() == date(2026, 3, 10)
     assert float(h1[head.index("Reste à charge après (€)")].value) == 250.0
+    # shown as a French spreadsheet shows them: euros and percentages
+    assert h1[head.index("Reste à charge après (€)")].number_format == '#,##0.00 "€"'
+    assert h1[head.index("Taux d’effort après")].number_format == "0.0%"
     assert h1[head.index("Opération")].value == "Îlot Test"
 
 
