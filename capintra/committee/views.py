@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, make_response, redirect, render_template, url_for
 from flask_babel import gettext as _
+from sqlalchemy.orm.exc import StaleDataError
 
 from capintra import clock
 from capintra.committee import queries, services
@@ -51,7 +52,9 @@ def decision(household_id: int):
     try:
         check_version(household, form.version.data)
         services.record_decision(household, form.committee_decision.data, unflag=form.unflag.data)
-    except StaleVersion:
+    except (StaleVersion, StaleDataError):
+        # StaleDataError: PostgreSQL, both read the same version; this UPDATE ran once
+        # the other committed and found no row of that version.
         db.session.rollback()
         household = get_household_or_404(household_id)
         stale = stale_view(household, form.version.data, sensitive=False)
