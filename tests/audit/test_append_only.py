@@ -132,3 +132,28 @@ def test_a_committed_switch_row_is_refused_not_trusted(app_ctx):
     db.session.commit()
     with pytest.raises(MaintenanceAlreadyOn), audit_maintenance():
         pass
+
+
+def test_the_migration_goes_down_and_up_again(scratch_app):
+    """Revision 9d24885d3b73's downgrade removes the triggers (an event can be deleted
+    again) and its upgrade puts them back."""
+    app = scratch_app()
+
+    def db_cli(*args):
+        result = app.test_cli_runner().invoke(args=["db", *args])
+        assert result.exit_code == 0, result.output
+
+    def delete_an_event() -> None:
+        with app.app_context(), db.engine.begin() as connection:
+            connection.execute(text("INSERT INTO audit_event (at, action, confidential) "
+                                    "VALUES (CURRENT_TIMESTAMP, 'login', false)"))  # fmt: skip
+            connection.execute(text("DELETE FROM audit_event"))
+
+    db_cli("upgrade")
+    with pytest.raises(DBAPIError, match="append-only"):
+        delete_an_event()
+    db_cli("downgrade", "0b7abd9bad73")
+    delete_an_event()
+    db_cli("upgrade")
+    with pytest.raises(DBAPIError, match="append-only"):
+        delete_an_event()
