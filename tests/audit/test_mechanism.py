@@ -214,3 +214,25 @@ def test_an_unclassified_model_cannot_be_written_at_all(app_ctx):
         db.session.add(Visit(place="Firminy"))
         db.session.flush()
     assert db.session.scalar(select(func.count()).select_from(AuditEvent)) == before
+
+
+@pytest.mark.parametrize("model", AUDITED, ids=lambda m: m.__tablename__)
+def test_a_delete_statement_is_an_event_per_row(app_ctx, model):
+    """A DELETE run through the session, which no flush sees (an order's lines when its
+    lot changes), writes a `purge` event per row it removes."""
+    from sqlalchemy import delete
+
+    table = model.__tablename__
+    if table in NOT_ERASABLE:
+        pytest.skip(NOT_ERASABLE[table])
+    entity_id = sample(table).make().id
+    db.session.expunge_all()
+    db.session.execute(delete(model).where(model.id == entity_id))
+    purged = db.session.scalars(
+        select(AuditEvent).where(
+            AuditEvent.entity_type == table,
+            AuditEvent.entity_id == entity_id,
+            AuditEvent.action == "purge",
+        )
+    ).all()
+    assert len(purged) == 1, f"{table}: a DELETE statement wrote {len(purged)} purge events"
