@@ -101,6 +101,21 @@ def purge_access_log(before: datetime, progress=None) -> int:
     return deleted
 
 
+def _failed(error: Exception) -> None:
+    db.session.rollback()
+    current_app.logger.error("purge-access-log failed: %s", type(error).__name__)
+    click.secho(
+        _(
+            "Le journal des accès n’a pas pu être purgé (%(error)s) ; rien n’a été "
+            "supprimé. Vérifiez que la base est à jour (init-db), puis relancez la commande.",
+            error=type(error).__name__,
+        ),
+        fg="red",
+        err=True,
+    )
+    raise SystemExit(1) from None
+
+
 @click.command("purge-access-log")
 @click.option(
     "--dry-run", is_flag=True, help="Compte les événements à supprimer sans rien supprimer."
@@ -110,7 +125,10 @@ def purge_access_log_command(dry_run: bool) -> None:
     """Delete the access events older than 12 months; for cron, once a month."""
     before = cutoff(clock.today())
     day = date_fr(before.date())
-    total = count_old_access(before)
+    try:
+        total = count_old_access(before)
+    except Exception as error:  # noqa: BLE001
+        _failed(error)
     if dry_run:
         db.session.rollback()
         click.echo(
@@ -135,18 +153,7 @@ def purge_access_log_command(dry_run: bool) -> None:
         deleted = purge_access_log(before, progress)
         db.session.commit()
     except Exception as error:  # noqa: BLE001
-        db.session.rollback()
-        current_app.logger.exception("purge-access-log failed")
-        click.secho(
-            _(
-                "Le journal des accès n’a pas pu être purgé (%(error)s) ; rien n’a été "
-                "supprimé. Relancez la commande.",
-                error=type(error).__name__,
-            ),
-            fg="red",
-            err=True,
-        )
-        raise SystemExit(1) from None
+        _failed(error)
     click.echo(
         ngettext(
             "%(count)s événement d’accès antérieur au %(day)s supprimé.",
