@@ -6,7 +6,9 @@ only `flask purge-access-log` and the retention run use."""
 
 from __future__ import annotations
 
+import re
 import sqlite3
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select, text
@@ -157,3 +159,29 @@ def test_the_migration_goes_down_and_up_again(scratch_app):
     db_cli("upgrade")
     with pytest.raises(DBAPIError, match="append-only"):
         delete_an_event()
+
+
+#: The modules allowed to open the trail (capintra/audit/maintenance.py): the two
+#: commands of issue 12. The retention run (`flask anonymise-closed`) adds its module
+#: here when it lands; nothing else may.
+MAINTENANCE_USERS = {"capintra/audit/maintenance.py", "capintra/audit/purge.py"}
+#: Importing the context manager, or turning either switch on by hand.
+OPENS_THE_TRAIL = re.compile(
+    r"capintra\.audit\.maintenance\b|\bimport maintenance\b|capintra\.audit_maintenance"
+    r"|insert\(AuditMaintenance|(?<!class )AuditMaintenance\(|INTO audit_maintenance",
+    re.IGNORECASE,
+)
+
+
+def test_only_the_two_maintenance_commands_open_the_trail():
+    root = Path(__file__).resolve().parents[2]
+    users = {
+        str(path.relative_to(root))
+        for path in (root / "capintra").rglob("*.py")
+        if OPENS_THE_TRAIL.search(path.read_text(encoding="utf-8"))
+    }
+    assert users <= MAINTENANCE_USERS, (
+        f"{sorted(users - MAINTENANCE_USERS)} open the append-only audit trail: only "
+        "flask purge-access-log and the retention run may (issue 12)"
+    )
+    assert "capintra/audit/purge.py" in users
