@@ -161,3 +161,29 @@ def test_the_run_is_shown_in_french_in_the_trail(client, make, trail):
     page = admin.get("/audit/").get_data(as_text=True)
     assert "Purge du journal des accès" in page
     assert "Événements supprimés" in page and "15/03/2026" in page
+
+
+def test_a_real_run_commits_and_leaves_the_trail_closed(scratch_app, clock):
+    """On a database of its own, committed for real (not the tests' rolled-back
+    transaction): the command's transaction commits its deletions and its own event,
+    and the next transaction finds the trail closed again."""
+    app = scratch_app()
+    assert app.test_cli_runner().invoke(args=["db", "upgrade"]).exit_code == 0
+    with app.app_context():
+        add("login", OLD, 1)
+        add("open", RECENT, 2)
+        add("update", OLD, 3)
+        db.session.commit()
+
+    result = app.test_cli_runner().invoke(args=["purge-access-log"])
+    assert result.exit_code == 0, result.output
+    assert "1 événement d’accès antérieur au 15/03/2026 supprimé." in result.output
+
+    with app.app_context():
+        actions = db.session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)).all()
+        assert actions == ["open", "update", ACTION]
+        with pytest.raises(DBAPIError, match="append-only"):
+            db.session.execute(text("DELETE FROM audit_event"))
+        db.session.rollback()
+        assert db.session.scalar(text("SELECT count(*) FROM audit_maintenance")) == 0
+        db.session.remove()
