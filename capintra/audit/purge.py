@@ -27,6 +27,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select
 
 from capintra import clock
+from capintra.audit.classification import classification
 from capintra.audit.maintenance import audit_maintenance
 from capintra.audit.models import AuditEvent
 from capintra.audit.service import record_event
@@ -68,8 +69,22 @@ def _old_access(before: datetime):
     return (AuditEvent.action.in_(ACCESS_ACTIONS), AuditEvent.at < before)
 
 
-def count_old_access(before: datetime) -> int:
-    return db.session.scalar(select(func.count()).where(*_old_access(before))) or 0
+def count_old_access(before: datetime) -> dict[str, int]:
+    """Action → how many access events older than `before` (one grouped statement)."""
+    rows = db.session.execute(
+        select(AuditEvent.action, func.count())
+        .where(*_old_access(before))
+        .group_by(AuditEvent.action)
+    )
+    return dict(rows.tuples().all())
+
+
+def _breakdown(counts: dict[str, int]) -> None:
+    """One line per action, in French, in ACCESS_ACTIONS order."""
+    labels = classification().actions
+    for action in ACCESS_ACTIONS:
+        if counts.get(action):
+            click.echo(f"  – {labels.get(action, action)} : {number_fr(counts[action])}")
 
 
 def purge_access_log(before: datetime, progress=None) -> int:
@@ -126,9 +141,10 @@ def purge_access_log_command(dry_run: bool) -> None:
     before = cutoff(clock.today())
     day = date_fr(before.date())
     try:
-        total = count_old_access(before)
+        counts = count_old_access(before)
     except Exception as error:  # noqa: BLE001
         _failed(error)
+    total = sum(counts.values())
     if dry_run:
         db.session.rollback()
         click.echo(
@@ -142,6 +158,7 @@ def purge_access_log_command(dry_run: bool) -> None:
                 day=day,
             )
         )
+        _breakdown(counts)
         return
 
     def progress(done: int) -> None:
@@ -165,6 +182,8 @@ def purge_access_log_command(dry_run: bool) -> None:
         + " "
         + _("Les événements de modification sont conservés.")
     )
+    if deleted == total:  # else someone's events aged meanwhile: the count alone is right
+        _breakdown(counts)
 
 
 def install_command(app: Flask) -> None:

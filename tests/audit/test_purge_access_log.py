@@ -79,6 +79,8 @@ def test_deletes_only_old_access_events_and_records_its_run(app_ctx, trail):
     assert result.exit_code == 0, result.output
     assert "6 événements d’accès antérieurs au 15/03/2026 supprimés." in result.output
     assert "conservés" in result.output
+    assert "  – Échec de connexion : 1" in result.output
+    assert "  – Lecture d’un élément confidentiel : 1" in result.output
 
     db.session.expire_all()
     left = remaining()
@@ -114,6 +116,7 @@ def test_dry_run_counts_and_deletes_nothing(app_ctx, trail):
     result = run(app_ctx, "--dry-run")
     assert result.exit_code == 0, result.output
     assert "6 événements d’accès antérieurs au 15/03/2026 seraient supprimés" in result.output
+    assert result.output.count("  – ") == len(ACCESS_ACTIONS)
     db.session.expire_all()
     assert remaining() == before
     assert not db.session.scalar(select(func.count()).where(AuditEvent.action == ACTION))
