@@ -46,8 +46,6 @@ ACCESS_ACTIONS: tuple[str, ...] = (
     "login_failed",
     "logout",
 )
-#: How long access events are kept.
-KEPT_MONTHS = 12
 #: Rows deleted per statement (progress is shown between them).
 BATCH = 5000
 
@@ -56,8 +54,8 @@ ACTION_LABEL = _l("Purge du journal des accès")
 
 
 def cutoff(today: date) -> datetime:
-    """The first instant kept: midnight (Paris) of the same day 12 months earlier
-    (28 February for a 29 February)."""
+    """The first instant kept (access events are kept 12 months): midnight (Paris) of
+    the same day a year earlier (28 February for a 29 February)."""
     try:
         year_ago = today.replace(year=today.year - 1)
     except ValueError:  # 29 February
