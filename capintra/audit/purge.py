@@ -89,20 +89,26 @@ def purge_access_log(before: datetime, progress=None) -> int:
     """Delete the access events older than `before`, in the caller's transaction (not
     committed), and record the run; returns how many were deleted. `progress(done)` is
     called after each batch."""
-    deleted = 0
+    deleted, after = 0, 0
     with audit_maintenance():
-        while True:
-            batch = select(AuditEvent.id).where(*_old_access(before)).limit(BATCH)
+        while True:  # by batches of ids, in id order (each batch starts where one ended)
+            ids = db.session.scalars(
+                select(AuditEvent.id)
+                .where(*_old_access(before), AuditEvent.id > after)
+                .order_by(AuditEvent.id)
+                .limit(BATCH)
+            ).all()
+            if not ids:
+                break
             result = db.session.execute(
                 delete(AuditEvent)
-                .where(AuditEvent.id.in_(batch.scalar_subquery()))
+                .where(AuditEvent.id.in_(ids))
                 .execution_options(synchronize_session=False)
             )
             deleted += result.rowcount
-            if progress is not None and result.rowcount:
+            after = ids[-1]
+            if progress is not None:
                 progress(deleted)
-            if result.rowcount < BATCH:
-                break
     record_event(
         ACTION,
         changes={
