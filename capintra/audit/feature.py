@@ -2,7 +2,8 @@
 
 from flask_babel import lazy_gettext as _l
 
-from capintra.audit.models import AuditEvent
+from capintra.audit import purge
+from capintra.audit.models import AuditEvent, AuditMaintenance
 from capintra.audit.service import install_listeners
 from capintra.audit.views import bp
 from capintra.features import Feature, NavItem
@@ -10,10 +11,11 @@ from capintra.features import Feature, NavItem
 FEATURE = Feature(
     name="audit",
     blueprints=((bp, "/audit"),),
-    models=(AuditEvent,),
-    setup=(lambda app: install_listeners(),),
+    models=(AuditEvent, AuditMaintenance),
+    setup=(lambda app: install_listeners(), purge.install_command),
     navigation=(NavItem("audit.index", _l("Journal d’audit"), "audit.view", 50),),
-    not_audited=(AuditEvent,),  # the trail itself
+    # The trail itself, and SQLite's switch that opens it (always empty, maintenance.py).
+    not_audited=(AuditEvent, AuditMaintenance),
     actions={
         # Written by the flush listener for every audited model.
         "create": _l("Création"),
@@ -24,5 +26,7 @@ FEATURE = Feature(
         # Recorded by several features (exports, each demo loader may record seed_demo).
         "export": _l("Export"),
         "seed_demo": _l("Données de démonstration chargées"),
+        # flask purge-access-log (purge.py): the run itself, with its count.
+        purge.ACTION: purge.ACTION_LABEL,
     },
 )

@@ -42,3 +42,15 @@ class AuditEvent(db.Model):
     @property
     def shown_action(self) -> str:
         return self.seen_as or self.action
+
+
+class AuditMaintenance(db.Model):
+    """SQLite's switch for `audit.maintenance.audit_maintenance()`: while a transaction
+    holds a row here (inserted and deleted inside that one transaction, so no other
+    connection ever sees it), the triggers on `audit_event` let its UPDATE and DELETE
+    through. Always empty outside such a transaction. PostgreSQL uses a transaction-local
+    setting instead and leaves this table empty."""
+
+    __tablename__ = "audit_maintenance"
+
+    id: Mapped[int] = mapped_column(primary_key=True)

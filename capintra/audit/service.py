@@ -2,8 +2,13 @@
 
 Inserts, updates and soft deletes of any model are recorded by a SQLAlchemy
 after_flush listener, in the same transaction as the change, so a view cannot
-forget them. Logins, exports, openings of a file and reads of confidential content
-are recorded by record_event().
+forget them. A DELETE statement run through the session on an audited table
+(`db.session.execute(delete(OrderLine).where(…))`, which no flush sees) records a
+`purge` event per row it removes, read just before (a do_orm_execute listener).
+UPDATE statements are not seen: the application's own change silent bookkeeping
+columns only (login counters) or demo data; an edit goes through the objects.
+Logins, exports, openings of a file and reads of confidential content are recorded
+by record_event().
 """
 
 from __future__ import annotations
@@ -15,8 +20,8 @@ from typing import Any
 
 from flask import has_request_context, request
 from flask_login import current_user
-from sqlalchemy import event, insert, inspect
-from sqlalchemy.orm import Session
+from sqlalchemy import event, insert, inspect, select
+from sqlalchemy.orm import ORMExecuteState, Session
 
 from capintra.audit.classification import Classification, classification
 from capintra.audit.models import AuditEvent
@@ -163,9 +168,55 @@ def _after_flush(session: Session, flush_context) -> None:
         session.connection().execute(insert(AuditEvent), rows)
 
 
+def _bulk_delete(state: ORMExecuteState) -> None:
+    """Before a DELETE statement on an audited table: a `purge` event per row it will
+    remove (the rows matched now, in the statement's own transaction)."""
+    if not state.is_delete:
+        return
+    table = getattr(state.statement, "table", None)
+    classes = classification()
+    if table is None or "id" not in table.c or not classes.is_audited(table.name):
+        return
+    columns = [table.c.id]
+    for name in ("household_id", "owner_type", "owner_id", "confidential"):
+        if name in table.c:
+            columns.append(table.c[name])
+    query = select(*columns)
+    if state.statement.whereclause is not None:
+        query = query.where(state.statement.whereclause)
+    found = state.session.execute(query, state.parameters).mappings().all()
+    if not found:
+        return
+    user_id, ip = _actor()
+    rows = []
+    for row in found:
+        if table.name == "household":
+            household_id = row["id"]
+        elif row.get("owner_type") == "household":
+            household_id = row["owner_id"]
+        else:
+            household_id = row.get("household_id")
+        rows.append(
+            {
+                "at": utcnow(),
+                "user_id": user_id,
+                "ip": ip,
+                "action": "purge",
+                "entity_type": table.name,
+                "entity_id": row["id"],
+                "household_id": household_id,
+                "changes": None,
+                "confidential": bool(row.get("confidential", False)),
+            }
+        )
+    state.session.execute(insert(AuditEvent), rows)
+
+
 def install_listeners() -> None:
     if not event.contains(Session, "after_flush", _after_flush):
         event.listen(Session, "after_flush", _after_flush)
+    if not event.contains(Session, "do_orm_execute", _bulk_delete):
+        event.listen(Session, "do_orm_execute", _bulk_delete)
 
 
 def record_event(
