@@ -167,7 +167,7 @@ def test_an_altered_archive_is_refused_before_anything_is_touched(saved, install
         return [("documents/zz/extra.pdf", b"%PDF-1.4 extra")] if name == "+" else data
 
     def climb_out(name, data):
-        return [("../outside.txt", b"x")] if name == "+" else data
+        return [("documents/../../outside.txt", b"x")] if name == "+" else data
 
     for number, (change, message) in enumerate(
         (
@@ -184,7 +184,10 @@ def test_an_altered_archive_is_refused_before_anything_is_touched(saved, install
         assert message in result.output, (change.__name__, result.output)
         assert "Traceback" not in result.output
         assert_untouched(target)
-    assert not (tmp_path.parent / "outside.txt").exists()
+    instance = Path(target.instance_path)
+    assert (
+        not (instance / "outside.txt").exists() and not (instance.parent / "outside.txt").exists()
+    )
 
     garbage = tmp_path / "garbage.tar.gz"
     garbage.write_bytes(b"not an archive")
@@ -296,3 +299,21 @@ def test_a_database_without_schema_is_not_saved(installations, tmp_path):
     assert not os.listdir(tmp_path / "empty") or all(
         not name.startswith(".capintra-backup-") for name in os.listdir(tmp_path)
     )
+
+
+def test_a_restore_that_does_not_read_back_as_saved_says_so(saved, installations, tmp_path):
+    """The manifest's table checksums are compared after the restore: a database that
+    does not match them (here, a manifest whose household checksum was changed) fails."""
+    target = installations.new("target")
+
+    def change(name, data):
+        if name == "manifest.json":
+            manifest = json.loads(data)
+            manifest["tables"]["household"]["sha256"] = "0" * 64
+            return json.dumps(manifest).encode()
+        return None if name == "+" else data
+
+    result = run(target, "restore", rewrite(saved["archive"], tmp_path / "odd.tar.gz", change))
+    assert result.exit_code == 1
+    assert "Table household" in result.output and "diffère de la sauvegarde" in result.output
+    assert "Restauration vérifiée" not in result.output
