@@ -31,7 +31,9 @@ def empty_database(tmp_dir: Path):
     name = f"capintra_backup_{secrets.token_hex(5)}"
     admin = create_engine(test_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
+        # template0: nobody connects to it, so engineers creating databases at the same
+        # time never make this fail with "source database is being accessed".
+        connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE template0'))
     try:
         url = make_url(test_url).set(database=name)
         yield url.render_as_string(hide_password=False)

@@ -9,11 +9,14 @@ import io
 import json
 import os
 import stat
+import subprocess
 import tarfile
 from pathlib import Path
 
+import pytest
 from flask_migrate import upgrade
-from sqlalchemy import inspect, select
+from sqlalchemy import inspect, select, text
+from sqlalchemy.engine import make_url
 
 from capintra.auth.models import User
 from capintra.backup import checksums
@@ -317,3 +320,45 @@ def test_a_restore_that_does_not_read_back_as_saved_says_so(saved, installations
     assert result.exit_code == 1
     assert "Table household" in result.output and "diffère de la sauvegarde" in result.output
     assert "Restauration vérifiée" not in result.output
+
+
+def test_a_backup_taken_while_someone_writes_holds_only_what_was_committed(saved, tmp_path):
+    """The application keeps running during a backup: a transaction open at that moment
+    neither blocks it nor leaks into it."""
+    source = saved["app"]
+    committed = fingerprint(source)
+    archive = tmp_path / "busy.tar.gz"
+    with source.app_context(), db.engine.connect() as writer:
+        writer.begin()
+        writer.execute(text("UPDATE household SET name = 'Écrit pendant la sauvegarde'"))
+        result = run(source, "backup", archive)
+        writer.rollback()
+    assert result.exit_code == 0, result.output
+    assert manifest_of(archive)["tables"] == committed
+
+
+def test_the_postgresql_password_never_appears_on_a_command_line(saved, installations, monkeypatch):
+    """pg_dump and pg_restore get the password in their environment (PGPASSWORD), where
+    other users of the machine cannot read it (`ps` shows command lines)."""
+    if manifest_of(saved["archive"])["database"] != "postgresql":
+        pytest.skip("PostgreSQL only: run with CAPINTRA_TEST_DATABASE_URL")
+    calls = []
+    real_run = subprocess.run
+
+    def spy(command, *args, **kwargs):
+        calls.append((command, kwargs.get("env") or {}))
+        return real_run(command, *args, **kwargs)
+
+    monkeypatch.setattr(subprocess, "run", spy)
+    password = make_url(saved["app"].config["SQLALCHEMY_DATABASE_URI"]).password
+    assert password
+    target = installations.new("target")
+    assert run(saved["app"], "backup", saved["archive"], "--force").exit_code == 0
+    assert run(target, "restore", saved["archive"]).exit_code == 0
+    assert [command[0] for command, _ in calls] == ["pg_dump", "pg_restore"]
+    for command, env in calls:
+        # (the password of the test role, "capintra", is also in every file name)
+        for part in command:
+            assert part != password and f":{password}@" not in part, command
+            assert "password" not in part.lower(), command
+        assert env["PGPASSWORD"] == password
