@@ -47,6 +47,7 @@ SQLITE_MEMBER = "database/capintra.sqlite3"
 PGDUMP_MEMBER = "database/capintra.pgdump"
 DOCUMENTS = "documents"
 CHUNK = 1024 * 1024
+KIND_NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
 
 Echo = Callable[[str], None]
 
@@ -561,8 +562,8 @@ def restore_backup(path: Path, *, echo: Echo) -> RestoreReport:
                 _(
                     "Cette sauvegarde vient d’une base %(source)s ; l’installation cible est "
                     "configurée sur %(target)s. Restaurez dans une installation %(source)s.",
-                    source=manifest.get("database"),
-                    target=kind,
+                    source=KIND_NAMES.get(manifest.get("database"), "?"),
+                    target=KIND_NAMES[kind],
                 )
             )
         revision, head = _check_revision(manifest)
