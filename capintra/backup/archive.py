@@ -38,6 +38,7 @@ from flask_babel import gettext as _
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import URL, Connection, make_url
 
+from capintra.audit.service import record_event
 from capintra.backup import checksums
 from capintra.extensions import db
 
@@ -358,7 +359,37 @@ def create_backup(path: Path, *, force: bool, echo: Echo) -> dict[str, Any]:
             archive.addfile(info, io.BytesIO(body))
         os.replace(partial, path)
         os.chmod(path, 0o600)
+    _record_backup(manifest, echo)
     return manifest
+
+
+def _record_backup(manifest: dict[str, Any], echo: Echo) -> None:
+    """The audit event of a backup, in a transaction of its own (no name of the archive:
+    paths may say more than needed). The archive is good without it: a failure to write
+    it (a writer holding SQLite's lock past the busy timeout) is said, not fatal."""
+    try:
+        _write_backup_event(manifest)
+    except Exception:  # noqa: BLE001
+        db.session.rollback()
+        current_app.logger.exception("backup event not recorded")
+        echo(
+            _(
+                "Attention : l’archive est écrite, mais la sauvegarde n’a pas pu être "
+                "inscrite au journal d’audit (base occupée)."
+            )
+        )
+
+
+def _write_backup_event(manifest: dict[str, Any]) -> None:
+    record_event(
+        "backup_created",
+        changes={
+            "tables": len(manifest["tables"]),
+            "rows": sum(entry["rows"] for entry in manifest["tables"].values()),
+            "documents": len(manifest["files"]) - 1,
+        },
+    )
+    db.session.commit()
 
 
 # ---------------------------------------------------------------------------------------

@@ -14,6 +14,8 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from capintra.backup import checksums
+from capintra.extensions import db
 from tests.conftest import make_test_app
 from tests.databases import dispose
 
@@ -95,6 +97,9 @@ def saved(tmp_path_factory):
             assert result.exit_code == 0, result.output
         archive = tmp_dir / "nightly" / "capintra.tar.gz"
         archive.parent.mkdir()
+        # The tables as the backup finds them (it adds its own audit event afterwards).
+        with source.app_context(), db.engine.connect() as connection:
+            before = checksums.checksums(connection, db.metadata)
         result = run(source, "backup", archive)
         assert result.exit_code == 0, result.output
-        yield {"app": source, "archive": archive, "output": result.output}
+        yield {"app": source, "archive": archive, "output": result.output, "tables": before}
