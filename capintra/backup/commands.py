@@ -15,7 +15,7 @@ from capintra.text import ngettext
 
 
 @click.command("backup")
-@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("path", type=click.Path(path_type=Path))
 @click.option("--force", is_flag=True, help="Remplace l’archive si elle existe déjà.")
 @with_appcontext
 def backup_command(path: Path, force: bool) -> None:
@@ -49,7 +49,7 @@ def backup_command(path: Path, force: bool) -> None:
 
 
 @click.command("restore")
-@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("path", type=click.Path(path_type=Path))
 @with_appcontext
 def restore_command(path: Path) -> None:
     """Restore an archive of `flask backup` into an empty installation."""

@@ -155,6 +155,16 @@ def test_the_archive_is_private_and_never_overwritten_unasked(saved, tmp_path):
     assert not [p for p in archive.parent.iterdir() if p != archive], "no staging left"
 
 
+def test_backup_refuses_a_folder_or_the_documents_folder(saved, tmp_path):
+    source = saved["app"]
+    inside = Path(source.config["UPLOAD_DIR"]) / "backup.tar.gz"
+    for path, message in ((tmp_path, "est un dossier"), (inside, "dossier des documents")):
+        result = run(source, "backup", path)
+        assert result.exit_code == 1, result.output
+        assert message in result.output and "Traceback" not in result.output
+    assert not inside.exists()
+
+
 def assert_untouched(app):
     assert not (tables(app) - {"alembic_version"}), "nothing restored"
     assert documents(app) == {}
