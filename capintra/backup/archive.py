@@ -27,7 +27,7 @@ import tarfile
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC
 from importlib import metadata as package_metadata
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -38,6 +38,7 @@ from flask_babel import gettext as _
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import URL, Connection, make_url
 
+from capintra import clock
 from capintra.audit.service import record_event
 from capintra.backup import checksums
 from capintra.extensions import db
@@ -312,7 +313,7 @@ def create_backup(path: Path, *, force: bool, echo: Echo) -> dict[str, Any]:
         )
     url = database_url()
     kind = database_kind(url)
-    created_at = datetime.now(UTC).replace(microsecond=0)
+    created_at = clock.now().astimezone(UTC).replace(microsecond=0)
     with _staging(path.parent) as staging:
         if kind == "sqlite":
             database_member = SQLITE_MEMBER
@@ -556,7 +557,7 @@ def _restore_postgresql(url: URL, staged: Path) -> None:
     db.engine.dispose()
 
 
-def _restore_documents(staging: Path) -> int:
+def _restore_documents(staging: Path, echo: Echo) -> int:
     source = staging / DOCUMENTS
     target = upload_dir()
     target.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -572,6 +573,8 @@ def _restore_documents(staging: Path) -> int:
         with path.open("rb") as fh, os.fdopen(_private_file(destination), "wb") as out:
             shutil.copyfileobj(fh, out, CHUNK)
         count += 1
+        if count % 200 == 0:
+            echo(_("Documents restaurés : %(done)d…", done=count))
     return count
 
 
@@ -605,7 +608,7 @@ def restore_backup(path: Path, *, echo: Echo) -> RestoreReport:
         else:
             _restore_postgresql(url, staging / PGDUMP_MEMBER)
         echo(_("Restauration des documents…"))
-        documents = _restore_documents(staging)
+        documents = _restore_documents(staging, echo)
 
     echo(_("Vérification des tables restaurées…"))
     report = RestoreReport(revision=revision, head=head, documents=documents)
