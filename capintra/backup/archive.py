@@ -303,6 +303,14 @@ def create_backup(path: Path, *, force: bool, echo: Echo) -> dict[str, Any]:
         raise BackupError(
             _("%(path)s est un dossier : donnez le nom du fichier d’archive.", path=path)
         )
+    if path.is_relative_to(upload_dir().absolute()):
+        raise BackupError(
+            _(
+                "L’archive ne peut pas être écrite dans le dossier des documents (%(folder)s) : "
+                "choisissez un autre dossier.",
+                folder=upload_dir(),
+            )
+        )
     if path.exists() and not force:
         raise BackupError(
             _(
