@@ -35,7 +35,7 @@ from typing import Any
 from alembic.script import ScriptDirectory
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import URL, Connection, make_url
 
 from capintra import clock
@@ -113,19 +113,9 @@ def code_head() -> str:
 
 
 def current_revision(connection: Connection) -> str | None:
-    from sqlalchemy import inspect
-
     if "alembic_version" not in inspect(connection).get_table_names():
         return None
     return connection.scalar(text("SELECT version_num FROM alembic_version"))
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        while chunk := fh.read(CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _private_file(path: Path) -> int:
