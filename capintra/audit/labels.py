@@ -37,6 +37,8 @@ def _display_value(table, field: str, value):
     """A stored value as users read it: enum labels, French dates, oui/non."""
     if value is None:
         return "∅"
+    if isinstance(value, dict):
+        return _display_filters(value)
     if isinstance(value, bool):
         return str(_l("oui") if value else _l("non"))
     column = table.columns.get(field) if table is not None else None
@@ -57,6 +59,22 @@ def _display_value(table, field: str, value):
     return value
 
 
+#: French labels of the fields explicit events carry without a table of their own (an
+#: export's description).
+EVENT_FIELDS = {
+    "export": _l("Export"),
+    "report": _l("Rapport"),
+    "version": _l("Version"),
+    "format": _l("Format"),
+    "rows": _l("Lignes"),
+    "filters": _l("Filtres"),
+}
+
+
+def _display_filters(value: dict) -> str:
+    return ", ".join(f"{k} = {v}" for k, v in value.items()) if value else "∅"
+
+
 def present_changes(event, changes: dict | None = None) -> list[tuple[str, object, object, bool]]:
     """(label, old, new, has_values) rows for an event (or the given subset of its changes)."""
     changes = event.changes if changes is None else changes
@@ -69,6 +87,8 @@ def present_changes(event, changes: dict | None = None) -> list[tuple[str, objec
         shown, label = classes.field_label(event.entity_type, field)
         if not shown:
             continue
+        if label == field and field in EVENT_FIELDS:
+            label = EVENT_FIELDS[field]
         label = str(label)
         if values is None or event.action == "create":
             rows.append((label, None, None, False))

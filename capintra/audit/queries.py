@@ -11,13 +11,18 @@ when it was shared ("Note partagée"), as if created then.
 
 from __future__ import annotations
 
-from sqlalchemy import Select, and_, case, exists, literal, select
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlalchemy import Select, and_, case, exists, func, literal, literal_column, select
 from sqlalchemy.orm import joinedload, with_expression
 
+from capintra import clock
 from capintra.audit.classification import classification
 from capintra.audit.models import AuditEvent
 from capintra.confidentiality import hidden_rules, rules, unreadable_fields
 from capintra.extensions import db
+from capintra.features import Kind
 
 
 def without_confidential(query: Select) -> Select:
@@ -91,19 +96,96 @@ def readable(events: list[AuditEvent], sensitive: bool) -> list[AuditEvent]:
     return [e for e in events if not e.changes or is_sharing(e) or shown_changes(e, sensitive)]
 
 
+def _change_keys(dialect: str):
+    """A table of the keys of the event's `changes` (a JSON object, or JSON null), per
+    database: SQLite's json_each, PostgreSQL's json_object_keys (a scalar gives none)."""
+    if dialect == "postgresql":
+        safe = case(
+            (func.json_typeof(AuditEvent.changes) == "object", AuditEvent.changes),
+            else_=literal_column("'{}'::json"),
+        )
+        keys = func.json_object_keys(safe).table_valued("value").render_derived()
+        return keys, keys.c.value
+    keys = func.json_each(AuditEvent.changes).table_valued("key")
+    return keys, keys.c.key
+
+
+def without_unreadable(query: Select) -> Select:
+    """In SQL, as `readable()` in Python: drop the events whose every changed field is one
+    the reader may not see (sensitive names, restricted fields), so that a page of the
+    trail is cut after them and a reader's page of 100 shows 100 rows."""
+    classes = classification()
+    dialect = db.session.get_bind().dialect.name
+    conditions = []
+    for name, table in classes.tables.items():
+        hidden = {f for f, kind in table.kinds.items() if kind is Kind.SENSITIVE}
+        hidden |= unreadable_fields(name)
+        if not hidden:
+            continue
+        keys, key = _change_keys(dialect)
+        # (SQLite: JSON null has one row, its key null)
+        some_key = exists(select(literal(1)).select_from(keys).where(key.is_not(None)))
+        a_readable_key = exists(
+            select(literal(1)).select_from(keys).where(key.is_not(None), key.not_in(hidden))
+        )
+        conditions.append(~and_(AuditEvent.entity_type == name, some_key, ~a_readable_key))
+    return query.where(*conditions)
+
+
+@dataclass(frozen=True)
+class TrailFilters:
+    """What the reader asked for in /audit/ (all optional)."""
+
+    user_id: int | None = None
+    entity_type: str | None = None
+    action: str | None = None
+    #: Days in Europe/Paris, both included.
+    start: date | None = None
+    end: date | None = None
+    household_id: int | None = None
+
+
+def _paris_midnight(day: date) -> datetime:
+    return datetime.combine(day, time(), tzinfo=clock.PARIS).astimezone(UTC)
+
+
+def trail_query(filters: TrailFilters, *, confidential: bool) -> Select:
+    """The events the reader may see and asked for, newest first; what the reader may not
+    see is left out here, in SQL, before any page is cut."""
+    query = select(AuditEvent).options(joinedload(AuditEvent.user))
+    if not confidential:
+        query = without_unreadable(without_confidential(query))
+    if filters.user_id is not None:
+        query = query.where(AuditEvent.user_id == filters.user_id)
+    if filters.entity_type:
+        query = query.where(AuditEvent.entity_type == filters.entity_type)
+    if filters.action:
+        query = query.where(AuditEvent.action == filters.action)
+    if filters.start:
+        query = query.where(AuditEvent.at >= _paris_midnight(filters.start))
+    if filters.end:
+        query = query.where(AuditEvent.at < _paris_midnight(filters.end + timedelta(days=1)))
+    if filters.household_id is not None:
+        query = query.where(AuditEvent.household_id == filters.household_id)
+    return query.order_by(AuditEvent.id.desc())
+
+
 def recent_events(
-    *, confidential: bool, before_id: int | None = None, limit: int = 100
+    *,
+    confidential: bool,
+    before_id: int | None = None,
+    limit: int = 100,
+    filters: TrailFilters | None = None,
 ) -> tuple[list[AuditEvent], int | None]:
-    """A page of the audit trail, newest first, and the id to continue before (or None).
+    """A page of the audit trail, newest first, and the id to continue before (or None):
+    keyset pagination on the id (the order events were written in), never OFFSET.
 
     `confidential`: the reader may see confidential content.
     """
-    query = select(AuditEvent).options(joinedload(AuditEvent.user))
-    if not confidential:
-        query = without_confidential(query)
+    query = trail_query(filters or TrailFilters(), confidential=confidential)
     if before_id:
         query = query.where(AuditEvent.id < before_id)
-    events = list(db.session.scalars(query.order_by(AuditEvent.id.desc()).limit(limit)))
+    events = list(db.session.scalars(query.limit(limit)))
     next_before = events[-1].id if len(events) == limit else None
     return readable(events, confidential), next_before
 

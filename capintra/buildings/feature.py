@@ -8,6 +8,7 @@ from capintra.buildings import (
     demo,
     examples,
     household_tab,
+    names,
     pages,
     queries,
     report,
@@ -54,6 +55,7 @@ FEATURE = Feature(
     ),
     audited=AUDITED,
     actions=ACTIONS,
+    record_names=names.NAMERS,
     route_params={
         "building_id": examples.example_building_id,
         "unit_id": examples.example_unit_id,

@@ -156,6 +156,7 @@ ROUTE_TABLE: dict[tuple[str, str], tuple[int | str, ...]] = {
     ("reports.chart_buildings", "GET"):         (LOGIN, 200, 403, 200, 200),
     # audit trail: managers (and so the admin)
     ("audit.index", "GET"):                     (LOGIN, 403, 403, 200, 200),
+    ("audit.export", "GET"):                    (LOGIN, 403, 403, 200, 200),
     # administration: the admin flag only
     ("admin.index", "GET"):                     (LOGIN, 403, 403, 403, 302),
     ("admin.users", "GET"):                     (LOGIN, 403, 403, 403, 200),
