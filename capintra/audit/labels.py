@@ -9,6 +9,7 @@ import datetime as dt
 from flask_babel import lazy_gettext as _l
 
 from capintra.audit.classification import classification
+from capintra.audit.queries import sees_confidential, shown_changes
 from capintra.extensions import db
 from capintra.web.formatting import date_fr, datetime_fr
 
@@ -98,3 +99,18 @@ def present_changes(event, changes: dict | None = None) -> list[tuple[str, objec
                 (label, _display_value(table, field, old), _display_value(table, field, new), True)
             )
     return rows
+
+
+def history_context(events: list, named: bool = False) -> dict:
+    """What templates/audit/_history_table.html reads, for a record's history tab.
+    `named`: each row names its record (a building's history: which unit, which arrêté)."""
+    from capintra.audit.naming import name_records  # naming reads these labels
+
+    sensitive = sees_confidential()
+    return {
+        "events": events,
+        "action_labels": action_labels(),
+        "entity_labels": entity_labels(),
+        "present_changes": lambda event: present_changes(event, shown_changes(event, sensitive)),
+        "names": name_records(events) if named else None,
+    }

@@ -14,7 +14,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import Select, and_, case, exists, func, literal, literal_column, select
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    case,
+    exists,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+)
 from sqlalchemy.orm import joinedload, with_expression
 
 from capintra import clock
@@ -23,6 +34,7 @@ from capintra.audit.models import AuditEvent
 from capintra.confidentiality import hidden_rules, rules, unreadable_fields
 from capintra.extensions import db
 from capintra.features import Kind
+from capintra.security import can
 
 
 def without_confidential(query: Select) -> Select:
@@ -213,3 +225,36 @@ def updates_since(record, version: int) -> list[AuditEvent]:
             .limit(steps)
         )
     )
+
+
+def sees_confidential() -> bool:
+    """Whether the current reader sees, in a record's history, the events about
+    confidential content (DESIGN §1: officers, and admins who read the whole trail)."""
+    return can("household.confidential") or can("audit.confidential")
+
+
+#: Consultations, not changes: the audit trail shows them, a record's history does not.
+CONSULTATIONS = ("open", "read_confidential", "download")
+
+
+def record_history(*about: ColumnElement[bool], limit: int = 200) -> list[AuditEvent]:
+    """The changes matching any of `about` (a record's own, its parts'), newest first, as
+    the current reader may see them: what they may not see is left out in SQL."""
+    confidential = sees_confidential()
+    query = (
+        select(AuditEvent)
+        .where(or_(*about), AuditEvent.action.not_in(CONSULTATIONS))
+        .options(joinedload(AuditEvent.user))
+    )
+    if not confidential:
+        query = without_unreadable(without_confidential(query))
+    events = list(db.session.scalars(query.order_by(AuditEvent.id.desc()).limit(limit)))
+    return readable(events, confidential)
+
+
+def about(model: type, ids) -> ColumnElement[bool]:
+    """SQL: an event about one of these rows of `model` (`ids`: a value, or a select)."""
+    condition = AuditEvent.entity_type == model.__tablename__
+    if isinstance(ids, int):
+        return condition & (AuditEvent.entity_id == ids)
+    return condition & AuditEvent.entity_id.in_(ids)

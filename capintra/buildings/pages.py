@@ -7,14 +7,25 @@ from datetime import date
 
 from flask import request
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import or_, select
 
 from capintra import clock
+from capintra.audit.labels import history_context
+from capintra.audit.queries import about, record_history
 from capintra.buildings import queries
 from capintra.buildings.forms import ConditionForm
 from capintra.buildings.items import item_form
-from capintra.buildings.models import Building, OccupancyKind, UnitState
+from capintra.buildings.models import (
+    Arrete,
+    Building,
+    BuildingIncident,
+    OccupancyKind,
+    Unit,
+    UnitState,
+)
 from capintra.documents import queries as documents
 from capintra.documents.forms import upload_form
+from capintra.documents.models import Document
 from capintra.security import can
 from capintra.web.forms import DeleteForm
 from capintra.web.pages import RecordPage, Tab, TabState
@@ -117,6 +128,30 @@ def _documents(building: Building, state: TabState) -> dict:
     return {"items": documents.documents_of(building)}
 
 
+def history_of(building: Building) -> list:
+    """Who changed the building, its units, arrêtés, incidents and documents, and when
+    (a unit's occupancy periods are in the unit's history)."""
+    units = select(Unit.id).where(Unit.building_id == building.id)
+    arretes = select(Arrete.id).where(
+        or_(Arrete.building_id == building.id, Arrete.unit_id.in_(units))
+    )
+    incidents = select(BuildingIncident.id).where(BuildingIncident.building_id == building.id)
+    documents_ = select(Document.id).where(
+        Document.owner_type == Building.__tablename__, Document.owner_id == building.id
+    )
+    return record_history(
+        about(Building, building.id),
+        about(Unit, units),
+        about(Arrete, arretes),
+        about(BuildingIncident, incidents),
+        about(Document, documents_),
+    )
+
+
+def _history(building: Building, state: TabState) -> dict:
+    return history_context(history_of(building), named=True)
+
+
 PAGE = RecordPage(
     name="building",
     model=Building,
@@ -138,4 +173,5 @@ TABS = (
     _tab("arretes", _l("Arrêtés"), 10, _arretes),
     _tab("incidents", _l("Incidents"), 20, _incidents),
     _tab("documents", _l("Documents"), 30, _documents),
+    _tab("history", _l("Historique"), 40, _history),
 )
