@@ -36,9 +36,10 @@ FEATURE = Feature(
     models=(Building, Unit, Arrete, BuildingIncident, Occupancy, CostsOnHold),
     setup=(splits.install,),  # a split household's hosted period
     navigation=(NavItem("buildings.index", _l("Immeubles"), "building.view", 20),),
-    pages=(pages.PAGE,),
+    pages=(pages.PAGE, pages.UNIT_PAGE),
     tabs=(
         *pages.TABS,
+        *pages.UNIT_TABS,
         # The household file's occupancy tab: where the household lives and lived.
         Tab(
             "household",

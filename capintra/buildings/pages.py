@@ -13,12 +13,13 @@ from capintra import clock
 from capintra.audit.labels import history_context
 from capintra.audit.queries import about, record_history
 from capintra.buildings import queries
-from capintra.buildings.forms import ConditionForm
+from capintra.buildings.forms import ConditionForm, OpenPeriodForm
 from capintra.buildings.items import item_form
 from capintra.buildings.models import (
     Arrete,
     Building,
     BuildingIncident,
+    Occupancy,
     OccupancyKind,
     Unit,
     UnitState,
@@ -175,3 +176,58 @@ TABS = (
     _tab("documents", _l("Documents"), 30, _documents),
     _tab("history", _l("Historique"), 40, _history),
 )
+
+
+# --- a unit's page: the unit and its occupancy, and its history ----------------------------
+
+
+def _unit_page_context(unit: Unit, state: TabState) -> dict:
+    return {"building": unit.building}
+
+
+def _unit(unit: Unit, state: TabState) -> dict:
+    """The unit, its occupancy periods, and the form that opens one (given back with its
+    errors after a refused POST: `state.extra["period_form"]`, `["period_error"]`)."""
+    period_form = state.extra.get("period_form")
+    if period_form is None:
+        period_form = OpenPeriodForm(formdata=None)
+        period_form.start_date.data = clock.today()
+    return {
+        "periods": queries.periods_of(unit),
+        "unit_state": queries.grid_unit(unit, day_asked()).state,
+        "period_form": period_form,
+        "period_error": state.extra.get("period_error", ""),
+    }
+
+
+def unit_history_of(unit: Unit) -> list:
+    """Who changed the unit, its arrêtés and occupancy periods, and when; the periods'
+    rent, charges and APL only for who reads them (restricted fields)."""
+    return record_history(
+        about(Unit, unit.id),
+        about(Arrete, select(Arrete.id).where(Arrete.unit_id == unit.id)),
+        about(Occupancy, select(Occupancy.id).where(Occupancy.unit_id == unit.id)),
+    )
+
+
+def _unit_history(unit: Unit, state: TabState) -> dict:
+    return history_context(unit_history_of(unit), named=False)
+
+
+UNIT_PAGE = RecordPage(
+    name="unit",
+    model=Unit,
+    endpoint="buildings.unit",
+    url="/units/<int:unit_id>",
+    template="buildings/unit.html",
+    capability="building.view",
+    load=queries.get_unit_or_404,
+    context=_unit_page_context,
+    tabs_endpoint="buildings.unit_tab_",
+)
+
+UNIT_TABS = (
+    Tab("unit", "unit", _l("Logement"), 0, "buildings/tabs/unit.html", _unit, first=True),
+    Tab("unit", "history", _l("Historique"), 10, "buildings/tabs/unit_history.html",
+        _unit_history),
+)  # fmt: skip

@@ -113,6 +113,7 @@ ROUTE_TABLE: dict[tuple[str, str], tuple[int | str, ...]] = {
     ("buildings.tab_documents", "GET"):         (LOGIN, 200, 200, 200, 200),
     ("buildings.tab_history", "GET"):           (LOGIN, 200, 200, 200, 200),
     ("buildings.unit", "GET"):                  (LOGIN, 200, 200, 200, 200),
+    ("buildings.unit_tab_history", "GET"):      (LOGIN, 200, 200, 200, 200),
     ("buildings.building_create", "GET"):       (LOGIN, 200, 200, 403, 403),
     ("buildings.building_create", "POST"):      (LOGIN, 422, 422, 403, 403),
     ("buildings.building_edit", "GET"):         (LOGIN, 200, 200, 403, 403),
