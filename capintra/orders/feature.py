@@ -71,8 +71,8 @@ FEATURE = Feature(
         DocumentOwner(Order, queries.get_order_or_404, "order_id"),
     ),
     due_notices=(notices.invoice_notices,),
-    pages=(pages.PAGE,),
-    tabs=pages.TABS,
+    pages=(pages.PAGE, pages.CONTRACT_PAGE),
+    tabs=(*pages.TABS, *pages.CONTRACT_TABS),
     audited=AUDITED,
     # bookkeeping: the number it gives is in the order's approval event
     not_audited=(OrderCounter,),

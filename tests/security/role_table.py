@@ -230,6 +230,7 @@ ROUTE_TABLE: dict[tuple[str, str], tuple[int | str, ...]] = {
     ("ordering.pdf", "GET"):                    (LOGIN, 200, 200, 200, 200),
     ("ordering.contracts", "GET"):              (LOGIN, 200, 200, 200, 200),
     ("ordering.contract", "GET"):               (LOGIN, 200, 200, 200, 200),
+    ("ordering.contract_tab_history", "GET"):   (LOGIN, 200, 200, 200, 200),
     ("ordering.new", "GET"):                    (LOGIN, 200, 200, 200, 200),
     ("ordering.new", "POST"):                   (LOGIN, 422, 422, 422, 422),
     ("ordering.edit", "GET"):                   (LOGIN, 200, 200, 200, 200),
