@@ -9,7 +9,7 @@ import datetime as dt
 from flask_babel import lazy_gettext as _l
 
 from capintra.audit.classification import classification
-from capintra.audit.queries import sees_confidential, shown_changes
+from capintra.audit.queries import reads_every_field, shown_changes
 from capintra.extensions import db
 from capintra.web.formatting import date_fr, datetime_fr
 
@@ -106,7 +106,7 @@ def history_context(events: list, named: bool = False) -> dict:
     `named`: each row names its record (a building's history: which unit, which arrêté)."""
     from capintra.audit.naming import name_records  # naming reads these labels
 
-    sensitive = sees_confidential()
+    sensitive = reads_every_field()
     return {
         "events": events,
         "action_labels": action_labels(),

@@ -233,6 +233,13 @@ def sees_confidential() -> bool:
     return can("household.confidential") or can("audit.confidential")
 
 
+def reads_every_field() -> bool:
+    """Whether the current reader sees, in a record's history, every field's name: only
+    who reads the file's confidential content (officers). An admin is a manager: the
+    fields a manager may not read (finances, health…) do not exist for them there."""
+    return can("household.confidential")
+
+
 #: Consultations, not changes: the audit trail shows them, a record's history does not.
 CONSULTATIONS = ("open", "read_confidential", "download")
 
@@ -240,16 +247,24 @@ CONSULTATIONS = ("open", "read_confidential", "download")
 def record_history(*about: ColumnElement[bool], limit: int = 200) -> list[AuditEvent]:
     """The changes matching any of `about` (a record's own, its parts'), newest first, as
     the current reader may see them: what they may not see is left out in SQL."""
-    confidential = sees_confidential()
     query = (
         select(AuditEvent)
         .where(or_(*about), AuditEvent.action.not_in(CONSULTATIONS))
         .options(joinedload(AuditEvent.user))
     )
-    if not confidential:
-        query = without_unreadable(without_confidential(query))
+    return history_events(query, limit)
+
+
+def history_events(query: Select, limit: int = 200) -> list[AuditEvent]:
+    """A record's history as the current reader may see it (the events about confidential
+    content: sees_confidential; the fields: reads_every_field), newest first."""
+    if not sees_confidential():
+        query = without_confidential(query)
+    every_field = reads_every_field()
+    if not every_field:
+        query = without_unreadable(query)
     events = list(db.session.scalars(query.order_by(AuditEvent.id.desc()).limit(limit)))
-    return readable(events, confidential)
+    return readable(events, every_field)
 
 
 def about(model: type, ids) -> ColumnElement[bool]:

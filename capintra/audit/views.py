@@ -21,6 +21,7 @@ from capintra.audit.queries import (
     trail_query,
 )
 from capintra.audit.service import record_event
+from capintra.confidentiality import hidden_rules
 from capintra.database import writes
 from capintra.extensions import db
 from capintra.security import can, require
@@ -66,7 +67,7 @@ def filters_asked() -> tuple[TrailFilters, dict[str, str], list[str]]:
         except ValueError:
             errors.append(_("Choisissez la personne dans la liste."))
     entity = args["entity"] or None
-    if entity and entity not in entity_labels():
+    if entity and entity not in entity_choices():
         errors.append(_("Choisissez le type d’élément dans la liste."))
     action = args["action"] or None
     if action and action not in action_labels():
@@ -122,6 +123,16 @@ def _users() -> list[tuple[int, str]]:
     return [(row.id, row.username) for row in rows]
 
 
+def entity_choices() -> dict:
+    """The kinds of record the reader may filter on: not those whose every row is hidden
+    from them (a household's partners, for managers: they do not exist for them)."""
+    labels = entity_labels()
+    if can("audit.confidential"):
+        return labels
+    hidden = {rule.entity_type for rule in hidden_rules() if rule.always}
+    return {table: label for table, label in labels.items() if table not in hidden}
+
+
 def _choices(labels: dict) -> list[tuple[str, str]]:
     return sorted(((code, str(label)) for code, label in labels.items()), key=lambda c: c[1])
 
@@ -150,7 +161,7 @@ def index():
         errors=errors,
         users=_users(),
         actions=_choices(action_labels()),
-        entities=_choices(entity_labels()),
+        entities=_choices(entity_choices()),
         action_labels=action_labels(),
         actor_of=actor_of,
         present=lambda e: present_changes(e, shown_changes(e, confidential)),

@@ -12,12 +12,7 @@ from sqlalchemy.orm import joinedload
 
 from capintra.admin.models import Operation
 from capintra.audit.models import AuditEvent
-from capintra.audit.queries import (
-    readable,
-    sees_confidential,
-    without_confidential,
-    without_unreadable,
-)
+from capintra.audit.queries import history_events
 from capintra.auth.models import User
 from capintra.confidentiality import may_see, visible
 from capintra.documents.models import Document
@@ -495,11 +490,7 @@ def history_of(household: Household, limit: int = 200) -> list[AuditEvent]:
         )
         .options(joinedload(AuditEvent.user))
     )
-    confidential = sees_confidential()
-    if not confidential:
-        query = without_unreadable(without_confidential(query))
-    events = list(db.session.scalars(query.order_by(AuditEvent.id.desc()).limit(limit)))
-    return readable(events, confidential)
+    return history_events(query, limit)
 
 
 def consultations_of(household: Household, limit: int = 200) -> list[AuditEvent]:
