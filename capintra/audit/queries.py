@@ -37,6 +37,24 @@ from capintra.features import Kind
 from capintra.security import can
 
 
+def seen_action():
+    """SQL: the action as the current reader is shown it (see without_confidential): an
+    update that shared a once-confidential item reads as its sharing for those who could
+    not see it."""
+    shared = []
+    for rule in hidden_rules():
+        if rule.always or not rule.shared_action:
+            continue
+        was_confidential = AuditEvent.changes[(rule.column, 0)].as_boolean().is_(True)
+        sharing = and_(
+            AuditEvent.entity_type == rule.entity_type,
+            AuditEvent.action == "update",
+            was_confidential,
+        )
+        shared.append((sharing, literal(rule.shared_action)))
+    return case(*shared, else_=AuditEvent.action) if shared else AuditEvent.action
+
+
 def without_confidential(query: Select) -> Select:
     """The trail as someone without the right to confidential content sees it.
 
@@ -47,10 +65,8 @@ def without_confidential(query: Select) -> Select:
     sharing (`seen_as`, the rule's `shared_action`), with no changes (shown_changes): for
     them the item begins there. Its later edits show as usual.
     """
-    rules = hidden_rules()
     conditions = [AuditEvent.confidential.is_(False)]
-    shared = []
-    for rule in rules:
+    for rule in hidden_rules():
         if rule.always:  # every row of the model, and so every event about one
             conditions.append(AuditEvent.entity_type.is_distinct_from(rule.entity_type))
             continue
@@ -58,16 +74,7 @@ def without_confidential(query: Select) -> Select:
             select(rule.model.id).where(rule.model.id == AuditEvent.entity_id, rule.hidden())
         )
         conditions.append(~and_(AuditEvent.entity_type == rule.entity_type, hidden_now))
-        if rule.shared_action:
-            was_confidential = AuditEvent.changes[(rule.column, 0)].as_boolean().is_(True)
-            sharing = and_(
-                AuditEvent.entity_type == rule.entity_type,
-                AuditEvent.action == "update",
-                was_confidential,
-            )
-            shared.append((sharing, literal(rule.shared_action)))
-    seen_as = case(*shared, else_=AuditEvent.action) if shared else AuditEvent.action
-    return query.where(*conditions).options(with_expression(AuditEvent.seen_as, seen_as))
+    return query.where(*conditions).options(with_expression(AuditEvent.seen_as, seen_action()))
 
 
 def _shared_actions() -> set[str]:
@@ -172,7 +179,9 @@ def trail_query(filters: TrailFilters, *, confidential: bool) -> Select:
     if filters.entity_type:
         query = query.where(AuditEvent.entity_type == filters.entity_type)
     if filters.action:
-        query = query.where(AuditEvent.action == filters.action)
+        # as the reader reads it: a manager's « Note partagée » is an update underneath
+        shown = AuditEvent.action if confidential else seen_action()
+        query = query.where(shown == filters.action)
     if filters.start:
         query = query.where(AuditEvent.at >= _paris_midnight(filters.start))
     if filters.end:

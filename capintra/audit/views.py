@@ -21,7 +21,7 @@ from capintra.audit.queries import (
     trail_query,
 )
 from capintra.audit.service import record_event
-from capintra.confidentiality import hidden_rules
+from capintra.confidentiality import hidden_rules, rules
 from capintra.database import writes
 from capintra.extensions import db
 from capintra.security import can, require
@@ -70,7 +70,7 @@ def filters_asked() -> tuple[TrailFilters, dict[str, str], list[str]]:
     if entity and entity not in entity_choices():
         errors.append(_("Choisissez le type d’élément dans la liste."))
     action = args["action"] or None
-    if action and action not in action_labels():
+    if action and action not in action_choices():
         errors.append(_("Choisissez l’action dans la liste."))
     days = {}
     for name, label in (("from", _("Du")), ("to", _("Au"))):
@@ -123,6 +123,17 @@ def _users() -> list[tuple[int, str]]:
     return [(row.id, row.username) for row in rows]
 
 
+def action_choices() -> dict:
+    """The actions the reader may filter on: a sharing (« Note partagée ») is how those
+    who could not see the item read the update that shared it; whoever sees everything
+    reads that update as it is."""
+    labels = action_labels()
+    if not can("audit.confidential"):
+        return labels
+    shared = {rule.shared_action for rule in rules() if rule.shared_action}
+    return {action: label for action, label in labels.items() if action not in shared}
+
+
 def entity_choices() -> dict:
     """The kinds of record the reader may filter on: not those whose every row is hidden
     from them (a household's partners, for managers: they do not exist for them)."""
@@ -148,24 +159,30 @@ def index():
         events, next_before = recent_events(
             confidential=confidential, before_id=before, limit=PAGE, filters=filters
         )
-    query = {k: v for k, v in typed.items() if v}
     return render(
         "audit/index.html",
         partial="audit-rows",
         status=422 if errors else 200,
-        events=events,
-        names=name_records(events),
-        next_before=next_before,
-        query=query,
-        typed=typed,
-        errors=errors,
-        users=_users(),
-        actions=_choices(action_labels()),
-        entities=_choices(entity_choices()),
-        action_labels=action_labels(),
-        actor_of=actor_of,
-        present=lambda e: present_changes(e, shown_changes(e, confidential)),
+        **_page_context(typed, errors, confidential, events, next_before),
     )
+
+
+def _page_context(typed, errors, confidential, events=(), next_before=None) -> dict:
+    events = list(events)
+    return {
+        "events": events,
+        "names": name_records(events),
+        "next_before": next_before,
+        "query": {k: v for k, v in typed.items() if v},
+        "typed": typed,
+        "errors": errors,
+        "users": _users(),
+        "actions": _choices(action_choices()),
+        "entities": _choices(entity_choices()),
+        "action_labels": action_labels(),
+        "actor_of": actor_of,
+        "present": lambda e: present_changes(e, shown_changes(e, confidential)),
+    }
 
 
 @bp.get("/export.csv")
@@ -178,8 +195,24 @@ def export():
     filters, typed, errors = filters_asked()
     if errors:
         return index()
-    query = trail_query(filters, confidential=confidential).limit(EXPORT_LIMIT)
+    query = trail_query(filters, confidential=confidential).limit(EXPORT_LIMIT + 1)
     events = readable(list(db.session.scalars(query)), confidential)
+    if len(events) > EXPORT_LIMIT:
+        return render(
+            "audit/index.html",
+            status=422,
+            **_page_context(
+                typed,
+                [
+                    _(
+                        "Plus de %(n)s événements : resserrez les filtres (une période plus "
+                        "courte, une personne, un dossier) pour les exporter.",
+                        n=EXPORT_LIMIT,
+                    )
+                ],
+                confidential,
+            ),
+        )
     names = name_records(events)
     labels = action_labels()
     rows = []

@@ -253,3 +253,47 @@ def test_a_page_costs_the_same_queries_for_few_or_many_records(client, make):
     events_about(20)
     assert db.session.scalar(db.select(db.func.count()).select_from(AuditEvent)) > 100
     assert cost() == few
+
+
+def test_a_manager_finds_a_note_s_sharing_by_its_action(client, make):
+    """For a manager a note shared later begins when it was shared (« Note partagée »):
+    the action filter finds it as the manager reads it, not as it is stored (an update)."""
+    from capintra.households.models import Note
+
+    officer = make.user("officer")
+    household = make.household(officer_id=officer.id)
+    writer = login(client, officer)
+    url = f"/households/{household.id}/notes"
+    data = {"kind": "entretien", "note_date": "2026-11-20", "body": "Entretien"}
+    assert writer.post(url, data=data).status_code == 303
+    note = db.session.scalars(db.select(Note).where(Note.household_id == household.id)).one()
+    shared = writer.post(f"{url}/{note.id}", data={**data, "version": note.version, "shared": "y"})
+    assert shared.status_code == 303
+    writer.post("/logout")
+
+    manager = login(client, make.user("manager"))
+    page = manager.get("/audit/?action=note_shared").get_data(as_text=True)
+    assert rows(page) == 1 and "Note partagée" in page and household.reference in page
+    assert rows(manager.get("/audit/?action=update&entity=note").get_data(as_text=True)) == 0
+    manager.post("/logout")
+    # whoever sees everything reads that update as it is
+    admin = login(client, make.user("admin"))
+    assert admin.get("/audit/?action=note_shared").status_code == 422
+    page = admin.get("/audit/?action=update&entity=note").get_data(as_text=True)
+    assert rows(page) == 1 and "Confidentiel : oui → non" in page
+
+
+def test_an_export_too_large_asks_for_narrower_filters(client, make, monkeypatch):
+    monkeypatch.setattr("capintra.audit.views.EXPORT_LIMIT", 2)
+    household = make.household()
+    for _ in range(3):
+        _commune_change(household)
+    db.session.commit()
+    manager = login(client, make.user("manager"))
+    before = len(audit_events(action="export"))
+    response = manager.get(f"/audit/export.csv?household={household.reference}&action=update")
+    assert response.status_code == 422
+    assert "Plus de 2 événements : resserrez les filtres" in response.get_data(as_text=True)
+    assert len(audit_events(action="export")) == before  # nothing exported, nothing recorded
+    narrower = manager.get(f"/audit/export.csv?household={household.reference}&action=create")
+    assert narrower.status_code == 200
