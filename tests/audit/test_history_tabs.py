@@ -120,3 +120,33 @@ def test_officers_and_admins_read_who_opened_the_file(make, browser_for):
         html = browser_for(role).get(url).get_data(as_text=True)
         assert 'id="consultations"' not in html and "Ouverture du dossier" not in html, role
         assert not any("Note" in r for r in _rows(html)), role  # the confidential note
+
+
+def test_a_building_s_history_costs_the_same_queries_for_2_or_20_units(make, browser_for):
+    from tests.households.helpers import statements_for
+
+    building = bmake.building()
+    browser = browser_for("manager")
+    url = f"/buildings/{building.id}/history"
+
+    def units(n: int) -> None:
+        for _ in range(n):
+            unit = bmake.unit(building)
+            unit.remark = "Visité"
+        db.session.commit()
+
+    units(2)
+    few = len(statements_for(browser, url))
+    units(18)
+    assert len(_rows(browser.get(url).get_data(as_text=True))) > 20
+    assert len(statements_for(browser, url)) == few
+
+
+def test_the_file_s_history_leads_trail_readers_to_its_events(make, browser_for):
+    household = make.household()
+    link = f'href="/audit/?household={household.reference}"'
+    for role in ("manager", "admin"):
+        html = browser_for(role).get(f"/households/{household.id}/history").get_data(as_text=True)
+        assert link in html, role
+    html = browser_for("officer").get(f"/households/{household.id}/history").get_data(as_text=True)
+    assert link not in html
