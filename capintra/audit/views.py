@@ -38,11 +38,19 @@ EXPORT_LIMIT = 50_000
 
 
 def _day(value: str) -> date:
-    """JJ/MM/AAAA as typed, or AAAA-MM-JJ as a date field sends it."""
-    if "/" in value:
-        day, month, year = value.split("/")
-        return date(int(year), int(month), int(day))
-    return date.fromisoformat(value)
+    """JJ/MM/AAAA as typed, or AAAA-MM-JJ as a date field sends it; ValueError for
+    anything else, years outside 1990 … 2200 included (the trail holds none)."""
+    try:
+        if "/" in value:
+            day, month, year = value.split("/")
+            found = date(int(year), int(month), int(day))
+        else:
+            found = date.fromisoformat(value)
+    except OverflowError as error:
+        raise ValueError(value) from error
+    if not 1990 <= found.year <= 2200:
+        raise ValueError(value)
+    return found
 
 
 def _household_id(reference: str) -> int | None:

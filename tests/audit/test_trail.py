@@ -127,6 +127,9 @@ def test_a_filter_that_cannot_be_used_says_what_to_do(client, make):
     manager = login(client, make.user("manager"))
     cases = {
         "from=31/02/2026": "saisissez une date au format JJ/MM/AAAA",
+        "to=31/12/9999": "saisissez une date au format JJ/MM/AAAA",
+        "from=1/1/99999999999999999999999": "saisissez une date au format JJ/MM/AAAA",
+        "to=1/2/3/4": "saisissez une date au format JJ/MM/AAAA",
         "household=MEN-1900-9999": "Aucun dossier ne porte la référence",
         "from=02/12/2026&to=01/12/2026": "La date de début doit précéder la date de fin",
         "action=drop_table": "Choisissez l’action dans la liste",
