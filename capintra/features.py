@@ -132,6 +132,12 @@ class Feature:
     not_audited: tuple[type, ...] = ()
     #: The audit actions the feature records (record_event), with their French labels.
     actions: Mapping[str, Label] = field(default_factory=dict)
+    #: How the audit trail names a record of the feature: table → a function taking a set
+    #: of ids and answering {id: (French name, URL or None)} in a fixed number of queries
+    #: (one per table and page of events, never one per event). capintra.audit.naming.
+    record_names: Mapping[str, Callable[[set[int]], dict[int, tuple[str, str | None]]]] = field(
+        default_factory=dict
+    )
     #: The feature's demo data: called by `seed-demo` in FEATURES order, inside the one
     #: transaction, with the shared capintra.demo.DemoContext.
     demo: Callable[[DemoContext], None] | None = None

@@ -9,6 +9,7 @@ import datetime as dt
 from flask_babel import lazy_gettext as _l
 
 from capintra.audit.classification import classification
+from capintra.audit.queries import reads_every_field, shown_changes
 from capintra.extensions import db
 from capintra.web.formatting import date_fr, datetime_fr
 
@@ -37,6 +38,8 @@ def _display_value(table, field: str, value):
     """A stored value as users read it: enum labels, French dates, oui/non."""
     if value is None:
         return "∅"
+    if isinstance(value, dict):
+        return _display_filters(value)
     if isinstance(value, bool):
         return str(_l("oui") if value else _l("non"))
     column = table.columns.get(field) if table is not None else None
@@ -57,6 +60,22 @@ def _display_value(table, field: str, value):
     return value
 
 
+#: French labels of the fields explicit events carry without a table of their own (an
+#: export's description).
+EVENT_FIELDS = {
+    "export": _l("Export"),
+    "report": _l("Rapport"),
+    "version": _l("Version"),
+    "format": _l("Format"),
+    "rows": _l("Lignes"),
+    "filters": _l("Filtres"),
+}
+
+
+def _display_filters(value: dict) -> str:
+    return ", ".join(f"{k} = {v}" for k, v in value.items()) if value else "∅"
+
+
 def present_changes(event, changes: dict | None = None) -> list[tuple[str, object, object, bool]]:
     """(label, old, new, has_values) rows for an event (or the given subset of its changes)."""
     changes = event.changes if changes is None else changes
@@ -69,6 +88,8 @@ def present_changes(event, changes: dict | None = None) -> list[tuple[str, objec
         shown, label = classes.field_label(event.entity_type, field)
         if not shown:
             continue
+        if label == field and field in EVENT_FIELDS:
+            label = EVENT_FIELDS[field]
         label = str(label)
         if values is None or event.action == "create":
             rows.append((label, None, None, False))
@@ -78,3 +99,18 @@ def present_changes(event, changes: dict | None = None) -> list[tuple[str, objec
                 (label, _display_value(table, field, old), _display_value(table, field, new), True)
             )
     return rows
+
+
+def history_context(events: list, named: bool = False) -> dict:
+    """What templates/audit/_history_table.html reads, for a record's history tab.
+    `named`: each row names its record (a building's history: which unit, which arrêté)."""
+    from capintra.audit.naming import name_records  # naming reads these labels
+
+    sensitive = reads_every_field()
+    return {
+        "events": events,
+        "action_labels": action_labels(),
+        "entity_labels": entity_labels(),
+        "present_changes": lambda event: present_changes(event, shown_changes(event, sensitive)),
+        "names": name_records(events) if named else None,
+    }

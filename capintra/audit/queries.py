@@ -11,13 +11,48 @@ when it was shared ("Note partagée"), as if created then.
 
 from __future__ import annotations
 
-from sqlalchemy import Select, and_, case, exists, literal, select
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    case,
+    exists,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+)
 from sqlalchemy.orm import joinedload, with_expression
 
+from capintra import clock
 from capintra.audit.classification import classification
 from capintra.audit.models import AuditEvent
 from capintra.confidentiality import hidden_rules, rules, unreadable_fields
 from capintra.extensions import db
+from capintra.features import Kind
+from capintra.security import can
+
+
+def seen_action():
+    """SQL: the action as the current reader is shown it (see without_confidential): an
+    update that shared a once-confidential item reads as its sharing for those who could
+    not see it."""
+    shared = []
+    for rule in hidden_rules():
+        if rule.always or not rule.shared_action:
+            continue
+        was_confidential = AuditEvent.changes[(rule.column, 0)].as_boolean().is_(True)
+        sharing = and_(
+            AuditEvent.entity_type == rule.entity_type,
+            AuditEvent.action == "update",
+            was_confidential,
+        )
+        shared.append((sharing, literal(rule.shared_action)))
+    return case(*shared, else_=AuditEvent.action) if shared else AuditEvent.action
 
 
 def without_confidential(query: Select) -> Select:
@@ -30,10 +65,8 @@ def without_confidential(query: Select) -> Select:
     sharing (`seen_as`, the rule's `shared_action`), with no changes (shown_changes): for
     them the item begins there. Its later edits show as usual.
     """
-    rules = hidden_rules()
     conditions = [AuditEvent.confidential.is_(False)]
-    shared = []
-    for rule in rules:
+    for rule in hidden_rules():
         if rule.always:  # every row of the model, and so every event about one
             conditions.append(AuditEvent.entity_type.is_distinct_from(rule.entity_type))
             continue
@@ -41,16 +74,7 @@ def without_confidential(query: Select) -> Select:
             select(rule.model.id).where(rule.model.id == AuditEvent.entity_id, rule.hidden())
         )
         conditions.append(~and_(AuditEvent.entity_type == rule.entity_type, hidden_now))
-        if rule.shared_action:
-            was_confidential = AuditEvent.changes[(rule.column, 0)].as_boolean().is_(True)
-            sharing = and_(
-                AuditEvent.entity_type == rule.entity_type,
-                AuditEvent.action == "update",
-                was_confidential,
-            )
-            shared.append((sharing, literal(rule.shared_action)))
-    seen_as = case(*shared, else_=AuditEvent.action) if shared else AuditEvent.action
-    return query.where(*conditions).options(with_expression(AuditEvent.seen_as, seen_as))
+    return query.where(*conditions).options(with_expression(AuditEvent.seen_as, seen_action()))
 
 
 def _shared_actions() -> set[str]:
@@ -91,19 +115,98 @@ def readable(events: list[AuditEvent], sensitive: bool) -> list[AuditEvent]:
     return [e for e in events if not e.changes or is_sharing(e) or shown_changes(e, sensitive)]
 
 
+def _change_keys(dialect: str):
+    """A table of the keys of the event's `changes` (a JSON object, or JSON null), per
+    database: SQLite's json_each, PostgreSQL's json_object_keys (a scalar gives none)."""
+    if dialect == "postgresql":
+        safe = case(
+            (func.json_typeof(AuditEvent.changes) == "object", AuditEvent.changes),
+            else_=literal_column("'{}'::json"),
+        )
+        keys = func.json_object_keys(safe).table_valued("value").render_derived()
+        return keys, keys.c.value
+    keys = func.json_each(AuditEvent.changes).table_valued("key")
+    return keys, keys.c.key
+
+
+def without_unreadable(query: Select) -> Select:
+    """In SQL, as `readable()` in Python: drop the events whose every changed field is one
+    the reader may not see (sensitive names, restricted fields), so that a page of the
+    trail is cut after them and a reader's page of 100 shows 100 rows."""
+    classes = classification()
+    dialect = db.session.get_bind().dialect.name
+    conditions = []
+    for name, table in classes.tables.items():
+        hidden = {f for f, kind in table.kinds.items() if kind is Kind.SENSITIVE}
+        hidden |= unreadable_fields(name)
+        if not hidden:
+            continue
+        keys, key = _change_keys(dialect)
+        # (SQLite: JSON null has one row, its key null)
+        some_key = exists(select(literal(1)).select_from(keys).where(key.is_not(None)))
+        a_readable_key = exists(
+            select(literal(1)).select_from(keys).where(key.is_not(None), key.not_in(hidden))
+        )
+        conditions.append(~and_(AuditEvent.entity_type == name, some_key, ~a_readable_key))
+    return query.where(*conditions)
+
+
+@dataclass(frozen=True)
+class TrailFilters:
+    """What the reader asked for in /audit/ (all optional)."""
+
+    user_id: int | None = None
+    entity_type: str | None = None
+    action: str | None = None
+    #: Days in Europe/Paris, both included.
+    start: date | None = None
+    end: date | None = None
+    household_id: int | None = None
+
+
+def _paris_midnight(day: date) -> datetime:
+    return datetime.combine(day, time(), tzinfo=clock.PARIS).astimezone(UTC)
+
+
+def trail_query(filters: TrailFilters, *, confidential: bool) -> Select:
+    """The events the reader may see and asked for, newest first; what the reader may not
+    see is left out here, in SQL, before any page is cut."""
+    query = select(AuditEvent).options(joinedload(AuditEvent.user))
+    if not confidential:
+        query = without_unreadable(without_confidential(query))
+    if filters.user_id is not None:
+        query = query.where(AuditEvent.user_id == filters.user_id)
+    if filters.entity_type:
+        query = query.where(AuditEvent.entity_type == filters.entity_type)
+    if filters.action:
+        # as the reader reads it: a manager's « Note partagée » is an update underneath
+        shown = AuditEvent.action if confidential else seen_action()
+        query = query.where(shown == filters.action)
+    if filters.start:
+        query = query.where(AuditEvent.at >= _paris_midnight(filters.start))
+    if filters.end:
+        query = query.where(AuditEvent.at < _paris_midnight(filters.end + timedelta(days=1)))
+    if filters.household_id is not None:
+        query = query.where(AuditEvent.household_id == filters.household_id)
+    return query.order_by(AuditEvent.id.desc())
+
+
 def recent_events(
-    *, confidential: bool, before_id: int | None = None, limit: int = 100
+    *,
+    confidential: bool,
+    before_id: int | None = None,
+    limit: int = 100,
+    filters: TrailFilters | None = None,
 ) -> tuple[list[AuditEvent], int | None]:
-    """A page of the audit trail, newest first, and the id to continue before (or None).
+    """A page of the audit trail, newest first, and the id to continue before (or None):
+    keyset pagination on the id (the order events were written in), never OFFSET.
 
     `confidential`: the reader may see confidential content.
     """
-    query = select(AuditEvent).options(joinedload(AuditEvent.user))
-    if not confidential:
-        query = without_confidential(query)
+    query = trail_query(filters or TrailFilters(), confidential=confidential)
     if before_id:
         query = query.where(AuditEvent.id < before_id)
-    events = list(db.session.scalars(query.order_by(AuditEvent.id.desc()).limit(limit)))
+    events = list(db.session.scalars(query.limit(limit)))
     next_before = events[-1].id if len(events) == limit else None
     return readable(events, confidential), next_before
 
@@ -131,3 +234,51 @@ def updates_since(record, version: int) -> list[AuditEvent]:
             .limit(steps)
         )
     )
+
+
+def sees_confidential() -> bool:
+    """Whether the current reader sees, in a record's history, the events about
+    confidential content (DESIGN §1: officers, and admins who read the whole trail)."""
+    return can("household.confidential") or can("audit.confidential")
+
+
+def reads_every_field() -> bool:
+    """Whether the current reader sees, in a record's history, every field's name: only
+    who reads the file's confidential content (officers). An admin is a manager: the
+    fields a manager may not read (finances, health…) do not exist for them there."""
+    return can("household.confidential")
+
+
+#: Consultations, not changes: the audit trail shows them, a record's history does not.
+CONSULTATIONS = ("open", "read_confidential", "download")
+
+
+def record_history(*about: ColumnElement[bool], limit: int = 200) -> list[AuditEvent]:
+    """The changes matching any of `about` (a record's own, its parts'), newest first, as
+    the current reader may see them: what they may not see is left out in SQL."""
+    query = (
+        select(AuditEvent)
+        .where(or_(*about), AuditEvent.action.not_in(CONSULTATIONS))
+        .options(joinedload(AuditEvent.user))
+    )
+    return history_events(query, limit)
+
+
+def history_events(query: Select, limit: int = 200) -> list[AuditEvent]:
+    """A record's history as the current reader may see it (the events about confidential
+    content: sees_confidential; the fields: reads_every_field), newest first."""
+    if not sees_confidential():
+        query = without_confidential(query)
+    every_field = reads_every_field()
+    if not every_field:
+        query = without_unreadable(query)
+    events = list(db.session.scalars(query.order_by(AuditEvent.id.desc()).limit(limit)))
+    return readable(events, every_field)
+
+
+def about(model: type, ids) -> ColumnElement[bool]:
+    """SQL: an event about one of these rows of `model` (`ids`: a value, or a select)."""
+    condition = AuditEvent.entity_type == model.__tablename__
+    if isinstance(ids, int):
+        return condition & (AuditEvent.entity_id == ids)
+    return condition & AuditEvent.entity_id.in_(ids)

@@ -1,6 +1,6 @@
 """Accounts, signing in and out, sessions."""
 
-from capintra.auth import demo
+from capintra.auth import demo, names
 from capintra.auth.classification import ACTIONS, AUDITED
 from capintra.auth.models import User, WebSession
 from capintra.auth.views import bp
@@ -13,5 +13,6 @@ FEATURE = Feature(
     audited=AUDITED,
     not_audited=(WebSession,),  # the session store
     actions=ACTIONS,
+    record_names={"user_account": names.user_names},
     demo=demo.load,
 )

@@ -8,6 +8,7 @@ from capintra.buildings import (
     demo,
     examples,
     household_tab,
+    names,
     pages,
     queries,
     report,
@@ -35,9 +36,10 @@ FEATURE = Feature(
     models=(Building, Unit, Arrete, BuildingIncident, Occupancy, CostsOnHold),
     setup=(splits.install,),  # a split household's hosted period
     navigation=(NavItem("buildings.index", _l("Immeubles"), "building.view", 20),),
-    pages=(pages.PAGE,),
+    pages=(pages.PAGE, pages.UNIT_PAGE),
     tabs=(
         *pages.TABS,
+        *pages.UNIT_TABS,
         # The household file's occupancy tab: where the household lives and lived.
         Tab(
             "household",
@@ -54,6 +56,7 @@ FEATURE = Feature(
     ),
     audited=AUDITED,
     actions=ACTIONS,
+    record_names=names.NAMERS,
     route_params={
         "building_id": examples.example_building_id,
         "unit_id": examples.example_unit_id,

@@ -7,14 +7,26 @@ from datetime import date
 
 from flask import request
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import or_, select
 
 from capintra import clock
+from capintra.audit.labels import history_context
+from capintra.audit.queries import about, record_history
 from capintra.buildings import queries
-from capintra.buildings.forms import ConditionForm
+from capintra.buildings.forms import ConditionForm, OpenPeriodForm
 from capintra.buildings.items import item_form
-from capintra.buildings.models import Building, OccupancyKind, UnitState
+from capintra.buildings.models import (
+    Arrete,
+    Building,
+    BuildingIncident,
+    Occupancy,
+    OccupancyKind,
+    Unit,
+    UnitState,
+)
 from capintra.documents import queries as documents
 from capintra.documents.forms import upload_form
+from capintra.documents.models import Document
 from capintra.security import can
 from capintra.web.forms import DeleteForm
 from capintra.web.pages import RecordPage, Tab, TabState
@@ -117,6 +129,30 @@ def _documents(building: Building, state: TabState) -> dict:
     return {"items": documents.documents_of(building)}
 
 
+def history_of(building: Building) -> list:
+    """Who changed the building, its units, arrêtés, incidents and documents, and when
+    (a unit's occupancy periods are in the unit's history)."""
+    units = select(Unit.id).where(Unit.building_id == building.id)
+    arretes = select(Arrete.id).where(
+        or_(Arrete.building_id == building.id, Arrete.unit_id.in_(units))
+    )
+    incidents = select(BuildingIncident.id).where(BuildingIncident.building_id == building.id)
+    documents_ = select(Document.id).where(
+        Document.owner_type == Building.__tablename__, Document.owner_id == building.id
+    )
+    return record_history(
+        about(Building, building.id),
+        about(Unit, units),
+        about(Arrete, arretes),
+        about(BuildingIncident, incidents),
+        about(Document, documents_),
+    )
+
+
+def _history(building: Building, state: TabState) -> dict:
+    return history_context(history_of(building), named=True)
+
+
 PAGE = RecordPage(
     name="building",
     model=Building,
@@ -138,4 +174,60 @@ TABS = (
     _tab("arretes", _l("Arrêtés"), 10, _arretes),
     _tab("incidents", _l("Incidents"), 20, _incidents),
     _tab("documents", _l("Documents"), 30, _documents),
+    _tab("history", _l("Historique"), 40, _history),
 )
+
+
+# --- a unit's page: the unit and its occupancy, and its history ----------------------------
+
+
+def _unit_page_context(unit: Unit, state: TabState) -> dict:
+    return {"building": unit.building}
+
+
+def _unit(unit: Unit, state: TabState) -> dict:
+    """The unit, its occupancy periods, and the form that opens one (given back with its
+    errors after a refused POST: `state.extra["period_form"]`, `["period_error"]`)."""
+    period_form = state.extra.get("period_form")
+    if period_form is None:
+        period_form = OpenPeriodForm(formdata=None)
+        period_form.start_date.data = clock.today()
+    return {
+        "periods": queries.periods_of(unit),
+        "unit_state": queries.grid_unit(unit, day_asked()).state,
+        "period_form": period_form,
+        "period_error": state.extra.get("period_error", ""),
+    }
+
+
+def unit_history_of(unit: Unit) -> list:
+    """Who changed the unit, its arrêtés and occupancy periods, and when; the periods'
+    rent, charges and APL only for who reads them (restricted fields)."""
+    return record_history(
+        about(Unit, unit.id),
+        about(Arrete, select(Arrete.id).where(Arrete.unit_id == unit.id)),
+        about(Occupancy, select(Occupancy.id).where(Occupancy.unit_id == unit.id)),
+    )
+
+
+def _unit_history(unit: Unit, state: TabState) -> dict:
+    return history_context(unit_history_of(unit), named=False)
+
+
+UNIT_PAGE = RecordPage(
+    name="unit",
+    model=Unit,
+    endpoint="buildings.unit",
+    url="/units/<int:unit_id>",
+    template="buildings/unit.html",
+    capability="building.view",
+    load=queries.get_unit_or_404,
+    context=_unit_page_context,
+    tabs_endpoint="buildings.unit_tab_",
+)
+
+UNIT_TABS = (
+    Tab("unit", "unit", _l("Logement"), 0, "buildings/tabs/unit.html", _unit, first=True),
+    Tab("unit", "history", _l("Historique"), 10, "buildings/tabs/unit_history.html",
+        _unit_history),
+)  # fmt: skip

@@ -9,7 +9,6 @@ from flask import Blueprint, current_app, flash, render_template, request, url_f
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from capintra import clock
 from capintra.buildings import pages, queries, services
 from capintra.buildings.forms import (
     BuildingForm,
@@ -235,28 +234,13 @@ for _kind, _spec in ITEMS.items():
 
 
 def _unit_page(found: Unit, period_form=None, status: int = 200, error: str = ""):
+    """The unit's page (capintra.buildings.pages.UNIT_PAGE, first tab) after a POST that
+    opened no period: the form again with its errors."""
     if status >= 400:
         db.session.rollback()
         found = queries.get_unit_or_404(found.id)
-    if period_form is None:
-        period_form = OpenPeriodForm(formdata=None)
-        period_form.start_date.data = clock.today()
-    return render(
-        "buildings/unit.html",
-        unit=found,
-        building=found.building,
-        periods=queries.periods_of(found),
-        state=queries.grid_unit(found, pages.day_asked()).state,
-        period_form=period_form,
-        error=error,
-        status=status,
-    )
-
-
-@bp.get("/units/<int:unit_id>")
-@require("building.view")
-def unit(unit_id: int):
-    return _unit_page(queries.get_unit_or_404(unit_id))
+    state = TabState(extra={"period_form": period_form, "period_error": error})
+    return render_tab(found, "unit", state, status=status)
 
 
 def _unit_form_page(form, building, found: Unit | None, status: int, stale=None):

@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 from capintra.confidentiality import Confidential
 from capintra.documents.owners import DocumentOwner
 from capintra.features import DashboardSection, Feature, NavItem
-from capintra.households import dashboard, demo, notices, pages, queries
+from capintra.households import dashboard, demo, names, notices, pages, queries
 from capintra.households.classification import ACTIONS, AUDITED, FINANCES
 from capintra.households.models import (
     Household,
@@ -46,6 +46,7 @@ FEATURE = Feature(
     audited=AUDITED,
     not_audited=(HouseholdSearchTerm,),  # an index of Household, rebuilt from it
     actions=ACTIONS,
+    record_names={"household": names.household_names},
     dashboard_sections=(
         DashboardSection(
             "household.social", "households/_dashboard_officer.html", dashboard.officer_section

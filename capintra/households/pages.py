@@ -11,8 +11,8 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from capintra import clock
-from capintra.audit.labels import action_labels, entity_labels, present_changes
-from capintra.audit.queries import shown_changes
+from capintra.audit.labels import history_context
+from capintra.audit.queries import sees_confidential
 from capintra.audit.service import record_bulk, record_event
 from capintra.confidentiality import may_read_field, user_may_see_confidential
 from capintra.documents import queries as documents
@@ -204,18 +204,12 @@ def _documents(household: Household, state: TabState) -> dict:
     }
 
 
-def _present(event):
-    """History rows of an event, without sensitive field names for non-officers."""
-    return present_changes(event, shown_changes(event, can("household.confidential")))
-
-
 def _history(household: Household, state: TabState) -> dict:
+    """Who changed what and when; for officers and admins, who opened the file too."""
     return {
-        "events": queries.history_of(household),
-        "action_labels": action_labels(),
-        "entity_labels": entity_labels(),
-        "present_changes": _present,
+        **history_context(queries.history_of(household)),
         "phase_changes": queries.phase_changes_of(household),
+        "consultations": (queries.consultations_of(household) if sees_confidential() else None),
     }
 
 

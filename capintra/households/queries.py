@@ -12,7 +12,7 @@ from sqlalchemy.orm import joinedload
 
 from capintra.admin.models import Operation
 from capintra.audit.models import AuditEvent
-from capintra.audit.queries import readable, without_confidential
+from capintra.audit.queries import history_events
 from capintra.auth.models import User
 from capintra.confidentiality import may_see, visible
 from capintra.documents.models import Document
@@ -40,7 +40,7 @@ from capintra.households.search import (
     query_words,
 )
 from capintra.organisations.models import Organisation
-from capintra.security import Role, can
+from capintra.security import Role
 from capintra.text import normalise
 from capintra.web.routing import db_id
 
@@ -490,11 +490,22 @@ def history_of(household: Household, limit: int = 200) -> list[AuditEvent]:
         )
         .options(joinedload(AuditEvent.user))
     )
-    confidential = can("household.confidential")
-    if not confidential:
-        query = without_confidential(query)
-    events = list(db.session.scalars(query.order_by(AuditEvent.id.desc()).limit(limit)))
-    return readable(events, confidential)
+    return history_events(query, limit)
+
+
+def consultations_of(household: Household, limit: int = 200) -> list[AuditEvent]:
+    """Who opened the file, read its confidential items, downloaded its documents, and
+    when: the answer to "who looked at my file?" — for officers and admins only (the
+    caller checks), who see confidential content."""
+    return list(
+        db.session.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.household_id == household.id, AuditEvent.action.in_(ACCESS_ACTIONS))
+            .options(joinedload(AuditEvent.user))
+            .order_by(AuditEvent.id.desc())
+            .limit(limit)
+        )
+    )
 
 
 def get_item_or_404(model, household: Household, item_id: int):

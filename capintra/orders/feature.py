@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 
 from capintra.documents.owners import DocumentOwner
 from capintra.features import DashboardSection, Feature, NavItem
-from capintra.orders import dashboard, demo, notices, pages, queries
+from capintra.orders import dashboard, demo, names, notices, pages, queries
 from capintra.orders.classification import ACTIONS, AUDITED
 from capintra.orders.models import (
     Amendment,
@@ -71,12 +71,13 @@ FEATURE = Feature(
         DocumentOwner(Order, queries.get_order_or_404, "order_id"),
     ),
     due_notices=(notices.invoice_notices,),
-    pages=(pages.PAGE,),
-    tabs=pages.TABS,
+    pages=(pages.PAGE, pages.CONTRACT_PAGE),
+    tabs=(*pages.TABS, *pages.CONTRACT_TABS),
     audited=AUDITED,
     # bookkeeping: the number it gives is in the order's approval event
     not_audited=(OrderCounter,),
     actions=ACTIONS,
+    record_names=names.NAMERS,
     demo=demo.load,
     route_params={
         "contract_id": demo.example_contract_id,

@@ -527,15 +527,4 @@ def contracts():
     return render("orders/consumption.html", groups=groups, today=today)
 
 
-@bp.get("/contracts/<int:contract_id>")
-@require("order.view")
-def contract(contract_id: int):
-    today = clock.today()
-    found = queries.get_contract_or_404(contract_id)
-    lots = queries.contract_lots(found)
-    ids = [lot.id for lot in lots]
-    return render(
-        "orders/contract_consumption.html", contract=found, today=today,
-        consumption=queries.lot_consumption(lots, today),
-        orders=queries.orders_of_lots(ids), late=queries.late_invoices(ids, today),
-    )  # fmt: skip
+# /contracts/<id>: the contract's record page (capintra.orders.pages.CONTRACT_PAGE).

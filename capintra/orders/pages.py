@@ -10,9 +10,9 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
 from capintra import clock
-from capintra.audit.labels import action_labels, entity_labels, present_changes
+from capintra.audit.labels import action_labels, entity_labels, history_context, present_changes
 from capintra.audit.models import AuditEvent
-from capintra.audit.queries import readable, shown_changes
+from capintra.audit.queries import about, readable, record_history, shown_changes
 from capintra.auth.models import User
 from capintra.documents import queries as documents
 from capintra.documents.forms import upload_form
@@ -26,7 +26,18 @@ from capintra.orders.forms import (
     PaymentForm,
     ReasonForm,
 )
-from capintra.orders.models import Attestation, Invoice, Order, OrderLine, OrderStatus
+from capintra.orders.models import (
+    Amendment,
+    Attestation,
+    Contract,
+    Invoice,
+    Lot,
+    Order,
+    OrderLine,
+    OrderStatus,
+    PriceItem,
+    PriceVersion,
+)
 from capintra.security import Role, can
 from capintra.web.pages import RecordPage, Tab, TabState
 
@@ -204,4 +215,55 @@ TABS = (
     Tab("order", "documents", _l("Pièces jointes"), 10, "orders/tabs/documents.html",
         _documents),
     Tab("order", "history", _l("Historique"), 20, "orders/tabs/history.html", _history),
+)  # fmt: skip
+
+
+# --- a contract's page: its consumption, and its history -----------------------------------
+
+
+def _consumption(contract: Contract, state: TabState) -> dict:
+    today = clock.today()
+    lots = queries.contract_lots(contract)
+    ids = [lot.id for lot in lots]
+    return {
+        "today": today,
+        "consumption": queries.lot_consumption(lots, today),
+        "orders": queries.orders_of_lots(ids),
+        "late": queries.late_invoices(ids, today),
+    }
+
+
+def contract_history_of(contract: Contract) -> list[AuditEvent]:
+    """Who changed the contract, its lots, amendments, price items and their prices."""
+    lots = select(Lot.id).where(Lot.contract_id == contract.id)
+    items = select(PriceItem.id).where(PriceItem.lot_id.in_(lots))
+    return record_history(
+        about(Contract, contract.id),
+        about(Lot, lots),
+        about(Amendment, select(Amendment.id).where(Amendment.lot_id.in_(lots))),
+        about(PriceItem, items),
+        about(PriceVersion, select(PriceVersion.id).where(PriceVersion.price_item_id.in_(items))),
+    )
+
+
+def _contract_history(contract: Contract, state: TabState) -> dict:
+    return history_context(contract_history_of(contract), named=False)
+
+
+CONTRACT_PAGE = RecordPage(
+    name="contract",
+    model=Contract,
+    endpoint="ordering.contract",
+    url="/contracts/<int:contract_id>",
+    template="orders/contract_consumption.html",
+    capability="order.view",
+    load=queries.get_contract_or_404,
+    tabs_endpoint="ordering.contract_tab_",
+)
+
+CONTRACT_TABS = (
+    Tab("contract", "consumption", _l("Consommation"), 0, "orders/tabs/contract_consumption.html",
+        _consumption, first=True),
+    Tab("contract", "history", _l("Historique"), 10, "orders/tabs/contract_history.html",
+        _contract_history),
 )  # fmt: skip

@@ -55,6 +55,10 @@ class RecordPage:
     load: Callable[[int], Any]
     on_show: Callable[[Any], None] | None = None
     context: Callable[[Any, TabState], dict] | None = None
+    #: The start of the other tabs' endpoints, when two pages of one blueprint have a tab
+    #: of the same name (a unit's history beside its building's): `buildings.unit_tab_`.
+    #: Default: `<blueprint>.tab_`.
+    tabs_endpoint: str | None = None
 
     @property
     def variable(self) -> str:
@@ -64,6 +68,8 @@ class RecordPage:
     def tab_endpoint(self, tab: Tab) -> str:
         if tab.first:
             return self.endpoint
+        if self.tabs_endpoint:
+            return f"{self.tabs_endpoint}{tab.name}"
         return f"{self.endpoint.partition('.')[0]}.tab_{tab.name}"
 
 

@@ -111,7 +111,9 @@ ROUTE_TABLE: dict[tuple[str, str], tuple[int | str, ...]] = {
     ("buildings.tab_arretes", "GET"):           (LOGIN, 200, 200, 200, 200),
     ("buildings.tab_incidents", "GET"):         (LOGIN, 200, 200, 200, 200),
     ("buildings.tab_documents", "GET"):         (LOGIN, 200, 200, 200, 200),
+    ("buildings.tab_history", "GET"):           (LOGIN, 200, 200, 200, 200),
     ("buildings.unit", "GET"):                  (LOGIN, 200, 200, 200, 200),
+    ("buildings.unit_tab_history", "GET"):      (LOGIN, 200, 200, 200, 200),
     ("buildings.building_create", "GET"):       (LOGIN, 200, 200, 403, 403),
     ("buildings.building_create", "POST"):      (LOGIN, 422, 422, 403, 403),
     ("buildings.building_edit", "GET"):         (LOGIN, 200, 200, 403, 403),
@@ -156,6 +158,7 @@ ROUTE_TABLE: dict[tuple[str, str], tuple[int | str, ...]] = {
     ("reports.chart_buildings", "GET"):         (LOGIN, 200, 403, 200, 200),
     # audit trail: managers (and so the admin)
     ("audit.index", "GET"):                     (LOGIN, 403, 403, 200, 200),
+    ("audit.export", "GET"):                    (LOGIN, 403, 403, 200, 200),
     # administration: the admin flag only
     ("admin.index", "GET"):                     (LOGIN, 403, 403, 403, 302),
     ("admin.users", "GET"):                     (LOGIN, 403, 403, 403, 200),
@@ -227,6 +230,7 @@ ROUTE_TABLE: dict[tuple[str, str], tuple[int | str, ...]] = {
     ("ordering.pdf", "GET"):                    (LOGIN, 200, 200, 200, 200),
     ("ordering.contracts", "GET"):              (LOGIN, 200, 200, 200, 200),
     ("ordering.contract", "GET"):               (LOGIN, 200, 200, 200, 200),
+    ("ordering.contract_tab_history", "GET"):   (LOGIN, 200, 200, 200, 200),
     ("ordering.new", "GET"):                    (LOGIN, 200, 200, 200, 200),
     ("ordering.new", "POST"):                   (LOGIN, 422, 422, 422, 422),
     ("ordering.edit", "GET"):                   (LOGIN, 200, 200, 200, 200),
