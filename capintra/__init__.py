@@ -41,6 +41,7 @@ FEATURES = (
     "capintra.relocation",
     "capintra.committee",
     "capintra.reports",
+    "capintra.subject_access",
     # Shared, but last: its demo loader runs the other features' daily notices.
     "capintra.notifications",
 )

@@ -2,6 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 
+from capintra.audit import personal_data
 from capintra.audit.models import AuditEvent
 from capintra.audit.service import install_listeners
 from capintra.audit.views import bp
@@ -14,6 +15,8 @@ FEATURE = Feature(
     setup=(lambda app: install_listeners(),),
     navigation=(NavItem("audit.index", _l("Journal d’audit"), "audit.view", 50),),
     not_audited=(AuditEvent,),  # the trail itself
+    # The household's history: its section asks to come last in the export.
+    personal_data=(personal_data.sections,),
     actions={
         # Written by the flush listener for every audited model.
         "create": _l("Création"),

@@ -9,6 +9,7 @@ from capintra.buildings import (
     examples,
     household_tab,
     pages,
+    personal_data,
     queries,
     report,
     splits,
@@ -64,4 +65,5 @@ FEATURE = Feature(
     demo=demo.load,
     # The household file's remaining charge and effort rate (capintra.housing).
     provides={HOUSING_COSTS: queries.housing_costs},
+    personal_data=(personal_data.sections,),
 )
