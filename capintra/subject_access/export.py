@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from flask import current_app, render_template
@@ -19,7 +20,7 @@ from capintra.features import personal_data
 from capintra.households.models import Household
 from capintra.personal_data import PersonalDataSection, Record
 from capintra.subject_access.models import AccessRequest
-from capintra.web.formatting import date_fr, datetime_fr, money
+from capintra.web.formatting import date_fr, datetime_fr, floor_label, money, number_fr
 
 #: The JSON's own version: a reader of the file knows which shape it has.
 FORMAT_VERSION = 1
@@ -73,6 +74,10 @@ def display(table: str, name: str, value: Any) -> str:
         return _("oui") if value else _("non")
     if name.endswith("_cents") and isinstance(value, int):
         return money(value)
+    if name.endswith("_dm2") and isinstance(value, int):  # surfaces are kept in dm²
+        return _("%(m2)s m²", m2=number_fr(Decimal(value) / 100))
+    if name == "floor" and isinstance(value, int):
+        return floor_label(value)
     if isinstance(value, list):
         return ", ".join(str(_enum_label(column, v) or v) for v in value)
     if isinstance(value, dict):
@@ -115,7 +120,17 @@ def _related(record: Record, prefix: str = "") -> list[tuple[str, list[tuple[str
 
 
 def shown(record: Record) -> ShownRecord:
-    return ShownRecord(_rows(record), _related(record))
+    """A related row said in one line (a note's author, the file's operation) joins the
+    record's rows under its own label: « Auteur : Claire Morel »."""
+    rows, blocks = _rows(record), []
+    if record.shown is not None:  # said in words already (an audit event)
+        return ShownRecord(rows, blocks)
+    for title, related_rows in _related(record):
+        if len(related_rows) == 1:
+            rows.append((title, related_rows[0][1]))
+        else:
+            blocks.append((title, related_rows))
+    return ShownRecord(rows, blocks)
 
 
 def pdf(

@@ -6,7 +6,7 @@ officer action, an invalid date answering 422 with nothing written."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, make_response, redirect, request, url_for
+from flask import Blueprint, flash, make_response, redirect, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -21,8 +21,9 @@ from capintra.households.queries import get_household_or_404
 from capintra.security import require
 from capintra.subject_access import export, queries, services
 from capintra.subject_access.forms import AccessRequestForm, AnswerForm
+from capintra.subject_access.tab import TAB
 from capintra.web.formatting import date_fr
-from capintra.web.htmx import render
+from capintra.web.pages import TabState, page_of, render_tab, tab_url
 
 bp = Blueprint("subject_access", __name__)
 
@@ -30,29 +31,20 @@ bp = Blueprint("subject_access", __name__)
 EXPORT = "household.export"
 
 
-def _page(household: Household, *, status: int = 200, request_form=None, answer_forms=None):
-    requests = queries.requests_of(household)
-    forms = answer_forms or {}
-    for access in requests:
-        if access.answered_on is None and access.id not in forms:
-            form = AnswerForm(formdata=None)
-            form.version.data = access.version
-            forms[access.id] = form
-    return render(
-        "subject_access/page.html",
-        status=status,
-        household=household,
-        sections=export.sections(household),
-        requests=requests,
-        request_form=request_form or AccessRequestForm(formdata=None),
-        answer_forms=forms,
-    )
+def _page(household: Household, *, status: int = 200, **extra):
+    return render_tab(household, TAB, TabState(extra=extra), status=status)
 
 
 @bp.get("/<int:household_id>/export")
 @require(EXPORT)
+@writes  # opening the file is an audit event
 def page(household_id: int):
-    return _page(get_household_or_404(household_id))
+    """The file on its « Droit d’accès » tab (DESIGN §4's route of the export)."""
+    household = get_household_or_404(household_id)
+    opened = page_of(household).on_show
+    if opened is not None:
+        opened(household)
+    return _page(household)
 
 
 def _record_download(household: Household, kind: str) -> None:
@@ -122,7 +114,7 @@ def record_request(household_id: int):
         _("Demande d’accès reçue le %(d)s enregistrée.", d=date_fr(form.requested_on.data)),
         "success",
     )
-    return redirect(url_for("subject_access.page", household_id=household.id), 303)
+    return redirect(tab_url(household, TAB), 303)
 
 
 @bp.post("/<int:household_id>/export/requests/<int:access_request_id>/answer")
@@ -142,8 +134,7 @@ def answer_request(household_id: int, access_request_id: int):
         return _page(household, status=422, answer_forms={access.id: form})
     except (StaleVersion, DomainError) as error:
         db.session.rollback()
-        flash(error.message, "danger")
-        return _page(household, status=409)
+        return _page(household, status=409, error=error.message)
     db.session.commit()
     flash(_("Demande marquée comme répondue."), "success")
-    return redirect(url_for("subject_access.page", household_id=household.id), 303)
+    return redirect(tab_url(household, TAB), 303)

@@ -73,6 +73,7 @@ ROUTE_TABLE: dict[tuple[str, str], tuple[int | str, ...]] = {
     # officers only (DESIGN §1: confidential content; managers see no social details,
     # assistants no health); the admin is a manager
     ("subject_access.page", "GET"):             (LOGIN, 200, 403, 403, 403),
+    ("households.tab_access", "GET"):           (LOGIN, 200, 403, 403, 403),
     ("subject_access.download_json", "GET"):    (LOGIN, 200, 403, 403, 403),
     ("subject_access.download_pdf", "GET"):     (LOGIN, 200, 403, 403, 403),
     ("subject_access.record_request", "POST"):  (LOGIN, 422, 403, 403, 403),

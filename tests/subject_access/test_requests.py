@@ -53,6 +53,15 @@ def test_the_page_shows_the_sections_and_the_form(browser, household):
     assert page.headers["Cache-Control"] == "no-store"
 
 
+def test_the_file_has_the_tab_for_officers_only(browser, household, app_ctx, make):
+    tab = f"/households/{household.id}/access"
+    assert tab in browser.get(f"/households/{household.id}").get_data(as_text=True)
+    assert browser.get(tab).status_code == 200
+    assistant = login(app_ctx.test_client(), make.user("assistant"))
+    assert tab not in assistant.get(f"/households/{household.id}").get_data(as_text=True)
+    assert assistant.get(tab).status_code == 403
+
+
 def test_recording_a_request(browser, household, officer):
     day = clock.today() - timedelta(days=3)
     response = browser.post(
