@@ -32,6 +32,8 @@ from capintra.relocation.models import (
 from capintra.subject_access.models import AccessRequest
 from tests.buildings import make as bmake
 from tests.conftest import login
+from tests.orders import drafts
+from tests.orders import make as omake
 
 SECTIONS = [
     "household",
@@ -44,6 +46,7 @@ SECTIONS = [
     "documents",
     "occupancy",
     "costs_on_hold",
+    "orders",
     "wishes",
     "offers",
     "relocations",
@@ -120,6 +123,10 @@ def files(make):
     make.note(other, author=officer, body="Note sur le voisin")
     make.letter(other, subject="Courrier au voisin")
 
+    # One provider order names both MARTIN and BERNARD.
+    market = omake.market()
+    drafts.draft(market.diag, households=[mine, other], place="Permanence de Saint-Chamond")
+
     split = households.split_member(mine, db.session.get(Member, lucas.id), officer)
     db.session.commit()
     make.note(split, author=officer, body="Note du ménage décohabité")
@@ -169,6 +176,8 @@ def test_json_holds_every_section_of_the_household(browser_for, files):
     assert [o["address"] for o in sections["offers"]] == ["8 rue Michelet"]
     assert [r["address"] for r in sections["relocations"]] == ["3 rue Provisoire"]
     assert sections["costs_on_hold"] == []
+    [order] = sections["orders"]
+    assert (order["status"], order["place"]) == ("brouillon", "Permanence de Saint-Chamond")
 
     history = sections["history"]
     assert history, "the file's audit events"
