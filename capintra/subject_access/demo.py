@@ -3,7 +3,7 @@ on the officers' dashboard); and the example request the generated route tests u
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -44,10 +44,9 @@ def load(context: DemoContext) -> None:
 
 def example_access_request_id(values) -> int:
     """<access_request_id> of /households/<id>/export/requests/<…>/answer: an open
-    request of that file."""
-    access = AccessRequest(
-        household_id=values["household_id"], requested_on=clock.today() - timedelta(days=3)
-    )
+    request of that file, received on a fixed day in the past (the generated form tests
+    answer it on 15/06/2026)."""
+    access = AccessRequest(household_id=values["household_id"], requested_on=date(2026, 6, 1))
     db.session.add(access)
     db.session.flush()
     return access.id
