@@ -4,6 +4,7 @@ export holds, and the downloads."""
 
 from __future__ import annotations
 
+from capintra import clock
 from capintra.households.models import Household
 from capintra.subject_access import export, queries
 from capintra.subject_access.forms import AccessRequestForm, AnswerForm
@@ -19,6 +20,7 @@ def context(household: Household, state: TabState) -> dict:
         if access.answered_on is None and access.id not in forms:
             form = AnswerForm(formdata=None)
             form.version.data = access.version
+            form.answered_on.data = clock.today()  # the usual answer: handed over today
             forms[access.id] = form
     return {
         "sections": export.sections(household),
