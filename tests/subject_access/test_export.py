@@ -283,3 +283,14 @@ def test_a_deleted_file_is_not_found(browser_for, files):
     assert (
         browser_for(files["officer"]).get(f"/households/{mine.id}/export.json").status_code == 404
     )
+
+
+def test_rows_deleted_from_the_interface_are_still_held_and_exported(browser_for, files, make):
+    """A soft-deleted letter is kept in the database: the export gives it, with the day
+    it was deleted."""
+    letter = make.letter(files["mine"], subject="Courrier supprimé par erreur")
+    letter.deleted_at = letter.created_at
+    db.session.commit()
+    data, _text = _json(browser_for(files["officer"]), files["mine"])
+    deleted = [x for x in data["sections"]["letters"] if x["deleted_at"]]
+    assert [x["subject"] for x in deleted] == ["Courrier supprimé par erreur"]
