@@ -42,6 +42,7 @@ FEATURES = (
     "capintra.committee",
     "capintra.reports",
     "capintra.backup",
+    "capintra.subject_access",
     # Shared, but last: its demo loader runs the other features' daily notices.
     "capintra.notifications",
 )

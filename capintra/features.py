@@ -26,6 +26,7 @@ from flask import Blueprint, Flask, current_app
 
 if TYPE_CHECKING:
     from capintra.demo import DemoContext
+    from capintra.personal_data import PersonalDataSection
 
 #: Where the application keeps its features: app.extensions[EXTENSION_KEY].
 EXTENSION_KEY = "capintra.features"
@@ -157,6 +158,13 @@ class Feature:
     #: capintra.notifications.services (a dedup key per thing, so that a second run the
     #: same day adds none) and returns how many it created.
     due_notices: tuple[Callable[[date], int], ...] = ()
+    #: Its part of a household's right-of-access export (capintra.personal_data): each
+    #: function takes the household and returns the section(s) of what the feature holds
+    #: on it, that household's rows only; capintra.subject_access assembles them in
+    #: FEATURES order.
+    personal_data: tuple[
+        Callable[[Any], PersonalDataSection | Iterable[PersonalDataSection]], ...
+    ] = ()
 
 
 def load(modules: Iterable[str]) -> list[Feature]:
@@ -203,6 +211,19 @@ def provider(name: str) -> Callable[..., Any] | None:
 
 def dashboard_sections() -> list[DashboardSection]:
     found = [section for feature in features() for section in feature.dashboard_sections]
+    return sorted(found, key=lambda section: section.order)
+
+
+def personal_data(household: Any) -> list[PersonalDataSection]:
+    """Every feature's sections of the household's export, by their `order`, then in
+    FEATURES order."""
+    from capintra.personal_data import PersonalDataSection
+
+    found: list[PersonalDataSection] = []
+    for feature in features():
+        for make in feature.personal_data:
+            made = make(household)
+            found.extend([made] if isinstance(made, PersonalDataSection) else made)
     return sorted(found, key=lambda section: section.order)
 
 

@@ -53,6 +53,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     # resources, rent, benefits, arrears, partners: not managers (DESIGN §1)
     "household.finances": frozenset({ASST, OFFR}),
     "household.social": frozenset({OFFR}),
+    # the right-of-access export: everything held on a file, confidential notes included
+    "household.export": frozenset({OFFR}),
     "document.view": frozenset({ASST, OFFR, MGR}),
     # buildings and occupancy
     "building.view": frozenset({ASST, OFFR, MGR}),

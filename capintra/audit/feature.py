@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 
-from capintra.audit import purge
+from capintra.audit import personal_data, purge
 from capintra.audit.models import AuditEvent, AuditMaintenance
 from capintra.audit.service import install_listeners
 from capintra.audit.views import bp
@@ -16,6 +16,8 @@ FEATURE = Feature(
     navigation=(NavItem("audit.index", _l("Journal d’audit"), "audit.view", 50),),
     # The trail itself, and SQLite's switch that opens it (always empty, maintenance.py).
     not_audited=(AuditEvent, AuditMaintenance),
+    # The household's history: its section asks to come last in the export.
+    personal_data=(personal_data.sections,),
     actions={
         # Written by the flush listener for every audited model.
         "create": _l("Création"),

@@ -10,6 +10,7 @@ from capintra.buildings import (
     household_tab,
     names,
     pages,
+    personal_data,
     queries,
     report,
     splits,
@@ -67,4 +68,5 @@ FEATURE = Feature(
     demo=demo.load,
     # The household file's remaining charge and effort rate (capintra.housing).
     provides={HOUSING_COSTS: queries.housing_costs},
+    personal_data=(personal_data.sections,),
 )

@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 from capintra.confidentiality import Confidential
 from capintra.documents.owners import DocumentOwner
 from capintra.features import DashboardSection, Feature, NavItem
-from capintra.households import dashboard, demo, names, notices, pages, queries
+from capintra.households import dashboard, demo, names, notices, pages, personal_data, queries
 from capintra.households.classification import ACTIONS, AUDITED, FINANCES
 from capintra.households.models import (
     Household,
@@ -60,5 +60,6 @@ FEATURE = Feature(
     ),
     demo=demo.load,
     due_notices=(notices.task_notices,),
+    personal_data=(personal_data.sections,),
     route_params={"household_id": demo.example_household_id, "item_id": demo.example_item_id},
 )

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 
 from capintra.documents.owners import DocumentOwner
 from capintra.features import DashboardSection, Feature, NavItem
-from capintra.orders import dashboard, demo, names, notices, pages, queries
+from capintra.orders import dashboard, demo, names, notices, pages, personal_data, queries
 from capintra.orders.classification import ACTIONS, AUDITED
 from capintra.orders.models import (
     Amendment,
@@ -88,4 +88,5 @@ FEATURE = Feature(
         "invoice_id": demo.example_invoice_id,
         "line_id": demo.example_line_id,
     },
+    personal_data=(personal_data.sections,),
 )

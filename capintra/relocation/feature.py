@@ -5,7 +5,7 @@ tab."""
 from flask_babel import lazy_gettext as _l
 
 from capintra.features import DashboardSection, Feature
-from capintra.relocation import dashboard, demo, notices, tab
+from capintra.relocation import dashboard, demo, notices, personal_data, tab
 from capintra.relocation.classification import ACTIONS, AUDITED
 from capintra.relocation.models import Offer, Relocation, Wishes
 from capintra.relocation.views import bp
@@ -41,6 +41,7 @@ FEATURE = Feature(
         ),
     ),
     due_notices=(notices.overdue_answer_notices,),
+    personal_data=(personal_data.sections,),
     demo=demo.load,
     route_params={
         "offer_id": demo.example_offer_id,

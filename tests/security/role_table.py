@@ -7,7 +7,8 @@ checks. Read it line by line against the design:
   (marking one read with an empty form: 422);
 - officers and assistants create and edit household files, members, letters, notes,
   tasks and documents; managers do not;
-- only officers change a file's phase and split a household;
+- only officers change a file's phase and split a household, and export everything
+  held on a household (right of access, confidential notes included);
 - confidential notes and documents exist for officers only: for everyone else a direct
   URL answers 404 (HIDDEN_TABLE) — or 403 first, where the route is refused to the role;
 - managers read the audit trail; the admin is a manager with the admin flag, who also
@@ -68,6 +69,15 @@ ROUTE_TABLE: dict[tuple[str, str], tuple[int | str, ...]] = {
     ("relocation.relocations_add", "POST"):     (LOGIN, 422, 403, 403, 403),
     ("relocation.relocations_edit", "GET"):     (LOGIN, 200, 403, 403, 403),
     ("relocation.relocations_edit", "POST"):    (LOGIN, 422, 403, 403, 403),
+    # right of access: the export holds confidential notes and health details, so
+    # officers only (DESIGN §1: confidential content; managers see no social details,
+    # assistants no health); the admin is a manager
+    ("subject_access.page", "GET"):             (LOGIN, 200, 403, 403, 403),
+    ("households.tab_access", "GET"):           (LOGIN, 200, 403, 403, 403),
+    ("subject_access.download_json", "GET"):    (LOGIN, 200, 403, 403, 403),
+    ("subject_access.download_pdf", "GET"):     (LOGIN, 200, 403, 403, 403),
+    ("subject_access.record_request", "POST"):  (LOGIN, 422, 403, 403, 403),
+    ("subject_access.answer_request", "POST"):  (LOGIN, 422, 403, 403, 403),
     # the follow-up committee: officers and managers read the list (reports); officers
     # record the decision (the social follow-up, DESIGN §1)
     ("committee.index", "GET"):                 (LOGIN, 200, 403, 200, 200),
