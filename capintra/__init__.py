@@ -41,6 +41,7 @@ FEATURES = (
     "capintra.relocation",
     "capintra.committee",
     "capintra.reports",
+    "capintra.retention",
     # Shared, but last: its demo loader runs the other features' daily notices.
     "capintra.notifications",
 )
