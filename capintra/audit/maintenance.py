@@ -13,5 +13,6 @@ from contextlib import contextmanager
 
 @contextmanager
 def audit_maintenance() -> Iterator[None]:
-    """placeholder: the append-only trigger's bypass (SET LOCAL capintra.audit_maintenance = 'on')"""
+    """placeholder: the append-only trigger's bypass
+    (SET LOCAL capintra.audit_maintenance = 'on')"""
     yield

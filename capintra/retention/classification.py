@@ -3,8 +3,8 @@
 
 from flask_babel import lazy_gettext as _l
 
-from capintra.features import ORD, Audited
-from capintra.retention.models import DisposalList
+from capintra.features import HIDDEN, ORD, Audited
+from capintra.retention.models import DisposalLine, DisposalList
 
 AUDITED = (
     Audited(
@@ -23,6 +23,22 @@ AUDITED = (
             "skipped": _l("Lignes écartées"),
             "applied_lists": _l("Bordereaux appliqués"),
             "listed_lines": _l("Lignes inscrites"),
+        },
+    ),
+    # Written once by the run, in one INSERT (its event counts them); only the run
+    # marks a line applied or skipped. Months, never days: nothing personal.
+    Audited(
+        DisposalLine,
+        _l("Ligne de bordereau d’élimination"),
+        {
+            "disposal_list_id": (ORD, HIDDEN),
+            "household_id": (ORD, HIDDEN),
+            "reference": (ORD, _l("Référence")),
+            "category": (ORD, _l("Catégorie")),
+            "closed_on": (ORD, _l("Mois de clôture")),
+            "due_on": (ORD, _l("Mois d’échéance")),
+            "applied_at": (ORD, _l("Appliquée le")),
+            "skipped": (ORD, _l("Écartée")),
         },
     ),
 )

@@ -14,8 +14,6 @@ FEATURE = Feature(
     models=(DisposalList, DisposalLine),
     setup=(install_command,),
     audited=AUDITED,
-    # The lines are written once by the run (its event counts them) and never edited.
-    not_audited=(DisposalLine,),
     actions=ACTIONS,
     demo=demo.load,
     route_params={"list_id": demo.example_disposal_list_id},

@@ -147,11 +147,16 @@ def test_dry_run_lists_what_falls_due_and_changes_nothing(app_ctx, today):
 def test_an_open_file_is_never_listed_however_old(app_ctx, today):
     for phase in (Phase.RECHERCHE, Phase.RELOGE, Phase.SUIVI):
         h, *_ = closed_file(closed_at=date(2010, 1, 1), phase=phase, name=f"OUVERT{phase.rank}")
-        # A file quiet for years: nothing but its creation, long ago.
+        # A file quiet for years, and even a closure date left from an old closing: only
+        # the phase « clos » makes a file closed.
         db.session.execute(
             Household.__table__.update()
             .where(Household.id == h.id)
-            .values(created_at=datetime(2010, 1, 1), updated_at=datetime(2010, 1, 1))
+            .values(
+                created_at=datetime(2010, 1, 1),
+                updated_at=datetime(2010, 1, 1),
+                closed_at=date(2010, 1, 1),
+            )
         )
     db.session.commit()
     result = run(app_ctx)
@@ -217,7 +222,8 @@ def test_a_file_reopened_after_listing_is_skipped(app_ctx, today, make):
     disposal = db.session.scalars(select(DisposalList)).one()
     approve(app_ctx, disposal.id)
     h = db.session.get(Household, h.id)
-    h.phase, h.outcome, h.closed_at = Phase.RECHERCHE, None, None
+    # Reopened (the closure date left as it was: the phase alone decides).
+    h.phase, h.outcome = Phase.RECHERCHE, None
     db.session.commit()
     result = run(app_ctx)
     assert result.exit_code == 0, result.output
@@ -277,9 +283,14 @@ def test_after_the_run_no_name_address_or_exact_date_remains(app_ctx, today, log
     letter = db.session.scalars(select(Letter).where(Letter.household_id == h.id)).one()
     assert letter.letter_date == date(2019, 3, 1)
     assert db.session.scalars(select(Document).where(Document.owner_id == h.id)).all()
-    # The audit events stay, with their own timestamps and field names only.
-    events = db.session.scalars(select(AuditEvent).where(AuditEvent.household_id == h.id)).all()
-    assert events and all(
+    # The audit events stay, with their own timestamps and field names only (but the
+    # disposal line's own: marked applied, after the rewrite).
+    events = db.session.scalars(
+        select(AuditEvent).where(
+            AuditEvent.household_id == h.id, AuditEvent.entity_type != "disposal_line"
+        )
+    ).all()
+    assert len(events) >= 8 and all(
         e.changes is None or all(v is None for v in e.changes.values()) for e in events
     )
     run_events = db.session.scalars(
