@@ -17,7 +17,7 @@ from capintra.retention.models import DisposalList
 from capintra.retention.services import add_years
 
 #: Years before today the first closed demo files were closed (one per file).
-CLOSED_YEARS_AGO = (6, 5, 3, 2)
+CLOSED_YEARS_AGO = (7, 6, 3, 2)
 
 
 def load(context: DemoContext) -> None:
@@ -33,7 +33,7 @@ def load(context: DemoContext) -> None:
         )
     )
     for household_id, years in zip(ids, CLOSED_YEARS_AGO, strict=False):
-        closed: date = add_years(today, -years).replace(day=15)
+        closed: date = add_years(today, -years).replace(day=1)
         db.session.execute(
             update(Household)
             .where(Household.id == household_id)
