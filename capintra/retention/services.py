@@ -50,6 +50,7 @@ from capintra.households.models import (
     Task,
 )
 from capintra.households.search import household_terms
+from capintra.imports.models import ImportBatch
 from capintra.models import utcnow
 from capintra.relocation.models import Offer, Relocation, RelocationKind, Wishes
 from capintra.reports.figures import ceilings_for, resource_band
@@ -441,9 +442,40 @@ def anonymise_household(household_id: int) -> None:
             [{"term": t, "household_id": household_id, "sort_name": normalise(name)}
              for t in sorted(terms)],
         )  # fmt: skip
+    _scrub_imports(h.reference, name)
     with audit_maintenance():
         _rewrite_events(AuditEvent.household_id == household_id)
     db.session.expire_all()
+
+
+def _scrub_imports(reference: str, name: str) -> None:
+    """The imported spreadsheets' rows kept on their batch (the preview) that made this
+    file: occupant's name, phone, remarks and rent go, the start date keeps its month.
+    Batches are few: read in Python, portable between SQLite and PostgreSQL."""
+    for batch_id, rows in db.session.execute(select(ImportBatch.id, ImportBatch.rows)).all():
+        changed = False
+        kept = []
+        for row in rows or []:
+            outcome = row.get("outcome") or {}
+            if outcome.get("household_reference") == reference:
+                start = row.get("start_date")
+                row = {
+                    **row,
+                    "occupant": name,
+                    "phone": "",
+                    "observations": "",
+                    "rent_cents": None,
+                    "start_date": start[:8] + "01" if start else start,
+                }
+                changed = True
+            kept.append(row)
+        if changed:
+            db.session.execute(
+                update(ImportBatch)
+                .where(ImportBatch.id == batch_id)
+                .values(rows=kept)
+                .execution_options(synchronize_session=False)
+            )
 
 
 def _income_band_value(cents: int | None, persons: int) -> int | None:

@@ -29,6 +29,7 @@ from capintra.households.models import (
     Phase,
     Relation,
 )
+from capintra.imports.models import ImportBatch
 from capintra.reports.queries import Filters
 from capintra.reports.report import build as build_report
 from capintra.retention.models import Category, DisposalLine, DisposalList, DisposalStatus
@@ -82,6 +83,13 @@ def closed_file(*, closed_at: date, phase: Phase = Phase.CLOS, name: str = NAME)
     supporting = stored_document(h, name=f"avis-{name}.pdf", delete_after_use=True,
                                  uploader=officer)  # fmt: skip
     ordinary = stored_document(h, name=f"bail-{name}.pdf", uploader=officer)
+    # The spreadsheet row it was imported from, kept on its batch.
+    row = {"n": 2, "occupant": f"{name} {FIRST}", "phone": "06 12 34 56 78",
+           "observations": f"Mme {name} ne parle pas français", "rent_cents": 41_234,
+           "start_date": "2012-05-19", "address": "3 rue du Bâtiment",
+           "outcome": {"household_reference": h.reference}}  # fmt: skip
+    db.session.add(ImportBatch(uploaded_by_id=officer.id, filename="occupants.xlsx",
+                               size_bytes=1, checksum="0" * 64, rows=[row]))  # fmt: skip
     # A later edit: its audit event keeps the old → new value of an ordinary column.
     h.rehousing_bearer = f"Bailleur de Mme {name}"
     db.session.commit()
@@ -272,7 +280,7 @@ def test_after_the_run_no_name_address_or_exact_date_remains(app_ctx, today, log
     text = database_text()
     for secret in (NAME, FIRST, "Glycines", "06 12 34 56 78", "anastasia@", "Asthme",
                    "1A 234", "1981-07-23", "2019-02-13", "2019-03-14", "2019-04-17",
-                   "2020-06-10"):  # fmt: skip
+                   "2020-06-10", "2012-05-19", "41234"):  # fmt: skip
         assert secret not in text, secret
     assert not any(p.exists() for p in paths), "documents deleted from storage"
 
