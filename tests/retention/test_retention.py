@@ -308,7 +308,8 @@ def test_after_the_run_no_name_address_or_exact_date_remains(app_ctx, today, log
 
     # Pages and search, for an officer (who sees everything there is).
     officer = login_as("officer")
-    for tab in ("", "/members", "/journal", "/letters", "/documents", "/tasks", "/history"):
+    for tab in ("", "/members", "/journal", "/letters", "/documents", "/tasks", "/history",
+                "/occupancy", "/offers", "/relocation"):  # fmt: skip
         page = officer.get(f"/households/{h.id}{tab}")
         assert page.status_code == 200, tab
         body = page.get_data(as_text=True)
