@@ -410,3 +410,20 @@ def test_dates_are_kept_to_the_month():
     assert month_start(date(2020, 6, 10)) == date(2020, 6, 1)
     assert add_years(date(2024, 2, 29), 2) == date(2026, 2, 28)
     assert month_start(None) is None
+
+
+def test_apply_only_applies_approved_lists_and_lists_nothing_new(app_ctx, today):
+    first, *_ = closed_file(closed_at=date(2024, 3, 2))
+    run(app_ctx)
+    approve(app_ctx, db.session.scalars(select(DisposalList)).one().id)
+    later, *_ = closed_file(closed_at=date(2020, 1, 5), name="PLUSTARD")
+    result = run(app_ctx, "--apply-only")
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count(DisposalList.id))) == 1, "no new list"
+    assert db.session.scalar(select(func.count(Note.id)).where(Note.household_id == first.id)) == 0
+    assert db.session.get(Household, later.id).name.startswith("PLUSTARD")
+    (event,) = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "retention_run")
+    ).all()[-1:]
+    assert event.changes == {"applied_lists": 1, "listed_lines": 0}
