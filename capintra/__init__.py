@@ -43,6 +43,7 @@ FEATURES = (
     "capintra.reports",
     "capintra.backup",
     "capintra.subject_access",
+    "capintra.retention",
     # Shared, but last: its demo loader runs the other features' daily notices.
     "capintra.notifications",
 )

@@ -1,7 +1,7 @@
 """access requests (right of access)
 
 Revision ID: c3ee04b436b2
-Revises: 0b7abd9bad73
+Revises: 9d24885d3b73
 Create Date: 2026-12-03 00:31:05.766098
 
 """
@@ -13,7 +13,7 @@ import capintra.models
 
 # revision identifiers, used by Alembic.
 revision = 'c3ee04b436b2'
-down_revision = '0b7abd9bad73'
+down_revision = '9d24885d3b73'
 branch_labels = None
 depends_on = None
 

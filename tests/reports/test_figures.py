@@ -64,5 +64,3 @@ def test_masking_only_in_the_diffusion_version():
     assert figures.masked(0, True) == "< 5"
     assert figures.masked(5, True) == 5
     assert figures.masked(4, False) == 4
-
-

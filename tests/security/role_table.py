@@ -14,7 +14,8 @@ checks. Read it line by line against the design:
 - managers read the audit trail; the admin is a manager with the admin flag, who also
   manages users, operations, the organisations directory (merging its duplicates),
   contracts with their lots, amendments and price schedules, signing delegations, and
-  the details and signature image printed on orders; assistants and officers add an
+  the details and signature image printed on orders, and approves the retention run's
+  disposal lists (« bordereaux d’élimination »); assistants and officers add an
   organisation to the directory where they need one;
 - the login page, the health check and static files are public.
 
@@ -188,6 +189,10 @@ ROUTE_TABLE: dict[tuple[str, str], tuple[int | str, ...]] = {
     ("admin.operation_new", "POST"):            (LOGIN, 403, 403, 403, 422),
     ("admin.operation_edit", "GET"):            (LOGIN, 403, 403, 403, 200),
     ("admin.operation_edit", "POST"):           (LOGIN, 403, 403, 403, 422),
+    # disposal lists of the retention run: the admin flag only (DESIGN §1, retention runs)
+    ("retention.disposals", "GET"):             (LOGIN, 403, 403, 403, 200),
+    ("retention.disposal", "GET"):              (LOGIN, 403, 403, 403, 200),
+    ("retention.disposal_approve", "POST"):     (LOGIN, 403, 403, 403, 422),
     # the organisations directory: the admin keeps it (list, create, edit, merge)
     ("organisations.index", "GET"):             (LOGIN, 403, 403, 403, 200),
     ("organisations.create", "GET"):            (LOGIN, 403, 403, 403, 200),
