@@ -46,6 +46,9 @@ APPEND_ONLY = {
     "order is a draft, which the order's version guards",
     "order_attestation": "a service-fait attestation, written once when attested",
     "order_attestation_line": "a line of an attestation, written with it",
+    "disposal_line": "a line of a disposal list, written with it by flask anonymise-closed "
+    "and marked applied or skipped once by the run that applies the list (the list's "
+    "version guards it); no form edits it",
 }
 
 
