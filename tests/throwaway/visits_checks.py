@@ -178,7 +178,7 @@ def test_history_labels_and_hides_what_the_reader_may_not_see(app_ctx, make):
     )
     assert list(db.session.scalars(secret_events))
     manager = _as(app_ctx, make, "manager").get("/audit/").get_data(as_text=True)
-    assert f"Visite à domicile n° {shared.id}<" in manager
-    assert f"Visite à domicile n° {secret.id}<" not in manager
+    assert f"Visite à domicile · visite n° {shared.id}<" in manager
+    assert f"Visite à domicile · visite n° {secret.id}<" not in manager
     admin = _as(app_ctx, make, "admin").get("/audit/").get_data(as_text=True)
-    assert f"Visite à domicile n° {secret.id}<" in admin  # audit.confidential
+    assert f"Visite à domicile · visite n° {secret.id}<" in admin  # audit.confidential

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from capintra.confidentiality import Confidential
@@ -21,6 +22,11 @@ def example_visit(values) -> int:
     db.session.add(visit)
     db.session.flush()
     return visit.id
+
+
+def visit_names(ids: set[int]) -> dict[int, tuple[str, str | None]]:
+    """How the audit trail names a visit (never by its summary: it may be confidential)."""
+    return {visit_id: (_("visite n° %(id)s", id=visit_id), None) for visit_id in ids}
 
 
 FEATURE = Feature(
@@ -67,4 +73,5 @@ FEATURE = Feature(
         ),
     ),
     route_params={"visit_id": example_visit},
+    record_names={"throwaway_visit": visit_names},
 )
