@@ -131,13 +131,18 @@ def _users() -> list[tuple[int, str]]:
     return [(row.id, row.username) for row in rows]
 
 
+#: Actions only ever about confidential content: a reader who may not see such events
+#: is not offered them (the filter would always answer « Aucun événement »).
+CONFIDENTIAL_ACTIONS = frozenset({"read_confidential"})
+
+
 def action_choices() -> dict:
     """The actions the reader may filter on: a sharing (« Note partagée ») is how those
     who could not see the item read the update that shared it; whoever sees everything
     reads that update as it is."""
     labels = action_labels()
     if not can("audit.confidential"):
-        return labels
+        return {a: label for a, label in labels.items() if a not in CONFIDENTIAL_ACTIONS}
     shared = {rule.shared_action for rule in rules() if rule.shared_action}
     return {action: label for action, label in labels.items() if action not in shared}
 

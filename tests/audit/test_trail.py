@@ -286,6 +286,24 @@ def test_a_manager_finds_a_note_s_sharing_by_its_action(client, make):
     assert rows(page) == 1 and "Confidentiel : oui → non" in page
 
 
+def test_only_admins_are_offered_the_reads_of_confidential_items(client, make):
+    """A manager never sees a read of a confidential item: the action is not offered, and
+    asked for by hand it is refused like any action not in the list."""
+    household = make.household()
+    _hidden_events(household)
+    db.session.commit()
+    manager = login(client, make.user("manager"))
+    page = manager.get("/audit/").get_data(as_text=True)
+    assert 'value="read_confidential"' not in page
+    assert manager.get("/audit/?action=read_confidential").status_code == 422
+    manager.post("/logout")
+    admin = login(client, make.user("admin"))
+    page = admin.get("/audit/").get_data(as_text=True)
+    assert 'value="read_confidential"' in page
+    page = admin.get("/audit/?action=read_confidential").get_data(as_text=True)
+    assert rows(page) == 1 and "Lecture d’un élément confidentiel" in page
+
+
 def test_an_export_too_large_asks_for_narrower_filters(client, make, monkeypatch):
     monkeypatch.setattr("capintra.audit.views.EXPORT_LIMIT", 2)
     household = make.household()
