@@ -27,7 +27,7 @@ class Category(LabelledEnum):
     WHOLE_FILE = (
         "whole_file",
         _l(
-            "Dossier entier : anonymisation à la fin de la conservation des preuves du "
+            "Dossier entier\u00a0: anonymisation à la fin de la conservation des preuves du "
             "relogement (5 ans après la clôture)"
         ),
     )
