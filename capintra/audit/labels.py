@@ -6,6 +6,7 @@ Feature.actions), and merged by capintra.audit.classification.
 
 import datetime as dt
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from capintra.audit.classification import classification
@@ -76,8 +77,14 @@ def _display_filters(value: dict) -> str:
     return ", ".join(f"{k} = {v}" for k, v in value.items()) if value else "∅"
 
 
+#: Actions whose changes are facts about the action (an export's kind and format), not
+#: a value replacing another: shown « Format : PDF », not « Format : ∅ → PDF ».
+CHANGING_ACTIONS = frozenset({"update", "delete", "purge"})
+
+
 def present_changes(event, changes: dict | None = None) -> list[tuple[str, object, object, bool]]:
-    """(label, old, new, has_values) rows for an event (or the given subset of its changes)."""
+    """(label, old, new, has_values) rows for an event (or the given subset of its changes);
+    `old` is None for a fact recorded with an action that changes nothing (an export)."""
     changes = event.changes if changes is None else changes
     if not changes:
         return []
@@ -95,10 +102,22 @@ def present_changes(event, changes: dict | None = None) -> list[tuple[str, objec
             rows.append((label, None, None, False))
         else:
             old, new = values
-            rows.append(
-                (label, _display_value(table, field, old), _display_value(table, field, new), True)
+            shown_old = (
+                None
+                if old is None and event.action not in CHANGING_ACTIONS
+                else _display_value(table, field, old)
             )
+            rows.append((label, shown_old, _display_value(table, field, new), True))
     return rows
+
+
+def change_in_words(label: str, old, new, has_values: bool) -> str:
+    """One row of present_changes as text (CSV, PDF): « label : old → new »."""
+    if not has_values:
+        return label
+    if old is None:
+        return _("%(field)s : %(new)s", field=label, new=new)
+    return _("%(field)s : %(old)s → %(new)s", field=label, old=old, new=new)
 
 
 def history_context(events: list, named: bool = False) -> dict:

@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from capintra.audit.labels import action_labels, entity_labels, present_changes
+from capintra.audit.labels import action_labels, change_in_words, entity_labels, present_changes
 from capintra.audit.models import AuditEvent
 from capintra.extensions import db
 from capintra.personal_data import PersonalDataSection, Record, jsonable, staff
@@ -23,11 +23,7 @@ from capintra.web.formatting import datetime_fr
 def _changes_in_words(event: AuditEvent) -> str:
     parts = []
     for label, old, new, has_values in present_changes(event):
-        parts.append(
-            _("%(field)s : %(old)s → %(new)s", field=label, old=old, new=new)
-            if has_values
-            else label
-        )
+        parts.append(change_in_words(label, old, new, has_values))
     return " ; ".join(parts)
 
 

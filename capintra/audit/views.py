@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from capintra import clock
-from capintra.audit.labels import action_labels, entity_labels, present_changes
+from capintra.audit.labels import action_labels, change_in_words, entity_labels, present_changes
 from capintra.audit.models import AuditEvent
 from capintra.audit.naming import name_records
 from capintra.audit.queries import (
@@ -232,7 +232,7 @@ def export():
     for event in events:
         record = names[event.id]
         fields = [
-            f"{label} : {old} → {new}" if has_values else label
+            change_in_words(label, old, new, has_values)
             for label, old, new, has_values in present_changes(
                 event, shown_changes(event, confidential)
             )
