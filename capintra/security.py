@@ -55,6 +55,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "household.social": frozenset({OFFR}),
     # the right-of-access export: everything held on a file, confidential notes included
     "household.export": frozenset({OFFR}),
+    # a closed file's relocation evidence, kept 5 years in a restricted archive (§5)
+    "household.archive": frozenset({OFFR, ADMIN}),
     "document.view": frozenset({ASST, OFFR, MGR}),
     # buildings and occupancy
     "building.view": frozenset({ASST, OFFR, MGR}),

@@ -19,6 +19,7 @@ from capintra.documents import queries as documents
 from capintra.documents.forms import upload_form
 from capintra.documents.services import awaiting_deletion
 from capintra.households import queries, services
+from capintra.households.archive import evidence_readable
 from capintra.households.forms import PhaseForm, SplitForm
 from capintra.households.items import item_form
 from capintra.households.models import Household, HouseholdPartner, Note, Phase
@@ -223,7 +224,10 @@ TABS = (
         "members", _l("Composition familiale"), 10,
         _items_tab("members", queries.members_of, split_form=lambda: SplitForm(formdata=None)),
     ),
-    _tab("letters", _l("Courriers"), 30, _items_tab("letters", queries.letters_of)),
+    _tab(
+        "letters", _l("Courriers"), 30, _items_tab("letters", queries.letters_of),
+        visible=evidence_readable,
+    ),
     _tab("journal", _l("Journal"), 40, _journal),
     _tab("documents", _l("Pièces jointes"), 50, _documents),
     _tab("tasks", _l("Tâches"), 80, _items_tab("tasks", queries.tasks_of)),

@@ -12,6 +12,7 @@ from capintra.documents import hosting
 from capintra.errors import DomainError, StaleVersion, check_version
 from capintra.extensions import db
 from capintra.households import dashboard, queries, services
+from capintra.households.archive import guard_evidence
 from capintra.households.forms import (
     AcknowledgeForm,
     HouseholdForm,
@@ -268,6 +269,11 @@ for _kind in ITEMS:
         view_func=require("household.edit")(_delete_view(_kind)),
         methods=["POST"],
     )
+
+
+# A closed file's letters: archived (404 for those who may not read the archive, 409 for
+# any save).
+guard_evidence(bp, ("letters_add", "letters_edit", "letters_delete", "letter_acknowledge"))
 
 
 # --- phase and split ---------------------------------------------------------------------

@@ -5,6 +5,7 @@ tab."""
 from flask_babel import lazy_gettext as _l
 
 from capintra.features import DashboardSection, Feature
+from capintra.households.archive import evidence_readable
 from capintra.relocation import dashboard, demo, notices, personal_data, tab
 from capintra.relocation.classification import ACTIONS, AUDITED
 from capintra.relocation.models import Offer, Relocation, Wishes
@@ -23,6 +24,7 @@ FEATURE = Feature(
             60,
             "relocation/_household_offers.html",
             tab.context,
+            visible=evidence_readable,
         ),
         Tab(
             "household",
@@ -31,6 +33,7 @@ FEATURE = Feature(
             70,
             "relocation/_household_relocation.html",
             tab.relocation_context,
+            visible=evidence_readable,
         ),
     ),  # fmt: skip
     audited=AUDITED,

@@ -12,6 +12,7 @@ from flask_login import current_user
 
 from capintra.errors import DomainError, InvalidInput, StaleVersion, check_version
 from capintra.extensions import db
+from capintra.households.archive import guard_evidence
 from capintra.households.queries import get_household_or_404
 from capintra.relocation import queries, relocating, services
 from capintra.relocation.forms import OfferForm
@@ -220,3 +221,12 @@ def relocations_edit(household_id: int, relocation_id: int):
         return _relocation_refused(household, state, form, error)
     db.session.commit()
     return saved(household, RELOCATION_TAB, _l("Relogement modifié."))
+
+
+# A closed file's wishes, offers and relocations: archived (404 for those who may not
+# read the archive, 409 for any save).
+guard_evidence(
+    bp,
+    ("wishes_edit", "offers_add", "offers_edit", "offers_delete", "relocations_add",
+     "relocations_edit"),
+)  # fmt: skip

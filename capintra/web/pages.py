@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import Flask, flash, make_response, url_for
+from flask import Flask, abort, flash, make_response, url_for
 
 from capintra.database import writes
 from capintra.extensions import db
@@ -78,7 +78,8 @@ class Tab:
     """A tab of the record page `page` (its name): a label, an order among the page's
     tabs, a template for its body, and `context(record, state)` for what it shows.
     `first`: the tab served at the page's own URL. `capability`: who may see the tab
-    (default: whoever sees the page)."""
+    (default: whoever sees the page). `visible(record)`: whether the current user sees
+    it on this record (default: always; hidden, its address answers 404)."""
 
     page: str
     name: str
@@ -88,6 +89,10 @@ class Tab:
     context: Callable[[Any, TabState], dict] | None = None
     first: bool = False
     capability: str | None = None
+    visible: Callable[[Any], bool] | None = None
+
+    def shown_on(self, record: Any) -> bool:
+        return self.visible is None or self.visible(record)
 
 
 #: session.info key: this request recorded an audit event of a consultation; it is
@@ -125,8 +130,12 @@ def render_tab(record: Any, name: str, state: TabState | None = None, status: in
     """The record's page on tab `name` (the whole page, or the tab for htmx)."""
     page = page_of(record)
     state = state or TabState()
-    shown = [t for t in tabs_of(page) if can(t.capability or page.capability)]
-    tab = next(t for t in shown if t.name == name)
+    shown = [
+        t for t in tabs_of(page) if can(t.capability or page.capability) and t.shown_on(record)
+    ]
+    tab = next((t for t in shown if t.name == name), None)
+    if tab is None:
+        abort(404)
     ctx: dict[str, Any] = {
         page.name: record,
         "record": record,
@@ -154,6 +163,8 @@ def render_tab(record: Any, name: str, state: TabState | None = None, status: in
 def _tab_view(page: RecordPage, tab: Tab) -> Callable:
     def view(**values):
         record = page.load(values[page.variable])
+        if not tab.shown_on(record):
+            abort(404)
         if page.on_show:
             page.on_show(record)
         return render_tab(record, tab.name)
