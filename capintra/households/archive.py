@@ -26,7 +26,7 @@ from capintra.web.errors import error_response
 
 def evidence_readable(household: Any) -> bool:
     """Whether the current user may read this file's relocation evidence."""
-    return household.phase is not Phase.CLOS or can("household.archive")
+    return not household.evidence_archived or can("household.archive")
 
 
 def guard_evidence(blueprint: Blueprint, endpoints: Iterable[str]) -> None:

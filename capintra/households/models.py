@@ -230,6 +230,12 @@ class Household(VersionedMixin, SoftDeleteMixin, db.Model):
     )
 
     @property
+    def evidence_archived(self) -> bool:
+        """Closed: its relocation evidence is in the restricted archive, read-only
+        (capintra/households/archive.py)."""
+        return self.phase is Phase.CLOS
+
+    @property
     def alerts(self) -> list[str]:
         """The alert's instructions, in French: the chosen ones, then the free text."""
         known = {a.value: a.label for a in SafetyAlert}

@@ -76,6 +76,10 @@ def test_nobody_changes_a_closed_file_s_evidence_until_it_is_reopened(login_as, 
     before = (db.session.scalar(letters), db.session.scalar(offers))
 
     base = f"/households/{household.id}"
+    for tab, form in (("letters", "/letters\""), ("offers", "/offers\""),
+                      ("relocation", "/relocations\"")):  # fmt: skip
+        page = officer.get(f"{base}/{tab}").get_data(as_text=True)
+        assert 'id="archived-evidence"' in page and f'action="{base}{form}' not in page, tab
     refused = officer.post(f"{base}/letters", LETTER)
     assert refused.status_code == 409
     assert "Ce dossier est clos" in refused.get_data(as_text=True)
