@@ -36,6 +36,10 @@ from tests.checks import assert_local_redirect, assert_security_headers, csp_pro
 
 #: Answers that hold no HTML: their text is searched for markers only.
 TEXT_TYPES = ("text/csv", "application/json", "image/svg+xml", "text/plain", "text/css")
+SECURITY_HEADERS = (
+    "Content-Security-Policy", "X-Content-Type-Options", "X-Frame-Options", "Referrer-Policy",
+    "Cache-Control", "Vary",
+)  # fmt: skip
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PDF = "application/pdf"
 
@@ -86,7 +90,8 @@ class Request:
 @dataclass
 class Report:
     role: str
-    problems: list[str] = field(default_factory=list)
+    #: what is wrong → the requests whose answer showed it
+    problems: dict[str, list[str]] = field(default_factory=dict)
     #: endpoint → how many answers were read
     visited: Counter = field(default_factory=Counter)
     #: endpoints reached through a link (not only as a seed)
@@ -95,6 +100,21 @@ class Report:
     seen: dict[str, list[str]] = field(default_factory=dict)
     requests: int = 0
     seconds: float = 0.0
+
+    def problem(self, what: str, where: str = "") -> None:
+        self.problems.setdefault(what, []).append(where)
+
+    def describe(self, limit: int = 40) -> str:
+        """Each problem once, with how many answers showed it and the first of them."""
+        lines = []
+        for what, where in list(self.problems.items())[:limit]:
+            more = f" (and {len(where) - 1} more)" if len(where) > 1 else ""
+            at = f"\n    at {where[0]}{more}" if where[0] else ""
+            lines.append(f"[{self.role}] {what}{at}")
+        if len(self.problems) > limit:
+            lines.append(f"… and {len(self.problems) - limit} other problems")
+        return "\n".join(lines)
+
     #: endpoint → seconds spent on its answers
     timings: Counter = field(default_factory=Counter)
 
@@ -196,7 +216,7 @@ class Crawler:
     # --- checks --------------------------------------------------------------------------------
 
     def _problem(self, request: Request, what: str) -> None:
-        self.report.problems.append(f"[{self.role}] {request}: {what}")
+        self.report.problem(what, str(request))
 
     def _check(self, request: Request, endpoint: str | None, response):
         """Every check of one answer; returns its parsed HTML (None: not HTML)."""
@@ -211,7 +231,8 @@ class Crawler:
         try:
             assert_security_headers(response, personal=endpoint != "static", where="")
         except AssertionError as error:
-            self._problem(request, f"security headers: {error}")
+            got = ", ".join(f"{name}: {response.headers.get(name)!r}" for name in SECURITY_HEADERS)
+            self._problem(request, f"security headers: {error} (got {got})")
         self._check_markers(request, endpoint, self._readable(response, text))
         if response.mimetype == "text/html":
             return self._check_html(request, text)
