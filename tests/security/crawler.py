@@ -56,11 +56,26 @@ def _container_of(fragment: str) -> str:
 @dataclass(frozen=True)
 class Marker:
     """A unique string planted in the data, and who may read it: `allowed(role,
-    endpoint)`."""
+    endpoint)`. A `label` marker is a field's French label: found only where it names a
+    field (a whole text, or followed by « : », « ( » or « · »: `<dt>Santé</dt>`, « Santé :
+    a → b » in a history), not inside someone's free text."""
 
     name: str
     value: str
     allowed: Callable[[str, str | None], bool]
+    label: bool = False
+
+    def found_in(self, text: str, segments: list[str]) -> bool:
+        if not self.label:
+            return self.value in text
+        return any(_names_field(segment, self.value) for segment in segments)
+
+
+def _names_field(segment: str, label: str) -> bool:
+    if not segment.startswith(label):
+        return False
+    rest = segment[len(label) :].lstrip(" \u00a0\u202f")
+    return not rest or rest[0] in ":(·"
 
 
 @dataclass(frozen=True)
@@ -233,10 +248,9 @@ class Crawler:
         except AssertionError as error:
             got = ", ".join(f"{name}: {response.headers.get(name)!r}" for name in SECURITY_HEADERS)
             self._problem(request, f"security headers: {error} (got {got})")
-        self._check_markers(request, endpoint, self._readable(response, text))
-        if response.mimetype == "text/html":
-            return self._check_html(request, text)
-        return None
+        tree = self._check_html(request, text) if response.mimetype == "text/html" else None
+        self._check_markers(request, endpoint, *self._readable(response, text, tree))
+        return tree
 
     def _check_status(self, request: Request, endpoint: str | None, response) -> None:
         status = response.status_code
@@ -334,29 +348,37 @@ class Crawler:
         if want in (403, "login"):
             self._problem(request, f"{what}: shows the role a form of {endpoint}, refused to it")
 
-    def _readable(self, response, text: str) -> str:
-        """The answer as text a person could read: XLSX cells, PDF text, or the body."""
+    def _readable(self, response, text: str, tree) -> tuple[str, list[str]]:
+        """The answer as text a person could read (XLSX cells, PDF text, the body and a
+        redirect's Location), and its segments: each HTML element's own text, each
+        spreadsheet cell, each line or CSV cell of anything else."""
         if response.mimetype == XLSX:
             from openpyxl import load_workbook
 
             book = load_workbook(io.BytesIO(response.get_data()), read_only=True)
-            return "\n".join(
-                str(value)
+            cells = [
+                str(value).strip()
                 for sheet in book.worksheets
                 for row in sheet.iter_rows(values_only=True)
                 for value in row
                 if value is not None
-            )
+            ]
+            return "\n".join(cells), cells
         if response.mimetype == PDF:
             from pypdf import PdfReader
 
             reader = PdfReader(io.BytesIO(response.get_data()))
-            return "\n".join(page.extract_text() or "" for page in reader.pages)
-        return text + "\n" + response.headers.get("Location", "")
+            text = "\n".join(page.extract_text() or "" for page in reader.pages)
+        text += "\n" + response.headers.get("Location", "")
+        if tree is not None:
+            pieces = [piece for e in tree.iter() for piece in (e.text, e.tail) if piece]
+        else:
+            pieces = re.split(r'[\n;,"]', text)
+        return text, [piece.strip() for piece in pieces if piece.strip()]
 
-    def _check_markers(self, request: Request, endpoint: str | None, text: str) -> None:
+    def _check_markers(self, request: Request, endpoint, text: str, segments: list[str]) -> None:
         for marker in self.markers:
-            if marker.value in text:
+            if marker.found_in(text, segments):
                 self.report.seen.setdefault(marker.name, []).append(request.url)
                 if not marker.allowed(self.role, endpoint):
                     self._problem(request, f"shows {marker.name} to the {self.role}")

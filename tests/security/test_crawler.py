@@ -76,16 +76,18 @@ def _finances_or_report(role: str, endpoint: str | None) -> bool:
     return _finances(role, endpoint) or (endpoint or "").startswith("reports.")
 
 
-MARKERS += [Marker(f"the field « {label} »", label, _officers_only) for label in OFFICERS_LABELS]
 MARKERS += [
-    Marker(f"the field « {label} »", label, _finances_or_report) for label in FINANCES_LABELS
+    Marker(f"the field « {label} »", label, _officers_only, label=True) for label in OFFICERS_LABELS
 ]
-#: What each role must meet somewhere on its walk.
+MARKERS += [
+    Marker(f"the field « {label} »", label, _finances_or_report, label=True)
+    for label in FINANCES_LABELS
+]
+#: What each role must meet somewhere on its walk: whatever it may read (the reports'
+#: aggregates aside), so that no check above passes for want of reaching the data.
 MUST_SEE = {
-    "officer": {MARKERS[0].name, MARKERS[1].name, MARKERS[2].name, MARKERS[3].name},
-    "assistant": {MARKERS[1].name, MARKERS[2].name, MARKERS[3].name},
-    "manager": {MARKERS[3].name},
-    "admin": {MARKERS[3].name},
+    role: {m.name for m in MARKERS if m.allowed(role, None)}
+    for role in ("officer", "assistant", "manager", "admin")
 }
 
 
