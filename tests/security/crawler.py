@@ -36,6 +36,8 @@ from tests.checks import assert_local_redirect, assert_security_headers, csp_pro
 
 #: Answers that hold no HTML: their text is searched for markers only.
 TEXT_TYPES = ("text/csv", "application/json", "image/svg+xml", "text/plain", "text/css")
+#: Attributes that name ids of the same page (space-separated).
+REFERENCES = ("for", "form", "list", "aria-controls", "aria-describedby", "aria-labelledby")
 SECURITY_HEADERS = (
     "Content-Security-Policy", "X-Content-Type-Options", "X-Frame-Options", "Referrer-Policy",
     "Cache-Control", "Vary",
@@ -304,17 +306,26 @@ class Crawler:
         return tree
 
     def _check_ids(self, request: Request, elements: list) -> None:
-        """Ids are unique, and every `hx-target="#id"` names one of the page's."""
+        """Ids are unique, and every reference to one (`hx-target="#id"`, a label's `for`,
+        `aria-describedby`…) names one of the page's."""
         ids = Counter(e.attrib["id"] for e in elements if e.attrib.get("id"))
         for name, count in sorted(ids.items()):
             if count > 1:
                 self._problem(request, f'id="{name}" appears {count} times on the page')
         for element in elements:
-            target = element.attrib.get("hx-target", "")
-            if target.startswith("#") and target[1:] not in ids:
-                self._problem(
-                    request, f"<{element.tag} hx-target={target!r}>: no such id on the page"
-                )
+            for name in ("hx-target", "hx-include", "hx-indicator"):
+                target = element.attrib.get(name, "")
+                if target.startswith("#") and target[1:] not in ids:
+                    self._problem(
+                        request, f"<{element.tag} {name}={target!r}>: no such id on the page"
+                    )
+            for name in REFERENCES:
+                for reference in element.attrib.get(name, "").split():
+                    if reference not in ids:
+                        self._problem(
+                            request,
+                            f"<{element.tag} {name}={reference!r}>: no such id on the page",
+                        )
 
     def _check_posts(self, request: Request, elements: list) -> None:
         """Every form or htmx element that posts names a POST route the role may use, and a
