@@ -12,10 +12,16 @@ GET routes of `app.url_map` it never reached (seeds), and checks every answer:
 - the security headers (tests/checks.py), `no-store` on everything but static files;
 - HTML parses without a single error by html5lib (the WHATWG parser), and holds nothing
   the Content-Security-Policy forbids (no `style=`, no inline script…);
+- on a whole page, ids are unique and every id referred to (`hx-target`, a label's
+  `for`, `aria-*`) exists;
+- every form or `hx-post` posts to a POST route the role may use (the role table: never
+  its 403), and a form carries its CSRF token (forms work with htmx switched off);
 - no marker (a unique string planted in a field or an item) reaches a role that may not
   read it — CSV, JSON and SVG as text, XLSX cells, PDF text included.
 
-It collects every problem instead of stopping at the first, so one run lists them all.
+Nothing is posted. One PDF or spreadsheet per endpoint is enough (they are slow to
+make); other endpoints get `per_endpoint` URLs each. It collects every problem instead of
+stopping at the first, so one run lists them all.
 """
 
 from __future__ import annotations
@@ -34,8 +40,6 @@ from werkzeug.routing import RequestRedirect
 
 from tests.checks import assert_local_redirect, assert_security_headers, csp_problems
 
-#: Answers that hold no HTML: their text is searched for markers only.
-TEXT_TYPES = ("text/csv", "application/json", "image/svg+xml", "text/plain", "text/css")
 #: Attributes that name ids of the same page (space-separated).
 REFERENCES = ("for", "form", "list", "aria-controls", "aria-describedby", "aria-labelledby")
 SECURITY_HEADERS = (
