@@ -13,7 +13,8 @@ GET routes of `app.url_map` it never reached (seeds), and checks every answer:
 - HTML parses without a single error by html5lib (the WHATWG parser), and holds nothing
   the Content-Security-Policy forbids (no `style=`, no inline script…);
 - on a whole page, ids are unique and every id referred to (`hx-target`, a label's
-  `for`, `aria-*`) exists;
+  `for`, `aria-*`) exists; it has `<html lang="fr">`, a `<title>` and one `<main>`; an
+  htmx request for a target gets a fragment, never a whole page to nest in it;
 - every form or `hx-post` posts to a POST route the role may use (the role table: never
   its 403), and a form carries its CSRF token (forms work with htmx switched off);
 - no marker (a unique string planted in a field or an item) reaches a role that may not
@@ -254,7 +255,9 @@ class Crawler:
         except AssertionError as error:
             got = ", ".join(f"{name}: {response.headers.get(name)!r}" for name in SECURITY_HEADERS)
             self._problem(request, f"security headers: {error} (got {got})")
-        tree = self._check_html(request, text) if response.mimetype == "text/html" else None
+        tree = None
+        if response.mimetype == "text/html":
+            tree = self._check_html(request, text, redirect=300 <= status < 400)
         self._check_markers(request, endpoint, *self._readable(response, text, tree))
         return tree
 
@@ -283,11 +286,13 @@ class Crawler:
         elif status >= 400:
             self._problem(request, f"answered {status}, the role table says {want}")
 
-    def _check_html(self, request: Request, text: str):
+    def _check_html(self, request: Request, text: str, *, redirect: bool = False):
         """Parse errors and what the CSP forbids; on a whole page, ids and forms too.
         Returns the parsed tree."""
         parser = html5lib.HTMLParser(strict=False, namespaceHTMLElements=False)
         whole = request.target is None or text.lstrip().lower().startswith("<!doctype")
+        if whole and request.target is not None:
+            self._problem(request, f"answers a whole page to htmx, swapped into #{request.target}")
         if whole:
             tree = parser.parse(text)
         else:
@@ -306,6 +311,8 @@ class Crawler:
         elements = [e for e in tree.iter() if isinstance(e.tag, str)]
         if whole:
             self._check_ids(request, elements)
+        if whole and not redirect:  # a redirect's body is Werkzeug's, which nobody sees
+            self._check_document(request, elements)
         self._check_posts(request, elements)
         return tree
 
@@ -330,6 +337,17 @@ class Crawler:
                             request,
                             f"<{element.tag} {name}={reference!r}>: no such id on the page",
                         )
+
+    def _check_document(self, request: Request, elements: list) -> None:
+        """A whole page says its language and has a title, and a single `<main>`."""
+        root = elements[0] if elements else None
+        if root is None or root.tag != "html" or root.attrib.get("lang") != "fr":
+            self._problem(request, 'a whole page without <html lang="fr">')
+        titles = [e for e in elements if e.tag == "title"]
+        if len(titles) != 1 or not "".join(titles[0].itertext()).strip():
+            self._problem(request, "a whole page without a <title>")
+        if sum(e.tag == "main" for e in elements) != 1:
+            self._problem(request, "a whole page without exactly one <main>")
 
     def _check_posts(self, request: Request, elements: list) -> None:
         """Every form or htmx element that posts names a POST route the role may use, and a
