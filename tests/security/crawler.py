@@ -17,6 +17,8 @@ GET routes of `app.url_map` it never reached (seeds), and checks every answer:
   htmx request for a target gets a fragment, never a whole page to nest in it;
 - every form or `hx-post` posts to a POST route the role may use (the role table: never
   its 403), and a form carries its CSRF token (forms work with htmx switched off);
+- a script, a stylesheet or an image is served as one (`nosniff` refuses anything else);
+  JSON parses, and a CSV's rows all have its header's width;
 - no marker (a unique string planted in a field or an item) reaches a role that may not
   read it — CSV, JSON and SVG as text, XLSX cells, PDF text included.
 
@@ -27,7 +29,9 @@ stopping at the first, so one run lists them all.
 
 from __future__ import annotations
 
+import csv
 import io
+import json
 import re
 import time
 from collections import Counter, deque
@@ -43,6 +47,9 @@ from tests.checks import assert_local_redirect, assert_security_headers, csp_pro
 
 #: Attributes that name ids of the same page (space-separated).
 REFERENCES = ("for", "form", "list", "aria-controls", "aria-describedby", "aria-labelledby")
+IMAGES = ("image/",)
+SCRIPTS = ("text/javascript", "application/javascript")
+STYLESHEETS = ("text/css",)
 SECURITY_HEADERS = (
     "Content-Security-Policy", "X-Content-Type-Options", "X-Frame-Options", "Referrer-Policy",
     "Cache-Control", "Vary",
@@ -53,6 +60,16 @@ PDF = "application/pdf"
 
 #: The element a fragment starting with this tag is swapped into (htmx's target).
 CONTAINERS = {"tr": "tbody", "td": "tr", "th": "tr", "li": "ul", "option": "select"}
+
+
+def _dialect(text: str):
+    """The CSV's separator: « ; » (French spreadsheets) or « , »."""
+    first = text.split("\n", 1)[0]
+    return "excel" if first.count(",") > first.count(";") else _Semicolon
+
+
+class _Semicolon(csv.excel):
+    delimiter = ";"
 
 
 def _container_of(fragment: str) -> str:
@@ -92,6 +109,9 @@ class Request:
     found_on: str
     #: htmx's HX-Target, for an `hx-get` played as htmx plays it.
     target: str | None = None
+    #: The media types the element that named it needs (a script, a stylesheet, an
+    #: image): with `nosniff`, a browser refuses any other.
+    expects: tuple[str, ...] = ()
 
     @property
     def key(self) -> tuple[str, str | None]:
@@ -255,11 +275,33 @@ class Crawler:
         except AssertionError as error:
             got = ", ".join(f"{name}: {response.headers.get(name)!r}" for name in SECURITY_HEADERS)
             self._problem(request, f"security headers: {error} (got {got})")
+        if request.expects and status == 200 and not response.mimetype.startswith(request.expects):
+            self._problem(
+                request, f"served as {response.mimetype}, its element needs {request.expects}"
+            )
+        self._check_download(request, response, text)
         tree = None
         if response.mimetype == "text/html":
             tree = self._check_html(request, text, redirect=300 <= status < 400)
         self._check_markers(request, endpoint, *self._readable(response, text, tree))
         return tree
+
+    def _check_download(self, request: Request, response, text: str) -> None:
+        """JSON parses; a CSV's rows all have its header's width."""
+        if response.status_code != 200:
+            return
+        if response.mimetype == "application/json":
+            try:
+                json.loads(text)
+            except ValueError as error:
+                self._problem(request, f"JSON that does not parse: {error}")
+        if response.mimetype == "text/csv":
+            rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), dialect=_dialect(text)))
+            widths = Counter(len(row) for row in rows[1:] if row)
+            if rows and any(width != len(rows[0]) for width in widths):
+                self._problem(
+                    request, f"CSV rows of {dict(widths)} columns under a header of {len(rows[0])}"
+                )
 
     def _check_status(self, request: Request, endpoint: str | None, response) -> None:
         status = response.status_code
@@ -430,9 +472,11 @@ class Crawler:
             if tag == "a" and attributes.get("href"):
                 found.append(self._request(request.url, attributes["href"], request))
             if tag in ("img", "script") and attributes.get("src"):
-                found.append(self._request(request.url, attributes["src"], request))
+                expects = IMAGES if tag == "img" else SCRIPTS
+                found.append(self._request(request.url, attributes["src"], request, expects))
             if tag == "link" and attributes.get("href"):
-                found.append(self._request(request.url, attributes["href"], request))
+                expects = STYLESHEETS if "stylesheet" in attributes.get("rel", "") else IMAGES
+                found.append(self._request(request.url, attributes["href"], request, expects))
             if tag == "form" and attributes.get("method", "get").lower() == "get":
                 found.append(self._request(request.url, attributes.get("action", ""), request))
             if attributes.get("hx-get") and attributes.get("hx-target", "").startswith("#"):
@@ -447,7 +491,13 @@ class Crawler:
         return [r for r in found if r is not None]
 
     def _request(
-        self, base: str, href: str, parent: Request, target: str | None = None
+        self,
+        base: str,
+        href: str,
+        parent: Request,
+        expects: tuple[str, ...] = (),
+        *,
+        target: str | None = None,
     ) -> Request | None:
         """The same-site URL a link points at (None: another site, mailto:, a fragment)."""
         href = href.strip()
@@ -457,4 +507,4 @@ class Crawler:
         if parts.scheme not in ("http", "https") or parts.netloc not in ("localhost", ""):
             return None
         url = urlunsplit(("", "", parts.path, parts.query, ""))
-        return Request(url, found_on=parent.url, target=target)
+        return Request(url, found_on=parent.url, target=target, expects=expects)
