@@ -131,13 +131,21 @@ def _users() -> list[tuple[int, str]]:
     return [(row.id, row.username) for row in rows]
 
 
+#: Actions recorded only about content confidential at that moment (a confidential note
+#: or document read): every such event is hidden from who may not read the trail's
+#: confidential content, so for them the action does not exist either.
+CONFIDENTIAL_ACTIONS = frozenset({"read_confidential"})
+
+
 def action_choices() -> dict:
     """The actions the reader may filter on: a sharing (« Note partagée ») is how those
     who could not see the item read the update that shared it; whoever sees everything
-    reads that update as it is."""
+    reads that update as it is, and only they filter on confidential reads."""
     labels = action_labels()
     if not can("audit.confidential"):
-        return labels
+        return {
+            action: label for action, label in labels.items() if action not in CONFIDENTIAL_ACTIONS
+        }
     shared = {rule.shared_action for rule in rules() if rule.shared_action}
     return {action: label for action, label in labels.items() if action not in shared}
 
