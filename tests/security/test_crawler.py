@@ -83,6 +83,16 @@ MARKERS += [
     Marker(f"the field « {label} »", label, _finances_or_report, label=True)
     for label in FINANCES_LABELS
 ]
+#: A confidential read is an event about confidential content: the officers' file
+#: history shows theirs, the audit trail shows them to the admin only (DESIGN §1).
+MARKERS.append(
+    Marker(
+        "the action « Lecture d’un élément confidentiel »",
+        "Lecture d’un élément confidentiel",
+        lambda role, endpoint: role in ("officer", "admin"),
+        label=True,
+    )
+)
 #: What each role must meet somewhere on its walk: whatever it may read (the reports'
 #: aggregates aside), so that no check above passes for want of reaching the data.
 MUST_SEE = {
