@@ -93,6 +93,9 @@ MARKERS.append(
         label=True,
     )
 )
+#: A household's partners (organisations involved) are a social detail: for managers
+#: they do not exist (DESIGN §1).
+MARKERS.append(Marker("the partners « Intervenants »", "Intervenants", _finances, label=True))
 #: What each role must meet somewhere on its walk: whatever it may read (the reports'
 #: aggregates aside), so that no check above passes for want of reaching the data.
 MUST_SEE = {
