@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from capintra import clock
-from capintra.audit.labels import action_labels, change_in_words, entity_labels, present_changes
+from capintra.audit.labels import action_labels, entity_labels, present_changes
 from capintra.audit.models import AuditEvent
 from capintra.audit.naming import name_records
 from capintra.audit.queries import (
@@ -131,18 +131,21 @@ def _users() -> list[tuple[int, str]]:
     return [(row.id, row.username) for row in rows]
 
 
-#: Actions only ever about confidential content: a reader who may not see such events
-#: is not offered them (the filter would always answer « Aucun événement »).
+#: Actions recorded only about content confidential at that moment (a confidential note
+#: or document read): every such event is hidden from who may not read the trail's
+#: confidential content, so for them the action does not exist either.
 CONFIDENTIAL_ACTIONS = frozenset({"read_confidential"})
 
 
 def action_choices() -> dict:
     """The actions the reader may filter on: a sharing (« Note partagée ») is how those
     who could not see the item read the update that shared it; whoever sees everything
-    reads that update as it is."""
+    reads that update as it is, and only they filter on confidential reads."""
     labels = action_labels()
     if not can("audit.confidential"):
-        return {a: label for a, label in labels.items() if a not in CONFIDENTIAL_ACTIONS}
+        return {
+            action: label for action, label in labels.items() if action not in CONFIDENTIAL_ACTIONS
+        }
     shared = {rule.shared_action for rule in rules() if rule.shared_action}
     return {action: label for action, label in labels.items() if action not in shared}
 
@@ -232,7 +235,7 @@ def export():
     for event in events:
         record = names[event.id]
         fields = [
-            change_in_words(label, old, new, has_values)
+            f"{label} : {old} → {new}" if has_values else label
             for label, old, new, has_values in present_changes(
                 event, shown_changes(event, confidential)
             )

@@ -80,7 +80,7 @@ def test_a_manager_s_page_shows_100_rows_even_when_hidden_events_fall_in_it(clie
     assert f"household={household.reference}" in older_link(page1)  # filters kept
 
     manager.post("/logout")
-    admin = login(client, make.user("admin"))
+    admin = login(client.application.test_client(), make.user("admin"))
     page = admin.get(path).get_data(as_text=True)
     assert rows(page) == 100 and "Ressources mensuelles" in page and "Santé" in page
 
@@ -141,6 +141,19 @@ def test_a_filter_that_cannot_be_used_says_what_to_do(client, make):
         assert response.status_code == 422, query
         assert message in response.get_data(as_text=True), query
         assert manager.get(f"/audit/export.csv?{query}").status_code == 422, query
+
+
+def test_only_the_admin_filters_on_confidential_reads(client, make):
+    """Managers never see a confidential read (DESIGN §1): no such action in their list."""
+    label = "Lecture d’un élément confidentiel"
+    manager = login(client, make.user("manager"))
+    assert label not in manager.get("/audit/").get_data(as_text=True)
+    refused = manager.get("/audit/?action=read_confidential")
+    assert refused.status_code == 422
+    assert "Choisissez l’action dans la liste" in refused.get_data(as_text=True)
+    admin = login(client.application.test_client(), make.user("admin"))
+    assert label in admin.get("/audit/").get_data(as_text=True)
+    assert admin.get("/audit/?action=read_confidential").status_code == 200
 
 
 def test_records_are_named_by_their_reference_with_a_link(client, make):
@@ -220,7 +233,7 @@ def test_the_csv_export_holds_what_the_reader_may_see_and_is_itself_an_event(cli
     assert export.changes["filters"] == [None, {"household": household.reference}]
     manager.post("/logout")
 
-    admin = login(client, make.user("admin"))
+    admin = login(client.application.test_client(), make.user("admin"))
     body = admin.get(f"/audit/export.csv?household={household.reference}").get_data(as_text=True)
     assert "Ressources mensuelles" in body and "Santé" in body
     assert len(_csv_text(body)) == 1 + 2 + 3
@@ -280,7 +293,7 @@ def test_a_manager_finds_a_note_s_sharing_by_its_action(client, make):
     assert rows(manager.get("/audit/?action=update&entity=note").get_data(as_text=True)) == 0
     manager.post("/logout")
     # whoever sees everything reads that update as it is
-    admin = login(client, make.user("admin"))
+    admin = login(client.application.test_client(), make.user("admin"))
     assert admin.get("/audit/?action=note_shared").status_code == 422
     page = admin.get("/audit/?action=update&entity=note").get_data(as_text=True)
     assert rows(page) == 1 and "Confidentiel : oui → non" in page
