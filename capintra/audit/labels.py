@@ -70,6 +70,15 @@ EVENT_FIELDS = {
     "format": _l("Format"),
     "rows": _l("Lignes"),
     "filters": _l("Filtres"),
+    # what the commands record of their runs (backup, retention)
+    "tables": _l("Tables"),
+    "documents": _l("Documents"),
+    "applied_lists": _l("Bordereaux appliqués"),
+    "listed_lines": _l("Lignes inscrites"),
+    "social_notes": _l("Notes de suivi"),
+    "supporting_documents": _l("Justificatifs"),
+    "whole_file": _l("Dossiers entiers"),
+    "skipped": _l("Lignes écartées"),
 }
 
 
@@ -100,14 +109,17 @@ def present_changes(event, changes: dict | None = None) -> list[tuple[str, objec
         label = str(label)
         if values is None or event.action == "create":
             rows.append((label, None, None, False))
-        else:
+            continue
+        if isinstance(values, list | tuple) and len(values) == 2:
             old, new = values
-            shown_old = (
-                None
-                if old is None and event.action not in CHANGING_ACTIONS
-                else _display_value(table, field, old)
-            )
-            rows.append((label, shown_old, _display_value(table, field, new), True))
+        else:  # a count a command recorded as such (a backup's tables, a run's lines)
+            old, new = None, values
+        shown_old = (
+            None
+            if old is None and event.action not in CHANGING_ACTIONS
+            else _display_value(table, field, old)
+        )
+        rows.append((label, shown_old, _display_value(table, field, new), True))
     return rows
 
 

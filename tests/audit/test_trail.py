@@ -317,6 +317,23 @@ def test_only_admins_are_offered_the_reads_of_confidential_items(client, make):
     assert rows(page) == 1 and "Lecture d’un élément confidentiel" in page
 
 
+def test_what_the_commands_record_as_counts_reads_in_french(client, make):
+    """A backup and a retention run record counts, not old → new pairs: the trail shows
+    them as facts, with French labels (it once answered 500 on them)."""
+    record_event("backup_created", changes={"tables": 45, "rows": 8032, "documents": 18})
+    record_event("retention_run", changes={"applied_lists": 1, "listed_lines": 4})
+    db.session.commit()
+    admin = login(client, make.user("manager", admin=True))
+    response = admin.get("/audit/")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    for text in ("Tables : 45", "Lignes : 8032", "Documents : 18", "Bordereaux appliqués : 1",
+                 "Lignes inscrites : 4"):  # fmt: skip
+        assert text in page, text
+    assert "listed_lines" not in page and "∅" not in page
+    assert admin.get("/audit/export.csv").status_code == 200
+
+
 def test_an_export_too_large_asks_for_narrower_filters(client, make, monkeypatch):
     monkeypatch.setattr("capintra.audit.views.EXPORT_LIMIT", 2)
     household = make.household()
