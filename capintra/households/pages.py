@@ -18,11 +18,13 @@ from capintra.confidentiality import may_read_field, user_may_see_confidential
 from capintra.documents import queries as documents
 from capintra.documents.forms import upload_form
 from capintra.documents.services import awaiting_deletion
+from capintra.extensions import db
 from capintra.households import queries, services
 from capintra.households.forms import PhaseForm, SplitForm
 from capintra.households.items import item_form
-from capintra.households.models import Household, HouseholdPartner, Note, Phase
+from capintra.households.models import Household, HouseholdPartner, Letter, Note, Phase, Task
 from capintra.housing import housing_costs_of
+from capintra.keyset import Page
 from capintra.models import utcnow
 from capintra.security import can
 from capintra.text import ngettext
@@ -178,8 +180,29 @@ def _items_tab(kind: str, items_of, **extra):
     return context
 
 
+def paged(page_of, record, state: TabState, model) -> Page:
+    """The page of a growing list the request asks for (`after=`), or, for an item being
+    edited that the first page does not hold, the page starting at that item."""
+    page = page_of(record, after=request.args.get("after"))
+    if state.edit_id is not None and all(item.id != state.edit_id for item in page):
+        edited = db.session.get(model, state.edit_id)  # loaded by the view: no query
+        if edited is not None:
+            page = page_of(record, start_at=edited)
+    return page
+
+
+def _paged_tab(kind: str, page_of, model):
+    """A tab listing a growing kind of inline item, a page at a time, with its add form."""
+
+    def context(household: Household, state: TabState) -> dict:
+        state.add_form = state.add_form or item_form(kind, None)
+        return {"items": paged(page_of, household, state, model)}
+
+    return context
+
+
 def _journal(household: Household, state: TabState) -> dict:
-    items = queries.notes_of(household)
+    items = paged(queries.notes_page, household, state, Note)
     state.add_form = state.add_form or item_form("notes", None)
     if request.method == "GET":  # a page showing notes; not the tab redrawn after a save
         _record_confidential_reads([n for n in items if n.confidential])
@@ -223,9 +246,9 @@ TABS = (
         "members", _l("Composition familiale"), 10,
         _items_tab("members", queries.members_of, split_form=lambda: SplitForm(formdata=None)),
     ),
-    _tab("letters", _l("Courriers"), 30, _items_tab("letters", queries.letters_of)),
+    _tab("letters", _l("Courriers"), 30, _paged_tab("letters", queries.letters_page, Letter)),
     _tab("journal", _l("Journal"), 40, _journal),
     _tab("documents", _l("Pièces jointes"), 50, _documents),
-    _tab("tasks", _l("Tâches"), 80, _items_tab("tasks", queries.tasks_of)),
+    _tab("tasks", _l("Tâches"), 80, _paged_tab("tasks", queries.tasks_page, Task)),
     _tab("history", _l("Historique"), 90, _history),
 )  # fmt: skip

@@ -39,6 +39,7 @@ from capintra.households.search import (
     prefix_upper_bound,
     query_words,
 )
+from capintra.keyset import TAB_PAGE, Keyset, Page
 from capintra.organisations.models import Organisation
 from capintra.security import Role
 from capintra.text import normalise
@@ -340,13 +341,20 @@ def partners_of(household: Household) -> list[Organisation]:
 RELATION_ORDER = {relation.value: rank for rank, relation in enumerate(Relation)}
 
 
-def _items_of(model, household: Household, order, *options) -> list:
-    """A tab's list: the household's items not deleted (nor hidden from the reader by
-    the confidentiality policy)."""
-    query = select(model).where(
-        model.household_id == household.id, model.deleted_at.is_(None), visible(model)
+def _items_query(model, household: Household, *options) -> Select:
+    """The household's items not deleted (nor hidden from the reader by the
+    confidentiality policy), in SQL: a page of them is cut after these filters."""
+    return (
+        select(model)
+        .where(model.household_id == household.id, model.deleted_at.is_(None), visible(model))
+        .options(*options)
     )
-    return list(db.session.scalars(query.options(*options).order_by(*order)))
+
+
+def _items_of(model, household: Household, order, *options) -> list:
+    """A tab's list: every item of _items_query, in `order`."""
+    query = _items_query(model, household, *options)
+    return list(db.session.scalars(query.order_by(*order)))
 
 
 @dataclass(frozen=True)
@@ -449,18 +457,42 @@ def glance(household: Household) -> Glance:
     )
 
 
+#: The journal, the letters, the tasks: lists that grow with the file, a page at a time.
+NOTE_ORDER = Keyset(Note.note_date, Note.id, descending=True)
+LETTER_ORDER = Keyset(Letter.letter_date, Letter.id, descending=True)
+#: Open tasks first, the soonest due first.
+TASK_ORDER = Keyset(Task.done, Task.due_date, Task.id)
+
+
 def notes_of(household: Household) -> list[Note]:
-    order = (Note.note_date.desc(), Note.id.desc())
-    return _items_of(Note, household, order, joinedload(Note.author))
+    """Every note the reader may see, newest first."""
+    return list(notes_page(household, size=None))
+
+
+def notes_page(household: Household, *, after=None, start_at=None, size=TAB_PAGE) -> Page[Note]:
+    """A page of the journal, newest first, after the cursor `after` (or from the note
+    `start_at`): the confidential notes the reader may not see are left out in SQL."""
+    query = _items_query(Note, household, joinedload(Note.author))
+    return NOTE_ORDER.page(query, after=after, start_at=start_at, size=size)
 
 
 def letters_of(household: Household) -> list[Letter]:
-    return _items_of(Letter, household, (Letter.letter_date.desc(), Letter.id.desc()))
+    return list(letters_page(household, size=None))
+
+
+def letters_page(household: Household, *, after=None, start_at=None, size=TAB_PAGE) -> Page:
+    return LETTER_ORDER.page(
+        _items_query(Letter, household), after=after, start_at=start_at, size=size
+    )
 
 
 def tasks_of(household: Household) -> list[Task]:
-    order = (Task.done, Task.due_date, Task.id)
-    return _items_of(Task, household, order, joinedload(Task.assignee))
+    return list(tasks_page(household, size=None))
+
+
+def tasks_page(household: Household, *, after=None, start_at=None, size=TAB_PAGE) -> Page:
+    query = _items_query(Task, household, joinedload(Task.assignee))
+    return TASK_ORDER.page(query, after=after, start_at=start_at, size=size)
 
 
 def phase_changes_of(household: Household) -> list[PhaseChange]:

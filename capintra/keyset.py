@@ -1,0 +1,172 @@
+"""Keyset pagination: a page of a list is the rows after a cursor, never an OFFSET.
+
+A list that can grow declares its order once, unique to the last key (the id):
+`Keyset(Note.note_date, Note.id, descending=True)`. `page(query, after, size)` adds the
+order, the condition "after the cursor" and `LIMIT size + 1` to a query that already
+holds every access filter (confidentiality, deletion), so a page is cut after filtering
+and is never shorter because some rows are hidden. The cursor is the last row's key
+values in the URL (`after=2026-11-30~812`): rows with equal dates are told apart by the
+id, none is skipped or shown twice, and a cursor names no row (one the reader may not
+see included), it is only a place in the order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy import Select, and_, or_, tuple_
+
+from capintra.extensions import db
+
+T = TypeVar("T")
+
+#: Separates the key values in a cursor (unreserved in a URL, in no value's text).
+_SEP = "~"
+
+#: Rows a growing tab shows at a time.
+TAB_PAGE = 50
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    """One page: its rows, the cursor of the next page (None on the last one), and the
+    cursor this page started after (None on the first)."""
+
+    rows: list[T]
+    next: str | None
+    after: str | None = None
+
+    def __iter__(self):
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __bool__(self) -> bool:
+        return bool(self.rows)
+
+    def __getitem__(self, index):
+        return self.rows[index]
+
+
+class Keyset:
+    """An order of a list by mapped attributes, the last one unique (the id).
+
+    `descending`: newest first (the usual order of a journal); a key given as
+    `(attribute, descending)` overrides it for that key.
+    """
+
+    def __init__(self, *keys, descending: bool = False):
+        self.keys: list[tuple[Any, bool]] = [
+            k if isinstance(k, tuple) else (k, descending) for k in keys
+        ]
+        self._types = [self._python_type(column) for column, _desc in self.keys]
+
+    @staticmethod
+    def _python_type(column) -> type:
+        kind = column.type.python_type
+        if kind not in (int, bool, date, datetime):
+            raise TypeError(f"keyset key {column} must be an int, bool, date or datetime")
+        return kind
+
+    # --- cursors --------------------------------------------------------------------------
+
+    def cursor_of(self, row: Any) -> str:
+        """The cursor just after `row` (an object with the keys' attributes)."""
+        return self._encode(tuple(getattr(row, column.key) for column, _desc in self.keys))
+
+    @staticmethod
+    def _encode(values: tuple) -> str:
+        parts = []
+        for value in values:
+            if isinstance(value, bool):
+                parts.append("1" if value else "0")
+            elif isinstance(value, date | datetime):
+                parts.append(value.isoformat())
+            else:
+                parts.append(str(value))
+        return _SEP.join(parts)
+
+    def decode(self, cursor: str | None) -> tuple | None:
+        """The key values of a cursor; None when absent or not one of this order's (a
+        mistyped address shows the first page, as the lists' other bad values do)."""
+        if not cursor:
+            return None
+        parts = cursor.split(_SEP)
+        if len(parts) != len(self.keys):
+            return None
+        values = []
+        try:
+            for text, kind in zip(parts, self._types, strict=True):
+                if kind is bool:
+                    if text not in ("0", "1"):
+                        return None
+                    values.append(text == "1")
+                elif kind is int:
+                    number = int(text)
+                    if not -(2**63) < number < 2**63:
+                        return None
+                    values.append(number)
+                elif kind is datetime:
+                    values.append(datetime.fromisoformat(text))
+                else:
+                    values.append(date.fromisoformat(text))
+        except ValueError:
+            return None
+        return tuple(values)
+
+    # --- SQL --------------------------------------------------------------------------------
+
+    def order_by(self) -> list:
+        return [column.desc() if desc else column for column, desc in self.keys]
+
+    def beyond(self, values: tuple, inclusive: bool = False):
+        """SQL: the rows after `values` in this order (`inclusive`: that place too)."""
+        columns = [column for column, _desc in self.keys]
+        directions = {desc for _column, desc in self.keys}
+        if len(directions) == 1:  # one row-value comparison, which an index serves
+            key, bound = tuple_(*columns), tuple_(*values)
+            if directions == {True}:
+                return key <= bound if inclusive else key < bound
+            return key >= bound if inclusive else key > bound
+        alternatives = []
+        for i, ((column, desc), value) in enumerate(zip(self.keys, values, strict=True)):
+            equal = [c == v for (c, _d), v in zip(self.keys[:i], values[:i], strict=True)]
+            alternatives.append(and_(*equal, column < value if desc else column > value))
+        if inclusive:
+            alternatives.append(and_(*(c == v for c, v in zip(columns, values, strict=True))))
+        return or_(*alternatives)
+
+    def page(
+        self,
+        query: Select,
+        *,
+        after: str | None = None,
+        size: int | None = TAB_PAGE,
+        start_at: Any = None,
+        rows: Callable[[Select], Sequence] | None = None,
+    ) -> Page:
+        """The page of `query` (every filter already in it) after the cursor `after`,
+        or starting at the row `start_at` (an item being edited, wherever it is in the
+        list). `size` None: every row from there (an export). One statement.
+        `rows(statement)` reads the rows (default: scalars, unique)."""
+        values, inclusive = self.decode(after), False
+        if start_at is not None:
+            values = tuple(getattr(start_at, column.key) for column, _desc in self.keys)
+            inclusive = True
+        if values is not None:
+            query = query.where(self.beyond(values, inclusive))
+        statement = query.order_by(*self.order_by())
+        if size is not None:
+            statement = statement.limit(size + 1)
+        found = list(rows(statement) if rows else db.session.scalars(statement).unique())
+        more = size is not None and len(found) > size
+        found = found[:size]
+        return Page(
+            rows=found,
+            next=self.cursor_of(found[-1]) if more else None,
+            after=self._encode(values) if values is not None else None,
+        )
