@@ -67,7 +67,10 @@ class Keyset:
 
     @staticmethod
     def _python_type(column) -> type:
-        kind = column.type.python_type
+        try:
+            kind = column.type.python_type
+        except NotImplementedError:  # a TypeDecorator (UTCDateTime): its underlying type's
+            kind = column.type.impl_instance.python_type
         if kind not in (int, bool, date, datetime):
             raise TypeError(f"keyset key {column} must be an int, bool, date or datetime")
         return kind

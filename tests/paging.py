@@ -6,7 +6,23 @@ from __future__ import annotations
 import html
 import re
 
+import pytest
+
+from tests.conftest import login
 from tests.households.helpers import count_statements
+
+
+@pytest.fixture
+def browser_for(app_ctx, make):
+    """browser_for("manager") or browser_for(user): a signed-in Browser (import it in a
+    test module of another folder than households/, which has its own)."""
+
+    def _browser(who="officer"):
+        user = make.user(who) if isinstance(who, str) else who
+        return login(app_ctx.test_client(), user)
+
+    return _browser
+
 
 _NEXT = re.compile(r'<a [^>]*rel="next" href="([^"]+)"[^>]*hx-target="#(more-[a-z-]+)"')
 

@@ -29,7 +29,7 @@ from capintra.documents.forms import upload_form
 from capintra.documents.models import Document
 from capintra.security import can
 from capintra.web.forms import DeleteForm
-from capintra.web.pages import RecordPage, Tab, TabState
+from capintra.web.pages import RecordPage, Tab, TabState, paged
 
 
 def day_asked() -> date:
@@ -126,7 +126,7 @@ def _incidents(building: Building, state: TabState) -> dict:
 
 def _documents(building: Building, state: TabState) -> dict:
     state.add_form = state.add_form or upload_form(formdata=None)
-    return {"items": documents.documents_of(building)}
+    return {"items": paged(documents.documents_page, building, state, Document)}
 
 
 def history_of(building: Building) -> list:

@@ -17,19 +17,17 @@ from capintra.audit.service import record_bulk, record_event
 from capintra.confidentiality import may_read_field, user_may_see_confidential
 from capintra.documents import queries as documents
 from capintra.documents.forms import upload_form
-from capintra.documents.services import awaiting_deletion
-from capintra.extensions import db
+from capintra.documents.models import Document
 from capintra.households import queries, services
 from capintra.households.forms import PhaseForm, SplitForm
 from capintra.households.items import item_form
 from capintra.households.models import Household, HouseholdPartner, Letter, Note, Phase, Task
 from capintra.housing import housing_costs_of
-from capintra.keyset import Page
 from capintra.models import utcnow
 from capintra.security import can
 from capintra.text import ngettext
 from capintra.web.forms import DeleteForm
-from capintra.web.pages import RecordPage, Tab, TabState, audited_read
+from capintra.web.pages import RecordPage, Tab, TabState, audited_read, paged
 
 #: Going from tab to tab of the same file within this time is one opening, not several.
 REOPEN_AFTER = timedelta(minutes=10)
@@ -180,17 +178,6 @@ def _items_tab(kind: str, items_of, **extra):
     return context
 
 
-def paged(page_of, record, state: TabState, model) -> Page:
-    """The page of a growing list the request asks for (`after=`), or, for an item being
-    edited that the first page does not hold, the page starting at that item."""
-    page = page_of(record, after=request.args.get("after"))
-    if state.edit_id is not None and all(item.id != state.edit_id for item in page):
-        edited = db.session.get(model, state.edit_id)  # loaded by the view: no query
-        if edited is not None:
-            page = page_of(record, start_at=edited)
-    return page
-
-
 def _paged_tab(kind: str, page_of, model):
     """A tab listing a growing kind of inline item, a page at a time, with its add form."""
 
@@ -218,12 +205,13 @@ def _record_confidential_reads(notes: list[Note]) -> None:
 
 
 def _documents(household: Household, state: TabState) -> dict:
-    items = documents.documents_of(household)
     state.add_form = state.add_form or upload_form(formdata=None)
+    # Once the diagnostic is over (DESIGN §5: supporting documents deleted once used),
+    # every one still stored, whatever page of the list is shown.
     used = household.phase.supporting_documents_used
     return {
-        "items": items,
-        "awaiting_deletion": awaiting_deletion(items) if used else [],
+        "items": paged(documents.documents_page, household, state, Document),
+        "awaiting_deletion": documents.awaiting_deletion_of(household) if used else [],
     }
 
 

@@ -16,6 +16,7 @@ from capintra.audit.queries import about, readable, record_history, shown_change
 from capintra.auth.models import User
 from capintra.documents import queries as documents
 from capintra.documents.forms import upload_form
+from capintra.documents.models import Document
 from capintra.extensions import db
 from capintra.orders import lifecycle, queries
 from capintra.orders.forms import (
@@ -39,7 +40,7 @@ from capintra.orders.models import (
     PriceVersion,
 )
 from capintra.security import Role, can
-from capintra.web.pages import RecordPage, Tab, TabState
+from capintra.web.pages import RecordPage, Tab, TabState, paged
 
 S = OrderStatus
 
@@ -161,7 +162,7 @@ def _may(order: Order, transition: str) -> bool:
 def _documents(order: Order, state: TabState) -> dict:
     if state.add_form is None and can("order.record"):
         state.add_form = upload_form(formdata=None)
-    return {"items": documents.documents_of(order)}
+    return {"items": paged(documents.documents_page, order, state, Document)}
 
 
 def history_of(order: Order, limit: int = 200) -> list[AuditEvent]:

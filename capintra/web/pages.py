@@ -14,11 +14,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import Flask, current_app, flash, make_response, url_for
+from flask import Flask, current_app, flash, make_response, request, url_for
 
 from capintra.database import writes
 from capintra.extensions import db, htmx
 from capintra.features import declared
+from capintra.keyset import Page
 from capintra.security import can, require
 from capintra.web.htmx import redirect_to, render, wants_partial
 
@@ -156,6 +157,17 @@ def render_tab(record: Any, name: str, state: TabState | None = None, status: in
         # otherwise reload one query per row.
         db.session.commit()
     return response
+
+
+def paged(page_of, record, state: TabState, model) -> Page:
+    """The page of a growing list the request asks for (`after=`), or, for an item being
+    edited that the first page does not hold, the page starting at that item."""
+    page = page_of(record, after=request.args.get("after"))
+    if state.edit_id is not None and all(item.id != state.edit_id for item in page):
+        edited = db.session.get(model, state.edit_id)  # loaded by the view: no query
+        if edited is not None:
+            page = page_of(record, start_at=edited)
+    return page
 
 
 def _more_block(tab: Tab) -> str | None:
