@@ -218,9 +218,14 @@ def _documents(household: Household, state: TabState) -> dict:
 def _history(household: Household, state: TabState) -> dict:
     """Who changed what and when; for officers and admins, who opened the file too."""
     return {
-        **history_context(queries.history_of(household)),
+        **history_context(queries.history_of(household, after=request.args.get("after"))),
+        # A file moves through a handful of phases: not paged.
         "phase_changes": queries.phase_changes_of(household),
-        "consultations": (queries.consultations_of(household) if sees_confidential() else None),
+        "consultations": (
+            queries.consultations_of(household, after=request.args.get("consulted_after"))
+            if sees_confidential()
+            else None
+        ),
     }
 
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import joinedload
 
 from capintra.admin.models import Operation
 from capintra.audit.models import AuditEvent
-from capintra.audit.queries import history_events
+from capintra.audit.queries import EVENT_ORDER, history_events
 from capintra.auth.models import User
 from capintra.confidentiality import may_see, visible
 from capintra.documents.models import Document
@@ -510,8 +510,10 @@ def phase_changes_of(household: Household) -> list[PhaseChange]:
 ACCESS_ACTIONS = ("open", "read_confidential", "download")
 
 
-def history_of(household: Household, limit: int = 200) -> list[AuditEvent]:
-    """The file's changes (who changed what, when), as the reader may see them."""
+def history_of(
+    household: Household, *, after: str | None = None, size: int | None = TAB_PAGE
+) -> Page[AuditEvent]:
+    """A page of the file's changes (who changed what, when), as the reader may see them."""
     query = (
         select(AuditEvent)
         .where(
@@ -522,22 +524,21 @@ def history_of(household: Household, limit: int = 200) -> list[AuditEvent]:
         )
         .options(joinedload(AuditEvent.user))
     )
-    return history_events(query, limit)
+    return history_events(query, after=after, size=size)
 
 
-def consultations_of(household: Household, limit: int = 200) -> list[AuditEvent]:
-    """Who opened the file, read its confidential items, downloaded its documents, and
-    when: the answer to "who looked at my file?" — for officers and admins only (the
-    caller checks), who see confidential content."""
-    return list(
-        db.session.scalars(
-            select(AuditEvent)
-            .where(AuditEvent.household_id == household.id, AuditEvent.action.in_(ACCESS_ACTIONS))
-            .options(joinedload(AuditEvent.user))
-            .order_by(AuditEvent.id.desc())
-            .limit(limit)
-        )
+def consultations_of(
+    household: Household, *, after: str | None = None, size: int | None = TAB_PAGE
+) -> Page[AuditEvent]:
+    """A page of who opened the file, read its confidential items, downloaded its
+    documents, and when, newest first: the answer to "who looked at my file?" — for
+    officers and admins only (the caller checks), who see confidential content."""
+    query = (
+        select(AuditEvent)
+        .where(AuditEvent.household_id == household.id, AuditEvent.action.in_(ACCESS_ACTIONS))
+        .options(joinedload(AuditEvent.user))
     )
+    return EVENT_ORDER.page(query, after=after, size=size)
 
 
 def get_item_or_404(model, household: Household, item_id: int):
