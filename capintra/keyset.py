@@ -109,6 +109,9 @@ class Keyset:
                         return None
                     values.append(text == "1")
                 elif kind is int:
+                    digits = text.removeprefix("-")
+                    if not (digits.isascii() and digits.isdigit()):
+                        return None
                     number = int(text)
                     if not -(2**63) < number < 2**63:
                         return None

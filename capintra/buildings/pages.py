@@ -122,7 +122,7 @@ def _arretes(building: Building, state: TabState) -> dict:
 
 def _incidents(building: Building, state: TabState) -> dict:
     _add_form("incidents", building, state)
-    return {"items": queries.incidents_of(building)}
+    return {"items": paged(queries.incidents_page, building, state, BuildingIncident)}
 
 
 def _documents(building: Building, state: TabState) -> dict:

@@ -39,6 +39,7 @@ from capintra.buildings.models import (
 from capintra.extensions import db
 from capintra.households.models import Household
 from capintra.housing import HousingCosts
+from capintra.keyset import TAB_PAGE, Keyset, Page
 from capintra.text import normalise
 
 
@@ -410,18 +411,28 @@ def arretes_of(building: Building, on: date) -> list[tuple[Arrete, Unit | None, 
     ]
 
 
+#: A building's incidents, the latest first: squats, visits, repairs pile up over the
+#: years of an operation, so the tab shows them a page at a time.
+INCIDENT_ORDER = Keyset(BuildingIncident.incident_date, BuildingIncident.id, descending=True)
+
+
 def incidents_of(building: Building) -> list[BuildingIncident]:
-    return list(
-        db.session.scalars(
-            select(BuildingIncident)
-            .where(
-                BuildingIncident.building_id == building.id,
-                BuildingIncident.deleted_at.is_(None),
-            )
-            .options(joinedload(BuildingIncident.recorded_by))
-            .order_by(BuildingIncident.incident_date.desc(), BuildingIncident.id.desc())
+    return list(incidents_page(building, size=None))
+
+
+def incidents_page(
+    building: Building, *, after: str | None = None, start_at=None, size: int | None = TAB_PAGE
+) -> Page[BuildingIncident]:
+    """A page of the building's live incidents, the latest first, after the cursor."""
+    query = (
+        select(BuildingIncident)
+        .where(
+            BuildingIncident.building_id == building.id,
+            BuildingIncident.deleted_at.is_(None),
         )
+        .options(joinedload(BuildingIncident.recorded_by))
     )
+    return INCIDENT_ORDER.page(query, after=after, start_at=start_at, size=size)
 
 
 #: How many late buildings the dashboard lists before "et N autres".

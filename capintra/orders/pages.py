@@ -230,7 +230,7 @@ def _consumption(contract: Contract, state: TabState) -> dict:
     return {
         "today": today,
         "consumption": queries.lot_consumption(lots, today),
-        "orders": queries.orders_of_lots(ids),
+        "orders": queries.orders_of_lots(ids, after=request.args.get("after")),
         "late": queries.late_invoices(ids, today),
     }
 

@@ -103,3 +103,42 @@ def test_a_documents_page_costs_the_same_for_10_or_240(make, browser_for, role):
     target = next_link(browser.get(urls[0]).get_data(as_text=True))[1]
     htmx = {"HX-Request": "true", "HX-Target": target}
     assert statements_of(browser, urls[1], htmx) <= few
+
+
+def _incident_ids(body: str) -> list[int]:
+    return [int(i) for i in re.findall(r'<tr id="incident-(\d+)">', body)]
+
+
+@pytest.mark.parametrize("htmx", [False, True], ids=["plain", "htmx"])
+def test_the_building_incidents_pages(make, browser_for, htmx):
+    """(here beside the building's documents: the same tab mechanism on the same page)"""
+    from capintra.buildings.models import BuildingIncident, IncidentKind
+
+    building = buildings.building()
+    incidents = [
+        BuildingIncident(
+            building_id=building.id,
+            incident_date=datetime(2026, 1, 1).date() + timedelta(days=i // 3),
+            kind=IncidentKind.VISITE,
+            description=f"Visite {i}",
+        )
+        for i in range(N)
+    ]
+    db.session.add_all(incidents)
+    db.session.commit()
+    deleted = incidents[7]
+    deleted.soft_delete()
+    db.session.commit()
+    url = f"/buildings/{building.id}/incidents"
+    pages = walk(browser_for("assistant"), url, _incident_ids, htmx=htmx)
+    assert [len(p) for p in pages] == [TAB_PAGE, TAB_PAGE, N - 1 - 2 * TAB_PAGE]
+    expected = sorted(
+        ((i.incident_date, i.id) for i in incidents if i is not deleted), reverse=True
+    )
+    assert [i for page in pages for i in page] == [i for _d, i in expected]
+    # an incident edited beyond the first page comes with its form
+    oldest = expected[-1][1]
+    browser = browser_for("assistant")
+    body = browser.get(f"/buildings/{building.id}/incidents/{oldest}").get_data(as_text=True)
+    assert f'action="/buildings/{building.id}/incidents/{oldest}"' in body
+    assert len({statements_of(browser, u) for u in pages_urls(browser, url)}) == 1
