@@ -165,7 +165,7 @@ class Keyset:
             inclusive = True
         if values is not None:
             query = query.where(self.beyond(values, inclusive))
-        statement = query.order_by(*self.order_by())
+        statement = query.order_by(None).order_by(*self.order_by())  # the keyset's order only
         if size is not None:
             statement = statement.limit(size + 1)
         found = list(rows(statement) if rows else db.session.scalars(statement).unique())

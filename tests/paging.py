@@ -71,3 +71,16 @@ def pages_urls(browser, url: str) -> list[str]:
     while (link := next_link(browser.get(urls[-1]).get_data(as_text=True))) is not None:
         urls.append(link[0])
     return urls
+
+
+def assert_flat_cost(browser, small_url: str, big_url: str) -> None:
+    """Every page of the big list (three at least) costs the statements the small list's
+    one page costs, and the htmx « suivants » of the big one no more."""
+    few = statements_of(browser, small_url)
+    urls = pages_urls(browser, big_url)
+    assert len(urls) >= 3, big_url
+    for url in urls:
+        assert statements_of(browser, url) == few, url
+    target = next_link(browser.get(urls[0]).get_data(as_text=True))[1]
+    htmx = {"HX-Request": "true", "HX-Target": target}
+    assert statements_of(browser, urls[1], htmx) <= few, (big_url, "htmx")

@@ -205,11 +205,9 @@ def recent_events(
     `confidential`: the reader may see confidential content.
     """
     query = trail_query(filters or TrailFilters(), confidential=confidential)
-    if before_id:
-        query = query.where(AuditEvent.id < before_id)
-    events = list(db.session.scalars(query.limit(limit)))
-    next_before = events[-1].id if len(events) == limit else None
-    return readable(events, confidential), next_before
+    page = EVENT_ORDER.page(query, after=str(before_id) if before_id else None, size=limit)
+    next_before = page.rows[-1].id if page.next else None
+    return readable(page.rows, confidential), next_before
 
 
 #: Changes of a record's content (what makes its version move).
