@@ -1,0 +1,40 @@
+"""A growing tab in a real browser: the journal's « Notes plus anciennes » appends the next
+page to the list, in place (issue 13 item 4), and the page stays accessible."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from tests import factories
+from tests.browser.conftest import BROWSER, sign_in
+from tests.browser.test_foundation import assert_accessible
+
+pytestmark = BROWSER
+
+
+def test_older_notes_are_appended_to_the_journal(live_server, page):
+    def make():
+        from capintra.extensions import db
+        from capintra.households.models import Note
+
+        household = factories.household()
+        db.session.add_all(
+            Note(household_id=household.id, note_date=date(2026, 1, 1) + timedelta(days=i),
+                 body=f"Note n°{i}", confidential=False)
+            for i in range(70)
+        )  # fmt: skip
+        return household.id
+
+    household_id = live_server.run(make)
+    sign_in(page, live_server, *live_server.make_user("assistant"))
+    page.goto(live_server.url(f"/households/{household_id}/journal"))
+    notes = page.locator("#notes > li[id^=note-]")
+    assert notes.count() == 50
+    assert_accessible(page, "the journal")
+    page.get_by_role("link", name="Notes plus anciennes").click()
+    page.get_by_text("Note n°0", exact=True).wait_for()
+    assert notes.count() == 70
+    assert page.get_by_role("link", name="Notes plus anciennes").count() == 0
+    assert page.url.endswith(f"/households/{household_id}/journal")  # appended, in place
+    assert page.locator(".record-tabs").count() == 1
+    assert_accessible(page, "the journal, older notes appended")
