@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Generic, TypeVar
+from urllib.parse import quote, unquote
 
 from sqlalchemy import Select, and_, or_, tuple_
 
@@ -71,8 +72,8 @@ class Keyset:
             kind = column.type.python_type
         except NotImplementedError:  # a TypeDecorator (UTCDateTime): its underlying type's
             kind = column.type.impl_instance.python_type
-        if kind not in (int, bool, date, datetime):
-            raise TypeError(f"keyset key {column} must be an int, bool, date or datetime")
+        if kind not in (int, bool, date, datetime, str):
+            raise TypeError(f"keyset key {column} must be an int, bool, str, date or datetime")
         return kind
 
     # --- cursors --------------------------------------------------------------------------
@@ -89,6 +90,8 @@ class Keyset:
                 parts.append("1" if value else "0")
             elif isinstance(value, date | datetime):
                 parts.append(value.isoformat())
+            elif isinstance(value, str):  # percent-encoded, "~" too: no separator inside
+                parts.append(quote(value, safe="").replace("~", "%7E"))
             else:
                 parts.append(str(value))
         return _SEP.join(parts)
@@ -118,6 +121,8 @@ class Keyset:
                     values.append(number)
                 elif kind is datetime:
                     values.append(datetime.fromisoformat(text))
+                elif kind is str:
+                    values.append(unquote(text))
                 else:
                     values.append(date.fromisoformat(text))
         except ValueError:
