@@ -38,3 +38,29 @@ def test_older_notes_are_appended_to_the_journal(live_server, page):
     assert page.url.endswith(f"/households/{household_id}/journal")  # appended, in place
     assert page.locator(".record-tabs").count() == 1
     assert_accessible(page, "the journal, older notes appended")
+
+
+def test_older_letters_are_appended_to_their_table(live_server, page):
+    """The same in a table: the next rows replace the link's row (htmx parses <tr>s)."""
+
+    def make():
+        from capintra.extensions import db
+        from capintra.households.models import Letter
+
+        household = factories.household()
+        db.session.add_all(
+            Letter(household_id=household.id, letter_date=date(2026, 1, 1) + timedelta(days=i),
+                   subject=f"Courrier n°{i}")
+            for i in range(60)
+        )  # fmt: skip
+        return household.id
+
+    household_id = live_server.run(make)
+    sign_in(page, live_server, *live_server.make_user("assistant"))
+    page.goto(live_server.url(f"/households/{household_id}/letters"))
+    rows = page.locator("table tbody tr")
+    assert rows.count() == 51  # 50 letters and the link's row
+    page.get_by_role("link", name="Courriers plus anciens").click()
+    page.get_by_role("cell", name="Courrier n°0", exact=True).wait_for()
+    assert rows.count() == 60
+    assert page.locator("#more-letters").count() == 0
