@@ -12,19 +12,19 @@ see included), it is only a place in the order.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 from urllib.parse import quote, unquote
 
-from sqlalchemy import Select, and_, or_, tuple_
+from sqlalchemy import Select, and_, literal, or_, tuple_
 
 from capintra.extensions import db
 
 T = TypeVar("T")
 
-#: Separates the key values in a cursor (unreserved in a URL, in no value's text).
+#: Separates the key values in a cursor (unreserved in a URL; text values are
+#: percent-encoded, so none holds it).
 _SEP = "~"
 
 #: Rows a growing tab shows at a time.
@@ -143,12 +143,14 @@ class Keyset:
             if directions == {True}:
                 return key <= bound if inclusive else key < bound
             return key >= bound if inclusive else key > bound
+        # Bound values (a boolean key compares as a value, not as IS TRUE).
+        bound = [literal(v, c.type) for c, v in zip(columns, values, strict=True)]
         alternatives = []
-        for i, ((column, desc), value) in enumerate(zip(self.keys, values, strict=True)):
-            equal = [c == v for (c, _d), v in zip(self.keys[:i], values[:i], strict=True)]
-            alternatives.append(and_(*equal, column < value if desc else column > value))
+        for i, (column, desc) in enumerate(self.keys):
+            equal = [c == v for c, v in zip(columns[:i], bound[:i], strict=True)]
+            alternatives.append(and_(*equal, column < bound[i] if desc else column > bound[i]))
         if inclusive:
-            alternatives.append(and_(*(c == v for c, v in zip(columns, values, strict=True))))
+            alternatives.append(and_(*(c == v for c, v in zip(columns, bound, strict=True))))
         return or_(*alternatives)
 
     def page(
@@ -158,12 +160,10 @@ class Keyset:
         after: str | None = None,
         size: int | None = TAB_PAGE,
         start_at: Any = None,
-        rows: Callable[[Select], Sequence] | None = None,
     ) -> Page:
         """The page of `query` (every filter already in it) after the cursor `after`,
         or starting at the row `start_at` (an item being edited, wherever it is in the
-        list). `size` None: every row from there (an export). One statement.
-        `rows(statement)` reads the rows (default: scalars, unique)."""
+        list). `size` None: every row from there (an export). One statement."""
         values, inclusive = self.decode(after), False
         if start_at is not None:
             values = tuple(getattr(start_at, column.key) for column, _desc in self.keys)
@@ -173,7 +173,7 @@ class Keyset:
         statement = query.order_by(None).order_by(*self.order_by())  # the keyset's order only
         if size is not None:
             statement = statement.limit(size + 1)
-        found = list(rows(statement) if rows else db.session.scalars(statement).unique())
+        found = list(db.session.scalars(statement).unique())
         more = size is not None and len(found) > size
         found = found[:size]
         return Page(

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
+from sqlalchemy import select
 
 from capintra.households.models import Task
 from capintra.keyset import Keyset
@@ -47,3 +48,35 @@ def test_datetimes_keep_their_time_zone():
 def test_a_key_of_another_type_is_refused():
     with pytest.raises(TypeError):
         Keyset(Organisation.kind, Organisation.id)
+
+
+def test_mixed_directions_page_like_python_sorts(make):
+    """Open tasks first, the latest due first, equal dates by id: every page follows on."""
+    from capintra.extensions import db
+    from capintra.households.models import Task as T
+
+    order = Keyset(T.done, (T.due_date, True), (T.id, True))
+    household = make.household()
+    tasks = [
+        T(
+            household_id=household.id,
+            title=str(i),
+            due_date=date(2026, 1, 1 + i % 4),
+            done=i % 3 == 0,
+        )
+        for i in range(40)
+    ]
+    db.session.add_all(tasks)
+    db.session.commit()
+    query = select(T).where(T.household_id == household.id)
+    shown, after = [], None
+    while True:
+        page = order.page(query, after=after, size=7)
+        shown += [t.id for t in page]
+        if page.next is None:
+            break
+        after = page.next
+    expected = sorted(tasks, key=lambda t: (t.done, -t.due_date.toordinal(), -t.id))
+    assert shown == [t.id for t in expected]
+    edited = expected[20]
+    assert order.page(query, start_at=edited, size=3)[0] is edited
