@@ -131,12 +131,18 @@ class Keyset:
 
     # --- SQL --------------------------------------------------------------------------------
 
+    @property
+    def columns(self) -> list:
+        """The keys' columns: `select(*keyset.columns)` reads a row's place in the order (a
+        list whose cursor is a row's id looks its place up so)."""
+        return [column for column, _desc in self.keys]
+
     def order_by(self) -> list:
         return [column.desc() if desc else column for column, desc in self.keys]
 
     def beyond(self, values: tuple, inclusive: bool = False):
         """SQL: the rows after `values` in this order (`inclusive`: that place too)."""
-        columns = [column for column, _desc in self.keys]
+        columns = self.columns
         directions = {desc for _column, desc in self.keys}
         if len(directions) == 1:  # one row-value comparison, which an index serves
             key, bound = tuple_(*columns), tuple_(*values)

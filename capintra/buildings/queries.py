@@ -19,7 +19,6 @@ from sqlalchemy import (
     func,
     literal,
     select,
-    tuple_,
     union_all,
 )
 from sqlalchemy.orm import contains_eager, joinedload
@@ -196,6 +195,11 @@ def building_count(on: date, filters: BuildingFilters) -> int:
     )
 
 
+#: The list's order (capintra/keyset.py): by operation, then address; its cursor `after`
+#: is a building's id, whose place in the order is looked up.
+LIST_ORDER = Keyset(Operation.name, Building.address_key, Building.id)
+
+
 def building_list(
     on: date, filters: BuildingFilters | None = None, size: int = 50
 ) -> tuple[list[BuildingRow], int | None]:
@@ -206,18 +210,17 @@ def building_list(
     number of buildings (the counts are computed for the page's buildings only), plus
     one to find where the page starts."""
     filters = filters or BuildingFilters()
-    order = (Operation.name, Building.address_key, Building.id)
     page = _filtered_buildings(on, filters)
     if filters.after is not None:
         cursor = db.session.execute(
-            select(*order)
+            select(*LIST_ORDER.columns)
             .join(Operation, Operation.id == Building.operation_id)
             .where(Building.id == filters.after)
         ).first()
         if cursor is not None:
-            page = page.where(tuple_(*order) > tuple_(*cursor))
-    page = page.order_by(*order).limit(size + 1).cte("page")
-    rows = _counted_rows(on, page, order)
+            page = page.where(LIST_ORDER.beyond(tuple(cursor)))
+    page = page.order_by(*LIST_ORDER.order_by()).limit(size + 1).cte("page")
+    rows = _counted_rows(on, page, LIST_ORDER.columns)
     next_after = rows[size - 1].building.id if len(rows) > size else None
     return rows[:size], next_after
 
@@ -227,8 +230,7 @@ def all_building_rows(on: date, filters: BuildingFilters | None = None) -> list[
     counts as the list's on `on`, in the list's order: one SQL statement (the occupancy
     report, buildings/report.py)."""
     filters = filters or BuildingFilters()
-    order = (Operation.name, Building.address_key, Building.id)
-    return _counted_rows(on, _filtered_buildings(on, filters).cte("page"), order)
+    return _counted_rows(on, _filtered_buildings(on, filters).cte("page"), LIST_ORDER.columns)
 
 
 def _counted_rows(on: date, page, order) -> list[BuildingRow]:

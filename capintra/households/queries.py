@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from flask import abort
-from sqlalchemy import Select, String, and_, case, cast, func, join, literal, select, tuple_
+from sqlalchemy import Select, String, and_, case, cast, func, join, literal, select
 from sqlalchemy.orm import joinedload
 
 from capintra.admin.models import Operation
@@ -53,6 +53,12 @@ SORTS = {
     "recent": ((Household.updated_at,), True),
 }
 DEFAULT_SORT = "nom"
+#: Each sort's keyset order (capintra/keyset.py); the list's cursor `after` is a row's id,
+#: whose place in the order is looked up.
+LIST_ORDERS = {
+    code: Keyset(*columns, Household.id, descending=descending)
+    for code, (columns, descending) in SORTS.items()
+}
 #: The officer filter's value for the files without an officer.
 UNASSIGNED = "none"
 #: The list counts its rows up to this many ("plus de 1 000" beyond).
@@ -198,24 +204,27 @@ def _page_options(words: list[str]) -> list:
 def _keyset_page(
     filters: HouseholdFilters, words: list[str], size: int
 ) -> tuple[list[Household], int | None, int | None]:
-    columns, descending = SORTS[filters.sort]
-    keys = (*columns, Household.id)
+    keyset = LIST_ORDERS[filters.sort]
     query = (
         _filtered(filters)
         .add_columns(_capped_count(filters).scalar_subquery())
         .options(*_page_options(words))
     )
     if filters.after:
-        anchor = db.session.execute(select(*keys).where(Household.id == filters.after)).first()
+        anchor = db.session.execute(
+            select(*keyset.columns).where(Household.id == filters.after)
+        ).first()
         if anchor is not None:
-            key, bound = tuple_(*keys), tuple_(*anchor)
-            query = query.where(key < bound if descending else key > bound)
-    order = [k.desc() for k in keys] if descending else list(keys)
-    result = db.session.execute(query.order_by(*order).limit(size + 1)).unique().all()
+            query = query.where(keyset.beyond(tuple(anchor)))
+    result = db.session.execute(query.order_by(*keyset.order_by()).limit(size + 1)).unique().all()
     rows = [household for household, _count in result]
     count = result[0][1] if result else None
     next_after = rows[size - 1].id if len(rows) > size else None
     return rows[:size], next_after, count
+
+
+#: A search's order, in the search-term index: the name, the file for equal names.
+SEARCH_ORDER = Keyset(HouseholdSearchTerm.sort_name, HouseholdSearchTerm.household_id)
 
 
 def _search_page(
@@ -227,16 +236,15 @@ def _search_page(
     the other words and the filters narrow it. Only the page's rows are then loaded, so a
     common name costs the same as a rare one.
     """
-    term = HouseholdSearchTerm
     ids = _search_ids(filters, words)
     if filters.after:
         anchor = db.session.execute(
             select(Household.sort_name, Household.id).where(Household.id == filters.after)
         ).first()
         if anchor is not None:
-            ids = ids.where(tuple_(term.sort_name, term.household_id) > tuple_(*anchor))
+            ids = ids.where(SEARCH_ORDER.beyond(tuple(anchor)))
     page = db.session.execute(
-        ids.distinct().order_by(term.sort_name, term.household_id).limit(size + 1)
+        ids.distinct().order_by(*SEARCH_ORDER.order_by()).limit(size + 1)
     ).all()
     page_ids = [household_id for _sort, household_id in page]
     if not page_ids:
