@@ -143,14 +143,15 @@ class Keyset:
     def beyond(self, values: tuple, inclusive: bool = False):
         """SQL: the rows after `values` in this order (`inclusive`: that place too)."""
         columns = self.columns
+        # Values bound with their column's type (a UTCDateTime as stored; a boolean as a
+        # value, not as IS TRUE).
+        bound = [literal(v, c.type) for c, v in zip(columns, values, strict=True)]
         directions = {desc for _column, desc in self.keys}
         if len(directions) == 1:  # one row-value comparison, which an index serves
-            key, bound = tuple_(*columns), tuple_(*values)
+            key, place = tuple_(*columns), tuple_(*bound)
             if directions == {True}:
-                return key <= bound if inclusive else key < bound
-            return key >= bound if inclusive else key > bound
-        # Bound values (a boolean key compares as a value, not as IS TRUE).
-        bound = [literal(v, c.type) for c, v in zip(columns, values, strict=True)]
+                return key <= place if inclusive else key < place
+            return key >= place if inclusive else key > place
         alternatives = []
         for i, (column, desc) in enumerate(self.keys):
             equal = [c == v for c, v in zip(columns[:i], bound[:i], strict=True)]
