@@ -6,6 +6,11 @@ URL and an htmx partial: `/households/12/documents` answers the whole page, or o
 (`Feature.pages`, `Feature.tabs`); a feature adds a tab to another feature's page by
 declaring it, nothing else. `install(app)` registers one route per tab, under the
 page's access check.
+
+A list of a tab that grows shows a page at a time (capintra/keyset.py): `paged()` reads
+the page `?after=` asks for, and an htmx « suivants » link targeting `more-<list>` gets
+the tab template's block `more_<list>` alone — the next rows, appended in place of the
+link (templates/_macros/paging.html).
 """
 
 from __future__ import annotations
