@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from playwright.sync_api import expect
+
 from tests import factories
 from tests.browser.conftest import BROWSER, sign_in
 from tests.browser.test_foundation import assert_accessible
@@ -34,6 +36,8 @@ def test_older_notes_are_appended_to_the_journal(live_server, page):
     page.get_by_role("link", name="Notes plus anciennes").click()
     page.get_by_text("Note n°0", exact=True).wait_for()
     assert notes.count() == 70
+    # the focus, on the link that is gone, moves to the first note appended
+    expect(notes.nth(50)).to_be_focused()
     assert page.get_by_role("link", name="Notes plus anciennes").count() == 0
     assert page.url.endswith(f"/households/{household_id}/journal")  # appended, in place
     assert page.locator(".record-tabs").count() == 1
@@ -63,4 +67,5 @@ def test_older_letters_are_appended_to_their_table(live_server, page):
     page.get_by_role("link", name="Courriers plus anciens").click()
     page.get_by_role("cell", name="Courrier n°0", exact=True).wait_for()
     assert rows.count() == 60
+    expect(rows.nth(50)).to_be_focused()
     assert page.locator("#more-letters").count() == 0
