@@ -111,3 +111,36 @@ def test_a_history_page_costs_the_same_for_few_or_many_events(make, browser_for,
     assert_flat_cost(
         browser, f"/households/{small.id}/history", f"/households/{busy_file.id}/history"
     )
+
+
+def _many_changes(kind: str):
+    """A unit, an order or a contract changed N times: (its history's url, the label)."""
+    from tests.orders import make as omake
+
+    if kind == "unit":
+        record = bmake.unit()
+        url, field = f"/units/{record.id}/history", "surface_dm2"
+    elif kind == "order":
+        m = omake.market()
+        record = omake.draft(m)
+        url, field = f"/orders/{record.id}/history", "place"
+    else:
+        record = omake.contract()
+        url, field = f"/contracts/{record.id}/history", "title"
+    for i in range(N):
+        setattr(record, field, 5000 + i if field == "surface_dm2" else f"Valeur n°{i}")
+        db.session.commit()
+    return url
+
+
+@pytest.mark.parametrize("kind", ["unit", "order", "contract"])
+def test_every_record_history_pages(app_ctx, browser_for, kind):
+    """The same paging on each record page's history (each its own template's block)."""
+    url = _many_changes(kind)
+
+    for htmx in (False, True):
+        pages = walk(browser_for("manager"), url, _rows, htmx=htmx)
+        sizes = [len(page) for page in pages]
+        assert sizes[:2] == [TAB_PAGE, TAB_PAGE] and sum(sizes) >= N, (kind, sizes)
+        rows = [row for page in pages for row in page]
+        assert len(rows) == len(set(rows)), kind  # each change once
