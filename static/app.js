@@ -73,4 +73,25 @@
     heading.setAttribute("tabindex", "-1");
     heading.focus();
   });
+
+  // « Afficher les suivants » (templates/_macros/paging.html): the next rows replace the
+  // link, which held the focus; the focus goes to the first of them, where reading and
+  // tabbing carry on.
+  var moreList = null;
+  var moreBefore = null;
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var target = event.detail.target;
+    if (!target || !target.classList.contains("more-items")) { return; }
+    moreList = target.parentElement;
+    moreBefore = target.previousElementSibling;
+  });
+  document.addEventListener("htmx:afterSettle", function () {
+    if (!moreList) { return; }
+    var first = moreBefore ? moreBefore.nextElementSibling : moreList.firstElementChild;
+    moreList = null;
+    moreBefore = null;
+    if (!first) { return; }
+    first.setAttribute("tabindex", "-1");
+    first.focus();
+  });
 })();

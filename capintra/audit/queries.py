@@ -34,6 +34,7 @@ from capintra.audit.models import AuditEvent
 from capintra.confidentiality import hidden_rules, rules, unreadable_fields
 from capintra.extensions import db
 from capintra.features import Kind
+from capintra.keyset import TAB_PAGE, Keyset, Page
 from capintra.security import can
 
 
@@ -204,11 +205,9 @@ def recent_events(
     `confidential`: the reader may see confidential content.
     """
     query = trail_query(filters or TrailFilters(), confidential=confidential)
-    if before_id:
-        query = query.where(AuditEvent.id < before_id)
-    events = list(db.session.scalars(query.limit(limit)))
-    next_before = events[-1].id if len(events) == limit else None
-    return readable(events, confidential), next_before
+    page = EVENT_ORDER.page(query, after=str(before_id) if before_id else None, size=limit)
+    next_before = page.rows[-1].id if page.next else None
+    return readable(page.rows, confidential), next_before
 
 
 #: Changes of a record's content (what makes its version move).
@@ -253,27 +252,38 @@ def reads_every_field() -> bool:
 CONSULTATIONS = ("open", "read_confidential", "download")
 
 
-def record_history(*about: ColumnElement[bool], limit: int = 200) -> list[AuditEvent]:
-    """The changes matching any of `about` (a record's own, its parts'), newest first, as
-    the current reader may see them: what they may not see is left out in SQL."""
+#: Audit events newest first, in the order they were written: the trail and the records'
+#: histories a page at a time (the cursor of a page is an event's id).
+EVENT_ORDER = Keyset(AuditEvent.id, descending=True)
+
+
+def record_history(
+    *about: ColumnElement[bool], after: str | None = None, size: int | None = TAB_PAGE
+) -> Page[AuditEvent]:
+    """A page of the changes matching any of `about` (a record's own, its parts'), newest
+    first, as the current reader may see them: what they may not see is left out in SQL,
+    before the page is cut."""
     query = (
         select(AuditEvent)
         .where(or_(*about), AuditEvent.action.not_in(CONSULTATIONS))
         .options(joinedload(AuditEvent.user))
     )
-    return history_events(query, limit)
+    return history_events(query, after=after, size=size)
 
 
-def history_events(query: Select, limit: int = 200) -> list[AuditEvent]:
-    """A record's history as the current reader may see it (the events about confidential
-    content: sees_confidential; the fields: reads_every_field), newest first."""
+def history_events(
+    query: Select, *, after: str | None = None, size: int | None = TAB_PAGE
+) -> Page[AuditEvent]:
+    """A page of a record's history as the current reader may see it (the events about
+    confidential content: sees_confidential; the fields: reads_every_field), newest
+    first, after the cursor `after`."""
     if not sees_confidential():
         query = without_confidential(query)
     every_field = reads_every_field()
     if not every_field:
         query = without_unreadable(query)
-    events = list(db.session.scalars(query.order_by(AuditEvent.id.desc()).limit(limit)))
-    return readable(events, every_field)
+    page = EVENT_ORDER.page(query, after=after, size=size)
+    return Page(readable(page.rows, every_field), page.next, page.after)
 
 
 def about(model: type, ids) -> ColumnElement[bool]:

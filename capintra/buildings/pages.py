@@ -27,9 +27,10 @@ from capintra.buildings.models import (
 from capintra.documents import queries as documents
 from capintra.documents.forms import upload_form
 from capintra.documents.models import Document
+from capintra.keyset import Page
 from capintra.security import can
 from capintra.web.forms import DeleteForm
-from capintra.web.pages import RecordPage, Tab, TabState
+from capintra.web.pages import RecordPage, Tab, TabState, paged
 
 
 def day_asked() -> date:
@@ -121,16 +122,16 @@ def _arretes(building: Building, state: TabState) -> dict:
 
 def _incidents(building: Building, state: TabState) -> dict:
     _add_form("incidents", building, state)
-    return {"items": queries.incidents_of(building)}
+    return {"items": paged(queries.incidents_page, building, state, BuildingIncident)}
 
 
 def _documents(building: Building, state: TabState) -> dict:
     state.add_form = state.add_form or upload_form(formdata=None)
-    return {"items": documents.documents_of(building)}
+    return {"items": paged(documents.documents_page, building, state, Document)}
 
 
-def history_of(building: Building) -> list:
-    """Who changed the building, its units, arrêtés, incidents and documents, and when
+def history_of(building: Building, after: str | None = None) -> Page:
+    """A page of who changed the building, its units, arrêtés, incidents and documents, and when
     (a unit's occupancy periods are in the unit's history)."""
     units = select(Unit.id).where(Unit.building_id == building.id)
     arretes = select(Arrete.id).where(
@@ -146,11 +147,12 @@ def history_of(building: Building) -> list:
         about(Arrete, arretes),
         about(BuildingIncident, incidents),
         about(Document, documents_),
+        after=after,
     )
 
 
 def _history(building: Building, state: TabState) -> dict:
-    return history_context(history_of(building), named=True)
+    return history_context(history_of(building, request.args.get("after")), named=True)
 
 
 PAGE = RecordPage(
@@ -200,18 +202,19 @@ def _unit(unit: Unit, state: TabState) -> dict:
     }
 
 
-def unit_history_of(unit: Unit) -> list:
-    """Who changed the unit, its arrêtés and occupancy periods, and when; the periods'
+def unit_history_of(unit: Unit, after: str | None = None) -> Page:
+    """A page of who changed the unit, its arrêtés and occupancy periods, and when; the periods'
     rent, charges and APL only for who reads them (restricted fields)."""
     return record_history(
         about(Unit, unit.id),
         about(Arrete, select(Arrete.id).where(Arrete.unit_id == unit.id)),
         about(Occupancy, select(Occupancy.id).where(Occupancy.unit_id == unit.id)),
+        after=after,
     )
 
 
 def _unit_history(unit: Unit, state: TabState) -> dict:
-    return history_context(unit_history_of(unit), named=False)
+    return history_context(unit_history_of(unit, request.args.get("after")), named=False)
 
 
 UNIT_PAGE = RecordPage(

@@ -19,7 +19,6 @@ from sqlalchemy import (
     func,
     literal,
     select,
-    tuple_,
     union_all,
 )
 from sqlalchemy.orm import contains_eager, joinedload
@@ -39,6 +38,7 @@ from capintra.buildings.models import (
 from capintra.extensions import db
 from capintra.households.models import Household
 from capintra.housing import HousingCosts
+from capintra.keyset import TAB_PAGE, Keyset, Page
 from capintra.text import normalise
 
 
@@ -195,6 +195,11 @@ def building_count(on: date, filters: BuildingFilters) -> int:
     )
 
 
+#: The list's order (capintra/keyset.py): by operation, then address; its cursor `after`
+#: is a building's id, whose place in the order is looked up.
+LIST_ORDER = Keyset(Operation.name, Building.address_key, Building.id)
+
+
 def building_list(
     on: date, filters: BuildingFilters | None = None, size: int = 50
 ) -> tuple[list[BuildingRow], int | None]:
@@ -205,18 +210,17 @@ def building_list(
     number of buildings (the counts are computed for the page's buildings only), plus
     one to find where the page starts."""
     filters = filters or BuildingFilters()
-    order = (Operation.name, Building.address_key, Building.id)
     page = _filtered_buildings(on, filters)
     if filters.after is not None:
         cursor = db.session.execute(
-            select(*order)
+            select(*LIST_ORDER.columns)
             .join(Operation, Operation.id == Building.operation_id)
             .where(Building.id == filters.after)
         ).first()
         if cursor is not None:
-            page = page.where(tuple_(*order) > tuple_(*cursor))
-    page = page.order_by(*order).limit(size + 1).cte("page")
-    rows = _counted_rows(on, page, order)
+            page = page.where(LIST_ORDER.beyond(tuple(cursor)))
+    page = page.order_by(*LIST_ORDER.order_by()).limit(size + 1).cte("page")
+    rows = _counted_rows(on, page, LIST_ORDER.columns)
     next_after = rows[size - 1].building.id if len(rows) > size else None
     return rows[:size], next_after
 
@@ -226,8 +230,7 @@ def all_building_rows(on: date, filters: BuildingFilters | None = None) -> list[
     counts as the list's on `on`, in the list's order: one SQL statement (the occupancy
     report, buildings/report.py)."""
     filters = filters or BuildingFilters()
-    order = (Operation.name, Building.address_key, Building.id)
-    return _counted_rows(on, _filtered_buildings(on, filters).cte("page"), order)
+    return _counted_rows(on, _filtered_buildings(on, filters).cte("page"), LIST_ORDER.columns)
 
 
 def _counted_rows(on: date, page, order) -> list[BuildingRow]:
@@ -410,18 +413,28 @@ def arretes_of(building: Building, on: date) -> list[tuple[Arrete, Unit | None, 
     ]
 
 
+#: A building's incidents, the latest first: squats, visits, repairs pile up over the
+#: years of an operation, so the tab shows them a page at a time.
+INCIDENT_ORDER = Keyset(BuildingIncident.incident_date, BuildingIncident.id, descending=True)
+
+
 def incidents_of(building: Building) -> list[BuildingIncident]:
-    return list(
-        db.session.scalars(
-            select(BuildingIncident)
-            .where(
-                BuildingIncident.building_id == building.id,
-                BuildingIncident.deleted_at.is_(None),
-            )
-            .options(joinedload(BuildingIncident.recorded_by))
-            .order_by(BuildingIncident.incident_date.desc(), BuildingIncident.id.desc())
+    return list(incidents_page(building, size=None))
+
+
+def incidents_page(
+    building: Building, *, after: str | None = None, start_at=None, size: int | None = TAB_PAGE
+) -> Page[BuildingIncident]:
+    """A page of the building's live incidents, the latest first, after the cursor."""
+    query = (
+        select(BuildingIncident)
+        .where(
+            BuildingIncident.building_id == building.id,
+            BuildingIncident.deleted_at.is_(None),
         )
+        .options(joinedload(BuildingIncident.recorded_by))
     )
+    return INCIDENT_ORDER.page(query, after=after, start_at=start_at, size=size)
 
 
 #: How many late buildings the dashboard lists before "et N autres".

@@ -12,22 +12,45 @@ from capintra.confidentiality import visible
 from capintra.documents.models import Document
 from capintra.documents.owners import owner_of
 from capintra.extensions import db
+from capintra.keyset import TAB_PAGE, Keyset, Page
 
 
 def _of(owner: Any):
     return (Document.owner_type == owner.__tablename__, Document.owner_id == owner.id)
 
 
+#: A record's documents, newest first: a tab shows them a page at a time.
+DOCUMENT_ORDER = Keyset(Document.created_at, Document.id, descending=True)
+
+
+def _visible_of(owner: Any):
+    return (
+        select(Document)
+        .where(*_of(owner), Document.deleted_at.is_(None), visible(Document))
+        .options(joinedload(Document.uploaded_by))
+    )
+
+
 def documents_of(owner: Any) -> list[Document]:
     """The owner's documents the current user may see, newest first."""
-    return list(
-        db.session.scalars(
-            select(Document)
-            .where(*_of(owner), Document.deleted_at.is_(None), visible(Document))
-            .options(joinedload(Document.uploaded_by))
-            .order_by(Document.created_at.desc(), Document.id.desc())
-        )
+    return list(documents_page(owner, size=None))
+
+
+def documents_page(
+    owner: Any, *, after: str | None = None, start_at: Any = None, size: int | None = TAB_PAGE
+) -> Page[Document]:
+    """A page of the owner's documents the current user may see (hidden ones left out in
+    SQL, before the page is cut), newest first, after the cursor `after`."""
+    return DOCUMENT_ORDER.page(_visible_of(owner), after=after, start_at=start_at, size=size)
+
+
+def awaiting_deletion_of(owner: Any) -> list[Document]:
+    """The owner's "delete after use" supporting documents the user may see, still
+    stored: all of them, whatever page of the list is shown."""
+    query = _visible_of(owner).where(
+        Document.delete_after_use.is_(True), Document.purged_at.is_(None)
     )
+    return list(db.session.scalars(query.order_by(*DOCUMENT_ORDER.order_by())).unique())
 
 
 def get_document_or_404(

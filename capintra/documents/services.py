@@ -351,13 +351,6 @@ def install_document_listeners() -> None:
         event.listen(Session, "after_soft_rollback", _keep_after_rollback)
 
 
-def awaiting_deletion(documents: list[Document]) -> list[Document]:
-    """The "delete after use" supporting documents still stored, among `documents` (a
-    tab's list, already filtered for the user: no query), once their owner says they
-    have been used (DESIGN §5: supporting documents deleted once used)."""
-    return [d for d in documents if d.delete_after_use and d.purged_at is None and not d.is_deleted]
-
-
 def delete_document(document: Document) -> None:
     """Soft delete; a "delete after use" supporting document also loses its content."""
     document.soft_delete()

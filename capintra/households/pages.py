@@ -17,18 +17,18 @@ from capintra.audit.service import record_bulk, record_event
 from capintra.confidentiality import may_read_field, user_may_see_confidential
 from capintra.documents import queries as documents
 from capintra.documents.forms import upload_form
-from capintra.documents.services import awaiting_deletion
+from capintra.documents.models import Document
 from capintra.households import queries, services
 from capintra.households.archive import evidence_readable
 from capintra.households.forms import PhaseForm, SplitForm
 from capintra.households.items import item_form
-from capintra.households.models import Household, HouseholdPartner, Note, Phase
+from capintra.households.models import Household, HouseholdPartner, Letter, Note, Phase, Task
 from capintra.housing import housing_costs_of
 from capintra.models import utcnow
 from capintra.security import can
 from capintra.text import ngettext
 from capintra.web.forms import DeleteForm
-from capintra.web.pages import RecordPage, Tab, TabState, audited_read
+from capintra.web.pages import RecordPage, Tab, TabState, audited_read, paged
 
 #: Going from tab to tab of the same file within this time is one opening, not several.
 REOPEN_AFTER = timedelta(minutes=10)
@@ -179,8 +179,18 @@ def _items_tab(kind: str, items_of, **extra):
     return context
 
 
+def _paged_tab(kind: str, page_of, model):
+    """A tab listing a growing kind of inline item, a page at a time, with its add form."""
+
+    def context(household: Household, state: TabState) -> dict:
+        state.add_form = state.add_form or item_form(kind, None)
+        return {"items": paged(page_of, household, state, model)}
+
+    return context
+
+
 def _journal(household: Household, state: TabState) -> dict:
-    items = queries.notes_of(household)
+    items = paged(queries.notes_page, household, state, Note)
     state.add_form = state.add_form or item_form("notes", None)
     if request.method == "GET":  # a page showing notes; not the tab redrawn after a save
         _record_confidential_reads([n for n in items if n.confidential])
@@ -196,21 +206,27 @@ def _record_confidential_reads(notes: list[Note]) -> None:
 
 
 def _documents(household: Household, state: TabState) -> dict:
-    items = documents.documents_of(household)
     state.add_form = state.add_form or upload_form(formdata=None)
+    # Once the diagnostic is over (DESIGN §5: supporting documents deleted once used),
+    # every one still stored, whatever page of the list is shown.
     used = household.phase.supporting_documents_used
     return {
-        "items": items,
-        "awaiting_deletion": awaiting_deletion(items) if used else [],
+        "items": paged(documents.documents_page, household, state, Document),
+        "awaiting_deletion": documents.awaiting_deletion_of(household) if used else [],
     }
 
 
 def _history(household: Household, state: TabState) -> dict:
     """Who changed what and when; for officers and admins, who opened the file too."""
     return {
-        **history_context(queries.history_of(household)),
+        **history_context(queries.history_of(household, after=request.args.get("after"))),
+        # A file moves through a handful of phases: not paged.
         "phase_changes": queries.phase_changes_of(household),
-        "consultations": (queries.consultations_of(household) if sees_confidential() else None),
+        "consultations": (
+            queries.consultations_of(household, after=request.args.get("consulted_after"))
+            if sees_confidential()
+            else None
+        ),
     }
 
 
@@ -225,11 +241,11 @@ TABS = (
         _items_tab("members", queries.members_of, split_form=lambda: SplitForm(formdata=None)),
     ),
     _tab(
-        "letters", _l("Courriers"), 30, _items_tab("letters", queries.letters_of),
+        "letters", _l("Courriers"), 30, _paged_tab("letters", queries.letters_page, Letter),
         visible=evidence_readable,
     ),
     _tab("journal", _l("Journal"), 40, _journal),
     _tab("documents", _l("Pièces jointes"), 50, _documents),
-    _tab("tasks", _l("Tâches"), 80, _items_tab("tasks", queries.tasks_of)),
+    _tab("tasks", _l("Tâches"), 80, _paged_tab("tasks", queries.tasks_page, Task)),
     _tab("history", _l("Historique"), 90, _history),
 )  # fmt: skip

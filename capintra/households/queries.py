@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from flask import abort
-from sqlalchemy import Select, String, and_, case, cast, func, join, literal, select, tuple_
+from sqlalchemy import Select, String, and_, case, cast, func, join, literal, select
 from sqlalchemy.orm import joinedload
 
 from capintra.admin.models import Operation
 from capintra.audit.models import AuditEvent
-from capintra.audit.queries import history_events
+from capintra.audit.queries import EVENT_ORDER, history_events
 from capintra.auth.models import User
 from capintra.confidentiality import may_see, visible
 from capintra.documents.models import Document
@@ -39,6 +39,7 @@ from capintra.households.search import (
     prefix_upper_bound,
     query_words,
 )
+from capintra.keyset import TAB_PAGE, Keyset, Page
 from capintra.organisations.models import Organisation
 from capintra.security import Role
 from capintra.text import normalise
@@ -52,6 +53,12 @@ SORTS = {
     "recent": ((Household.updated_at,), True),
 }
 DEFAULT_SORT = "nom"
+#: Each sort's keyset order (capintra/keyset.py); the list's cursor `after` is a row's id,
+#: whose place in the order is looked up.
+LIST_ORDERS = {
+    code: Keyset(*columns, Household.id, descending=descending)
+    for code, (columns, descending) in SORTS.items()
+}
 #: The officer filter's value for the files without an officer.
 UNASSIGNED = "none"
 #: The list counts its rows up to this many ("plus de 1 000" beyond).
@@ -197,24 +204,27 @@ def _page_options(words: list[str]) -> list:
 def _keyset_page(
     filters: HouseholdFilters, words: list[str], size: int
 ) -> tuple[list[Household], int | None, int | None]:
-    columns, descending = SORTS[filters.sort]
-    keys = (*columns, Household.id)
+    keyset = LIST_ORDERS[filters.sort]
     query = (
         _filtered(filters)
         .add_columns(_capped_count(filters).scalar_subquery())
         .options(*_page_options(words))
     )
     if filters.after:
-        anchor = db.session.execute(select(*keys).where(Household.id == filters.after)).first()
+        anchor = db.session.execute(
+            select(*keyset.columns).where(Household.id == filters.after)
+        ).first()
         if anchor is not None:
-            key, bound = tuple_(*keys), tuple_(*anchor)
-            query = query.where(key < bound if descending else key > bound)
-    order = [k.desc() for k in keys] if descending else list(keys)
-    result = db.session.execute(query.order_by(*order).limit(size + 1)).unique().all()
+            query = query.where(keyset.beyond(tuple(anchor)))
+    result = db.session.execute(query.order_by(*keyset.order_by()).limit(size + 1)).unique().all()
     rows = [household for household, _count in result]
     count = result[0][1] if result else None
     next_after = rows[size - 1].id if len(rows) > size else None
     return rows[:size], next_after, count
+
+
+#: A search's order, in the search-term index: the name, the file for equal names.
+SEARCH_ORDER = Keyset(HouseholdSearchTerm.sort_name, HouseholdSearchTerm.household_id)
 
 
 def _search_page(
@@ -226,16 +236,15 @@ def _search_page(
     the other words and the filters narrow it. Only the page's rows are then loaded, so a
     common name costs the same as a rare one.
     """
-    term = HouseholdSearchTerm
     ids = _search_ids(filters, words)
     if filters.after:
         anchor = db.session.execute(
             select(Household.sort_name, Household.id).where(Household.id == filters.after)
         ).first()
         if anchor is not None:
-            ids = ids.where(tuple_(term.sort_name, term.household_id) > tuple_(*anchor))
+            ids = ids.where(SEARCH_ORDER.beyond(tuple(anchor)))
     page = db.session.execute(
-        ids.distinct().order_by(term.sort_name, term.household_id).limit(size + 1)
+        ids.distinct().order_by(*SEARCH_ORDER.order_by()).limit(size + 1)
     ).all()
     page_ids = [household_id for _sort, household_id in page]
     if not page_ids:
@@ -340,13 +349,20 @@ def partners_of(household: Household) -> list[Organisation]:
 RELATION_ORDER = {relation.value: rank for rank, relation in enumerate(Relation)}
 
 
-def _items_of(model, household: Household, order, *options) -> list:
-    """A tab's list: the household's items not deleted (nor hidden from the reader by
-    the confidentiality policy)."""
-    query = select(model).where(
-        model.household_id == household.id, model.deleted_at.is_(None), visible(model)
+def _items_query(model, household: Household, *options) -> Select:
+    """The household's items not deleted (nor hidden from the reader by the
+    confidentiality policy), in SQL: a page of them is cut after these filters."""
+    return (
+        select(model)
+        .where(model.household_id == household.id, model.deleted_at.is_(None), visible(model))
+        .options(*options)
     )
-    return list(db.session.scalars(query.options(*options).order_by(*order)))
+
+
+def _items_of(model, household: Household, order, *options) -> list:
+    """A tab's list: every item of _items_query, in `order`."""
+    query = _items_query(model, household, *options)
+    return list(db.session.scalars(query.order_by(*order)))
 
 
 @dataclass(frozen=True)
@@ -449,18 +465,42 @@ def glance(household: Household) -> Glance:
     )
 
 
+#: The journal, the letters, the tasks: lists that grow with the file, a page at a time.
+NOTE_ORDER = Keyset(Note.note_date, Note.id, descending=True)
+LETTER_ORDER = Keyset(Letter.letter_date, Letter.id, descending=True)
+#: Open tasks first, the soonest due first.
+TASK_ORDER = Keyset(Task.done, Task.due_date, Task.id)
+
+
 def notes_of(household: Household) -> list[Note]:
-    order = (Note.note_date.desc(), Note.id.desc())
-    return _items_of(Note, household, order, joinedload(Note.author))
+    """Every note the reader may see, newest first."""
+    return list(notes_page(household, size=None))
+
+
+def notes_page(household: Household, *, after=None, start_at=None, size=TAB_PAGE) -> Page[Note]:
+    """A page of the journal, newest first, after the cursor `after` (or from the note
+    `start_at`): the confidential notes the reader may not see are left out in SQL."""
+    query = _items_query(Note, household, joinedload(Note.author))
+    return NOTE_ORDER.page(query, after=after, start_at=start_at, size=size)
 
 
 def letters_of(household: Household) -> list[Letter]:
-    return _items_of(Letter, household, (Letter.letter_date.desc(), Letter.id.desc()))
+    return list(letters_page(household, size=None))
+
+
+def letters_page(household: Household, *, after=None, start_at=None, size=TAB_PAGE) -> Page:
+    return LETTER_ORDER.page(
+        _items_query(Letter, household), after=after, start_at=start_at, size=size
+    )
 
 
 def tasks_of(household: Household) -> list[Task]:
-    order = (Task.done, Task.due_date, Task.id)
-    return _items_of(Task, household, order, joinedload(Task.assignee))
+    return list(tasks_page(household, size=None))
+
+
+def tasks_page(household: Household, *, after=None, start_at=None, size=TAB_PAGE) -> Page:
+    query = _items_query(Task, household, joinedload(Task.assignee))
+    return TASK_ORDER.page(query, after=after, start_at=start_at, size=size)
 
 
 def phase_changes_of(household: Household) -> list[PhaseChange]:
@@ -478,8 +518,10 @@ def phase_changes_of(household: Household) -> list[PhaseChange]:
 ACCESS_ACTIONS = ("open", "read_confidential", "download")
 
 
-def history_of(household: Household, limit: int = 200) -> list[AuditEvent]:
-    """The file's changes (who changed what, when), as the reader may see them."""
+def history_of(
+    household: Household, *, after: str | None = None, size: int | None = TAB_PAGE
+) -> Page[AuditEvent]:
+    """A page of the file's changes (who changed what, when), as the reader may see them."""
     query = (
         select(AuditEvent)
         .where(
@@ -490,22 +532,21 @@ def history_of(household: Household, limit: int = 200) -> list[AuditEvent]:
         )
         .options(joinedload(AuditEvent.user))
     )
-    return history_events(query, limit)
+    return history_events(query, after=after, size=size)
 
 
-def consultations_of(household: Household, limit: int = 200) -> list[AuditEvent]:
-    """Who opened the file, read its confidential items, downloaded its documents, and
-    when: the answer to "who looked at my file?" — for officers and admins only (the
-    caller checks), who see confidential content."""
-    return list(
-        db.session.scalars(
-            select(AuditEvent)
-            .where(AuditEvent.household_id == household.id, AuditEvent.action.in_(ACCESS_ACTIONS))
-            .options(joinedload(AuditEvent.user))
-            .order_by(AuditEvent.id.desc())
-            .limit(limit)
-        )
+def consultations_of(
+    household: Household, *, after: str | None = None, size: int | None = TAB_PAGE
+) -> Page[AuditEvent]:
+    """A page of who opened the file, read its confidential items, downloaded its
+    documents, and when, newest first: the answer to "who looked at my file?" — for
+    officers and admins only (the caller checks), who see confidential content."""
+    query = (
+        select(AuditEvent)
+        .where(AuditEvent.household_id == household.id, AuditEvent.action.in_(ACCESS_ACTIONS))
+        .options(joinedload(AuditEvent.user))
     )
+    return EVENT_ORDER.page(query, after=after, size=size)
 
 
 def get_item_or_404(model, household: Household, item_id: int):

@@ -7,10 +7,14 @@ from flask import abort
 from sqlalchemy import select
 
 from capintra.extensions import db
+from capintra.keyset import Keyset
 from capintra.notifications.models import Notification
 
 #: Notifications a page shows; older ones are a link away (`before`: keyset, no OFFSET).
 PAGE = 100
+
+#: Newest first: ids grow with time.
+NOTIFICATION_ORDER = Keyset(Notification.id, descending=True)
 
 
 def notifications_of(
@@ -19,12 +23,9 @@ def notifications_of(
     """The person's notifications, newest first (ids grow with time), older than the
     notification `before` when given; and the `before` of the next page, None at the end."""
     query = select(Notification).where(Notification.user_id == user_id)
-    if before is not None:
-        query = query.where(Notification.id < before)
-    rows = list(db.session.scalars(query.order_by(Notification.id.desc()).limit(limit + 1)))
-    if len(rows) > limit:
-        return rows[:limit], rows[limit - 1].id
-    return rows, None
+    after = str(before) if before is not None else None
+    page = NOTIFICATION_ORDER.page(query, after=after, size=limit)
+    return page.rows, (page.rows[-1].id if page.next else None)
 
 
 def get_own_or_404(user_id: int, notification_id: int) -> Notification:

@@ -4,6 +4,7 @@ history."""
 
 from __future__ import annotations
 
+from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import or_, select
@@ -12,11 +13,13 @@ from sqlalchemy.orm import joinedload
 from capintra import clock
 from capintra.audit.labels import action_labels, entity_labels, history_context, present_changes
 from capintra.audit.models import AuditEvent
-from capintra.audit.queries import about, readable, record_history, shown_changes
+from capintra.audit.queries import EVENT_ORDER, about, readable, record_history, shown_changes
 from capintra.auth.models import User
 from capintra.documents import queries as documents
 from capintra.documents.forms import upload_form
+from capintra.documents.models import Document
 from capintra.extensions import db
+from capintra.keyset import Page
 from capintra.orders import lifecycle, queries
 from capintra.orders.forms import (
     AttestForm,
@@ -39,7 +42,7 @@ from capintra.orders.models import (
     PriceVersion,
 )
 from capintra.security import Role, can
-from capintra.web.pages import RecordPage, Tab, TabState
+from capintra.web.pages import RecordPage, Tab, TabState, paged
 
 S = OrderStatus
 
@@ -161,12 +164,12 @@ def _may(order: Order, transition: str) -> bool:
 def _documents(order: Order, state: TabState) -> dict:
     if state.add_form is None and can("order.record"):
         state.add_form = upload_form(formdata=None)
-    return {"items": documents.documents_of(order)}
+    return {"items": paged(documents.documents_page, order, state, Document)}
 
 
-def history_of(order: Order, limit: int = 200) -> list[AuditEvent]:
-    """The order's events: its own (each transition), its lines', attestations' and
-    invoices' (no confidential content lives on an order)."""
+def history_of(order: Order, after: str | None = None) -> Page[AuditEvent]:
+    """A page of the order's events, newest first: its own (each transition), its lines',
+    attestations' and invoices' (no confidential content lives on an order)."""
 
     def of(model):
         return select(model.id).where(model.order_id == order.id)
@@ -184,15 +187,14 @@ def history_of(order: Order, limit: int = 200) -> list[AuditEvent]:
             )
         )
         .options(joinedload(AuditEvent.user))
-        .order_by(AuditEvent.id.desc())
-        .limit(limit)
     )
-    return readable(list(db.session.scalars(query)), False)
+    page = EVENT_ORDER.page(query, after=after)
+    return Page(readable(page.rows, False), page.next, page.after)
 
 
 def _history(order: Order, state: TabState) -> dict:
     return {
-        "events": history_of(order),
+        "events": history_of(order, request.args.get("after")),
         "action_labels": action_labels(),
         "entity_labels": entity_labels(),
         "present_changes": lambda event: present_changes(event, shown_changes(event, False)),
@@ -228,13 +230,13 @@ def _consumption(contract: Contract, state: TabState) -> dict:
     return {
         "today": today,
         "consumption": queries.lot_consumption(lots, today),
-        "orders": queries.orders_of_lots(ids),
+        "orders": queries.orders_of_lots(ids, after=request.args.get("after")),
         "late": queries.late_invoices(ids, today),
     }
 
 
-def contract_history_of(contract: Contract) -> list[AuditEvent]:
-    """Who changed the contract, its lots, amendments, price items and their prices."""
+def contract_history_of(contract: Contract, after: str | None = None) -> Page[AuditEvent]:
+    """A page of who changed the contract, its lots, amendments, price items and their prices."""
     lots = select(Lot.id).where(Lot.contract_id == contract.id)
     items = select(PriceItem.id).where(PriceItem.lot_id.in_(lots))
     return record_history(
@@ -243,11 +245,12 @@ def contract_history_of(contract: Contract) -> list[AuditEvent]:
         about(Amendment, select(Amendment.id).where(Amendment.lot_id.in_(lots))),
         about(PriceItem, items),
         about(PriceVersion, select(PriceVersion.id).where(PriceVersion.price_item_id.in_(items))),
+        after=after,
     )
 
 
 def _contract_history(contract: Contract, state: TabState) -> dict:
-    return history_context(contract_history_of(contract), named=False)
+    return history_context(contract_history_of(contract, request.args.get("after")), named=False)
 
 
 CONTRACT_PAGE = RecordPage(

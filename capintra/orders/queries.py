@@ -16,6 +16,7 @@ from capintra.documents.models import Document
 from capintra.documents.services import document_path
 from capintra.extensions import db
 from capintra.households.models import Household
+from capintra.keyset import TAB_PAGE, Keyset, Page
 from capintra.orders import money, rules
 from capintra.orders.models import (
     COMMITTING,
@@ -403,8 +404,13 @@ class OrderFilters:
         return {k: v for k, v in values.items() if v not in (None, "")}
 
 
+#: Orders newest first (ids grow with drafting): the register and a contract's orders.
+ORDER_ORDER = Keyset(Order.id, descending=True)
+
+
 def order_page(filters: OrderFilters, size: int = 50) -> tuple[list[Order], int | None]:
-    """The register, newest first (keyset on id: no OFFSET)."""
+    """The register, newest first (keyset on id: no OFFSET), and the id to continue
+    after (None on the last page)."""
     query = select(Order).options(
         selectinload(Order.lot).selectinload(Lot.provider),
         selectinload(Order.operation),
@@ -414,12 +420,9 @@ def order_page(filters: OrderFilters, size: int = 50) -> tuple[list[Order], int 
         query = query.where(Order.status == filters.status)
     if filters.lot:
         query = query.where(Order.lot_id == filters.lot)
-    if filters.after:
-        query = query.where(Order.id < filters.after)
-    rows = list(db.session.scalars(query.order_by(Order.id.desc()).limit(size + 1)))
-    more = len(rows) > size
-    rows = rows[:size]
-    return rows, (rows[-1].id if more and rows else None)
+    after = str(filters.after) if filters.after else None
+    page = ORDER_ORDER.page(query, after=after, size=size)
+    return page.rows, (page.rows[-1].id if page.next else None)
 
 
 def status_counts() -> dict[OrderStatus, int]:
@@ -526,15 +529,17 @@ def lot_consumption(lots: list[Lot], on: date) -> list[LotConsumption]:
     return result
 
 
-def orders_of_lots(lot_ids: list[int]) -> list[Order]:
-    return list(
-        db.session.scalars(
-            select(Order)
-            .where(Order.lot_id.in_(lot_ids))
-            .options(selectinload(Order.operation), selectinload(Order.lot))
-            .order_by(Order.id.desc())
-        )
+def orders_of_lots(
+    lot_ids: list[int], *, after: str | None = None, size: int | None = TAB_PAGE
+) -> Page[Order]:
+    """A page of the orders on these lots (a contract's), newest first: a framework
+    contract gathers orders for years."""
+    query = (
+        select(Order)
+        .where(Order.lot_id.in_(lot_ids))
+        .options(selectinload(Order.operation), selectinload(Order.lot))
     )
+    return ORDER_ORDER.page(query, after=after, size=size)
 
 
 def late_invoices(lot_ids: list[int], on: date) -> list[tuple[Invoice, Order]]:

@@ -9,10 +9,15 @@ from flask import abort
 from sqlalchemy import func, select
 
 from capintra.extensions import db
+from capintra.keyset import Keyset, Page
 from capintra.organisations.models import Organisation, OrganisationKind, name_key
 
 #: The list shows this many rows at most (the directory holds a few hundred).
-LIST_LIMIT = 500
+#: Organisations a page of the directory shows; the next ones are a link away (keyset).
+PAGE = 100
+
+#: The directory's order: by name (its normalised key), the id for equal names.
+DIRECTORY_ORDER = Keyset(Organisation.name_key, Organisation.id)
 
 
 @dataclass(frozen=True)
@@ -26,21 +31,26 @@ class DirectoryFilters:
         known = {k.value: k for k in OrganisationKind}
         return cls(q=(args.get("q") or "").strip()[:100], kind=known.get(kind))
 
+    def as_args(self) -> dict:
+        """The filters as query-string arguments, for the next page's link."""
+        args = {"q": self.q, "kind": self.kind.value if self.kind else None}
+        return {k: v for k, v in args.items() if v}
 
-def directory(filters: DirectoryFilters) -> tuple[list[Organisation], int]:
-    """Live organisations matching the filters, by name, and how many match."""
+
+def directory(
+    filters: DirectoryFilters, *, after: str | None = None, size: int = PAGE
+) -> tuple[Page[Organisation], int]:
+    """A page of the live organisations matching the filters, by name, after the cursor
+    `after`; and how many match in all."""
     criteria = [Organisation.deleted_at.is_(None)]
     if filters.q:
         for word in name_key(filters.q).split():
             criteria.append(Organisation.name_key.contains(word, autoescape=True))
     if filters.kind is not None:
         criteria.append(Organisation.kind == filters.kind)
-    rows = db.session.scalars(
-        select(Organisation).where(*criteria).order_by(Organisation.name_key, Organisation.id)
-        .limit(LIST_LIMIT)
-    ).all()  # fmt: skip
+    page = DIRECTORY_ORDER.page(select(Organisation).where(*criteria), after=after, size=size)
     count = db.session.scalar(select(func.count(Organisation.id)).where(*criteria)) or 0
-    return list(rows), count
+    return page, count
 
 
 def get_organisation_or_404(organisation_id: int) -> Organisation:

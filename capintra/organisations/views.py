@@ -32,13 +32,12 @@ _LOCAL_PATH = re.compile(r"^/(?![/\\])[A-Za-z0-9/_.-]{0,200}\Z")
 @require("admin.manage")
 def index():
     filters = queries.DirectoryFilters.from_args(request.args)
-    rows, count = queries.directory(filters)
+    rows, count = queries.directory(filters, after=request.args.get("after"))
     return render(
         "organisations/index.html",
         partial="organisation-results",
         rows=rows,
         count=count,
-        limit=queries.LIST_LIMIT,
         filters=filters,
         kinds=OrganisationKind.choices(),
     )

@@ -4,7 +4,7 @@ audited). Nothing here applies a list: the next `flask anonymise-closed` does.""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, url_for
+from flask import Blueprint, flash, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from capintra.auth.models import User
 from capintra.errors import DomainError, check_version
 from capintra.extensions import db
+from capintra.keyset import Keyset
 from capintra.retention import services
 from capintra.retention.models import DisposalLine, DisposalList
 from capintra.security import require
@@ -26,18 +27,24 @@ class ApproveForm(RequiredVersionForm):
     """Approve: a button carrying the version shown."""
 
 
+#: Disposal lists, the latest first (keyset on the id).
+DISPOSAL_ORDER = Keyset(DisposalList.id, descending=True)
+
+
 @bp.get("/")
 @require("retention.run")
 def disposals():
+    """The lists, the latest first, a page at a time: the nightly run may write one a day."""
+    page = DISPOSAL_ORDER.page(select(DisposalList), after=request.args.get("after"), size=50)
+    ids = [item.id for item in page]
     counts = dict(
         db.session.execute(
-            select(DisposalLine.disposal_list_id, func.count()).group_by(
-                DisposalLine.disposal_list_id
-            )
+            select(DisposalLine.disposal_list_id, func.count())
+            .where(DisposalLine.disposal_list_id.in_(ids))
+            .group_by(DisposalLine.disposal_list_id)
         ).all()
     )
-    rows = db.session.scalars(select(DisposalList).order_by(DisposalList.id.desc())).all()
-    return render("retention/disposals.html", lists=rows, counts=counts)
+    return render("retention/disposals.html", lists=page, counts=counts)
 
 
 def _list_or_404(list_id: int) -> DisposalList:

@@ -6,6 +6,11 @@ URL and an htmx partial: `/households/12/documents` answers the whole page, or o
 (`Feature.pages`, `Feature.tabs`); a feature adds a tab to another feature's page by
 declaring it, nothing else. `install(app)` registers one route per tab, under the
 page's access check.
+
+A list of a tab that grows shows a page at a time (capintra/keyset.py): `paged()` reads
+the page `?after=` asks for, and an htmx « suivants » link targeting `more-<list>` gets
+the tab template's block `more_<list>` alone — the next rows, appended in place of the
+link (templates/_macros/paging.html).
 """
 
 from __future__ import annotations
@@ -14,11 +19,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import Flask, abort, flash, make_response, url_for
+from flask import Flask, abort, current_app, flash, make_response, request, url_for
 
 from capintra.database import writes
-from capintra.extensions import db
+from capintra.extensions import db, htmx
 from capintra.features import declared
+from capintra.keyset import Page
 from capintra.security import can, require
 from capintra.web.htmx import redirect_to, render, wants_partial
 
@@ -152,12 +158,41 @@ def render_tab(record: Any, name: str, state: TabState | None = None, status: in
         ctx.update(page.context(record, state))
     if tab.context:
         ctx.update(tab.context(record, state))
-    response = render(page.template, partial="tab-content", status=status, **ctx)
+    endpoint, values = page.tab_endpoint(tab), {page.variable: record.id}
+    ctx["tab_url"] = url_for(endpoint, **values)
+    ctx["page_url"] = lambda cursor, name="after": url_for(endpoint, **values, **{name: cursor})
+    more = _more_block(tab)
+    if more:  # « Afficher les suivants »: the next rows of one list of the tab, appended
+        response = render(tab.template, partial=more, status=status, **ctx)
+    else:
+        response = render(page.template, partial="tab-content", status=status, **ctx)
     if db.session.info.pop(_AUDITED_READ, False):
         # After rendering: a commit expires every loaded object, which the page would
         # otherwise reload one query per row.
         db.session.commit()
     return response
+
+
+def paged(page_of, record, state: TabState, model) -> Page:
+    """The page of a growing list the request asks for (`after=`), or, for an item being
+    edited that the first page does not hold, the page starting at that item."""
+    page = page_of(record, after=request.args.get("after"))
+    if state.edit_id is not None and all(item.id != state.edit_id for item in page):
+        edited = db.session.get(model, state.edit_id)  # loaded by the view: no query
+        if edited is not None:
+            page = page_of(record, start_at=edited)
+    return page
+
+
+def _more_block(tab: Tab) -> str | None:
+    """The list an htmx « Afficher les suivants » asks the next page of: its target is the
+    link's own element, `more-<list>`, and the tab's template has a block `more_<list>`
+    holding the list's rows and that link (templates/_macros/paging.html)."""
+    target = htmx.target if htmx and not htmx.boosted else None
+    if not target or not target.startswith("more-"):
+        return None
+    blocks = current_app.jinja_env.get_template(tab.template).blocks
+    return target if target.replace("-", "_") in blocks else None
 
 
 def _tab_view(page: RecordPage, tab: Tab) -> Callable:

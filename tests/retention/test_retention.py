@@ -427,3 +427,29 @@ def test_apply_only_applies_approved_lists_and_lists_nothing_new(app_ctx, today)
         select(AuditEvent).where(AuditEvent.action == "retention_run")
     ).all()[-1:]
     assert event.changes == {"applied_lists": 1, "listed_lines": 0}
+
+
+def test_the_disposal_lists_page_by_keyset(app_ctx, make):
+    """A list a nightly run: 50 a page, the latest first, « Bordereaux plus anciens »
+    (issue 13 item 4); a page's cost does not grow with the lists."""
+    from capintra.retention.models import DisposalList
+    from tests.conftest import login
+    from tests.paging import statements_of
+
+    browser = login(app_ctx.test_client(), make.user("admin"))
+    db.session.add_all(DisposalList() for _ in range(3))
+    db.session.commit()
+    few = statements_of(browser, "/admin/disposals/")
+    lists = [DisposalList() for _ in range(117)]
+    db.session.add_all(lists)
+    db.session.commit()
+    url, seen = "/admin/disposals/", []
+    while url:
+        assert statements_of(browser, url) == few
+        body = browser.get(url).get_data(as_text=True)
+        seen.append([int(i) for i in re.findall(r'href="/admin/disposals/(\d+)"', body)])
+        found = re.search(r'rel="next" href="([^"]+)"', body)
+        url = found[1] if found else None
+    assert [len(page) for page in seen] == [50, 50, 20]
+    every = [i for page in seen for i in page]
+    assert every == sorted(every, reverse=True) and len(set(every)) == 120
