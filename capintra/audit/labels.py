@@ -94,7 +94,9 @@ def present_changes(event, changes: dict | None = None) -> list[tuple[str, objec
         if values is None or event.action == "create":
             rows.append((label, None, None, False))
         else:
-            old, new = values
+            # (old, new); an explicit event may record a bare value (an order's reason)
+            is_pair = isinstance(values, (list, tuple)) and len(values) == 2
+            old, new = values if is_pair else (None, values)
             rows.append(
                 (label, _display_value(table, field, old), _display_value(table, field, new), True)
             )
