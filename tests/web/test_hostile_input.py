@@ -599,5 +599,5 @@ def test_hostile_strings_in_every_text_field(client, app_ctx, data):
     assert not run.problems, "\n".join(run.problems)
     assert run.submissions >= 5000
     for target in targets:
-        if target.browser is not anonymous:
+        if target.browser is not anonymous and target.texts:  # (a page may show none)
             assert target.accepted, f"{target.route}: no hostile string accepted, none shown"
