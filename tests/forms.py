@@ -39,6 +39,18 @@ FILLERS = {"email": "test@example.org", "number": "1", "date": "2026-06-15", "de
 FILLER_TEXT = "Valeur de test"  # numbered: a name may have to be unique
 _unique = itertools.count(1)
 
+#: A date checked against another field of its form: that field set so that the ordinary
+#: date is consistent (a letter's acknowledgement never precedes the letter).
+COMPANIONS = {
+    # a letter's, or an offer's: never before the letter or the offer was sent
+    "acknowledged_on": {"letter_date": "2026-06-01", "sent_on": "2026-06-01"},
+    "answer_deadline": {"sent_on": "2026-06-01"},
+    "answered_on": {"sent_on": "2026-06-01", "answer": "acceptee"},  # the offer's answer
+    "lifted_on": {"arrete_date": "2026-06-01"},  # a mainlevée never precedes its arrêté
+    # an occupancy period has an occupant: a household's reference or a shop's name
+    "start_date": {"occupant_label": "Boulangerie du Centre"},
+}
+
 
 @lru_cache(maxsize=1)
 def form_classes() -> list[type[FlaskForm]]:

@@ -112,7 +112,7 @@ def present_changes(event, changes: dict | None = None) -> list[tuple[str, objec
             continue
         if isinstance(values, list | tuple) and len(values) == 2:
             old, new = values
-        else:  # a count a command recorded as such (a backup's tables, a run's lines)
+        else:  # a bare value: a command's count, an order's reason
             old, new = None, values
         shown_old = (
             None

@@ -282,6 +282,15 @@ def _on_field(form, error: DomainError) -> bool:
     return True
 
 
+def _posted_reason() -> tuple[str, str]:
+    """(reason, error) of a transition's free-text reason, read through ReasonForm (its
+    length, no control character): the page's hand-written field is checked like any."""
+    form = ReasonForm()
+    if form.validate():
+        return form.reason.data or "", ""
+    return "", " ".join(str(e) for errors in form.errors.values() for e in errors)
+
+
 def _order_or_404(order_id: int) -> None:
     if db.session.get(Order, order_id) is None:
         abort(404)
@@ -299,7 +308,9 @@ def submit(order_id: int):
 @require("order.draft")
 def cancel(order_id: int):
     _order_or_404(order_id)
-    reason = request.form.get("reason", "")
+    reason, error = _posted_reason()
+    if error:
+        return _order_page(queries.get_order_or_404(order_id), 422, message=error)
     return _transition(order_id, lambda o: lifecycle.cancel(o, current_user, reason),
                        message=_("Bon annulé."))  # fmt: skip
 
@@ -368,7 +379,10 @@ def approve(order_id: int):
 @bp.post("/orders/<int:order_id>/reject")
 @require("order.approve")
 def reject(order_id: int):
-    reason = request.form.get("reason", "")
+    _order_or_404(order_id)
+    reason, error = _posted_reason()
+    if error:
+        return _approval_page(queries.get_order_or_404(order_id), 422, error)
     return _decide(order_id, lambda o: lifecycle.reject(o, current_user, reason),
                    lambda o: _("Bon renvoyé en brouillon à son rédacteur."))  # fmt: skip
 
@@ -461,7 +475,11 @@ def invoice_pay(order_id: int, invoice_id: int):
 @bp.post("/orders/<int:order_id>/invoices/<int:invoice_id>/suspend")
 @require("order.record")
 def invoice_suspend(order_id: int, invoice_id: int):
-    reason = request.form.get("reason", "")
+    reason, error = _posted_reason()
+    if error:
+        order = queries.get_order_or_404(order_id)
+        queries.get_invoice_or_404(order, invoice_id)
+        return _order_page(order, 422, message=error)
     return _invoice_action(
         order_id, invoice_id, lambda o, i: lifecycle.suspend_invoice(o, i, reason),
         _("Paiement suspendu."),

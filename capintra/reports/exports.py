@@ -29,6 +29,7 @@ as text (capintra.web.exports.neutralise; in the XLSX, a string cell).
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
@@ -233,6 +234,11 @@ def _number_format(title: str) -> str | None:
     return None
 
 
+#: Characters XML 1.0 cannot hold (controls but tab and line breaks, surrogates, U+FFFE and
+#: U+FFFF): written in a sheet, they make the file one no spreadsheet opens.
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
 def to_xlsx(title: str, head: Iterable[str], rows: Iterable[list[object]]) -> bytes:
     """A one-sheet workbook: dates as dates, amounts and rates as numbers; every text cell
     a string cell, never a formula."""
@@ -250,7 +256,7 @@ def to_xlsx(title: str, head: Iterable[str], rows: Iterable[list[object]]) -> by
             if isinstance(value, bool):
                 value = _yes(value)
             if isinstance(value, str):
-                cell.value = value
+                cell.value = _NOT_XML.sub("\ufffd", value)
                 cell.data_type = "s"  # never a formula, whatever it starts with
             elif isinstance(value, date):
                 cell.value = value

@@ -1,6 +1,7 @@
 """The audit trail as a manager and as an admin reads it (DESIGN §1: managers see the
 trail without events about confidential content)."""
 
+from capintra.extensions import db
 from tests.conftest import login
 
 
@@ -52,3 +53,22 @@ def test_every_audited_column_has_a_french_label():
     tables = collect(load(FEATURES)).tables.values()
     missing = [f"{t.name}.{column}" for t in tables for column in sorted(t.unlabelled)]
     assert missing == [], "no French label in their feature's Audited(...)"
+
+
+def test_an_explicit_event_with_a_bare_value_is_shown(app_ctx, make):
+    """An order's cancellation records its reason as a bare value, not (old, new): the
+    trail and its export showed a 500 for any reason but a two-letter one."""
+    from capintra.audit.service import record_event
+
+    record_event(
+        "order_cancel",
+        entity_type="purchase_order",
+        entity_id=1,
+        changes={"status": ["brouillon", "annule"], "reason": "Doublon du bon 12"},
+    )
+    db.session.commit()
+    browser = login(app_ctx.test_client(), make.user("admin"))
+    for path in ("/audit/", "/audit/export.csv"):
+        response = browser.get(path)
+        assert response.status_code == 200, path
+        assert "Doublon du bon 12" in response.get_data(as_text=True), path

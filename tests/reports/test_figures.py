@@ -64,3 +64,18 @@ def test_masking_only_in_the_diffusion_version():
     assert figures.masked(0, True) == "< 5"
     assert figures.masked(5, True) == 5
     assert figures.masked(4, False) == 4
+
+
+def test_an_xlsx_cell_holds_only_what_xml_can_hold():
+    """U+FFFF, U+FFFE or a control character typed in a form made a workbook no
+    spreadsheet opens: each becomes U+FFFD; a formula stays a string cell."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from capintra.reports.exports import to_xlsx
+
+    data = to_xlsx("Relogements", ["Commune"], [["fin \uffff\ufffe"], ["\x1b[31m"], ["=1+1"]])
+    sheet = load_workbook(io.BytesIO(data)).active
+    assert [c.value for c in sheet["A"]] == ["Commune", "fin \ufffd\ufffd", "\ufffd[31m", "=1+1"]
+    assert sheet["A4"].data_type == "s"

@@ -14,6 +14,7 @@ from capintra.web.routing import MAX_ID
 from tests import factories
 from tests.conftest import login
 from tests.forms import (
+    COMPANIONS,
     ENGLISH,
     field_errors,
     fields_of,
@@ -47,17 +48,6 @@ ORDINARY_DATE = "2026-06-15"
 
 SUCCESS = (200, 302, 303)
 
-#: A date checked against another field of its form: that field set so that the ordinary
-#: date is consistent (a letter's acknowledgement never precedes the letter).
-COMPANIONS = {
-    # a letter's, or an offer's: never before the letter or the offer was sent
-    "acknowledged_on": {"letter_date": "2026-06-01", "sent_on": "2026-06-01"},
-    "answer_deadline": {"sent_on": "2026-06-01"},
-    "answered_on": {"sent_on": "2026-06-01", "answer": "acceptee"},  # the offer's answer
-    "lifted_on": {"arrete_date": "2026-06-01"},  # a mainlevée never precedes its arrêté
-    # an occupancy period has an occupant: a household's reference or a shop's name
-    "start_date": {"occupant_label": "Boulangerie du Centre"},
-}
 #: Routes whose post creates what the next post would clash with by a business rule (a
 #: unit has one principal occupant at a time): each value goes to fresh objects.
 FRESH_OBJECTS = {"buildings.period_open"}
