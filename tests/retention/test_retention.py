@@ -423,8 +423,8 @@ def test_apply_only_applies_approved_lists_and_lists_nothing_new(app_ctx, today)
     assert db.session.scalar(select(func.count(DisposalList.id))) == 1, "no new list"
     assert db.session.scalar(select(func.count(Note.id)).where(Note.household_id == first.id)) == 0
     assert db.session.get(Household, later.id).name.startswith("PLUSTARD")
-    (event,) = db.session.scalars(
-        select(AuditEvent).where(AuditEvent.action == "retention_run")
+    (event,) = db.session.scalars(  # the second run's (PostgreSQL keeps no row order)
+        select(AuditEvent).where(AuditEvent.action == "retention_run").order_by(AuditEvent.id)
     ).all()[-1:]
     assert event.changes == {"applied_lists": 1, "listed_lines": 0}
 
