@@ -21,12 +21,14 @@ import os
 import random
 import re
 import sys
+import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
+import gevent
 from locust import FastHttpUser, between, events, task
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -110,6 +112,26 @@ class Tally:
 
 
 TALLY = Tally()
+
+
+#: Seconds between two progress lines.
+PROGRESS_EVERY = 15
+
+
+@events.test_start.add_listener
+def _started(environment, **_kw) -> None:
+    def progress() -> None:
+        started = time.monotonic()
+        while True:
+            gevent.sleep(PROGRESS_EVERY)
+            print(
+                f"      {time.monotonic() - started:4.0f} s : {TALLY.requests} requêtes, "
+                f"{TALLY.errors} erreur(s), {TALLY.conflicts} conflit(s) 409, "
+                f"{sum(TALLY.writes.values())} écriture(s)",
+                flush=True,
+            )
+
+    environment.runner.greenlet.spawn(progress)
 
 
 @events.test_stop.add_listener

@@ -50,7 +50,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
-sys.path.insert(0, str(HERE))
+# the application of this checkout, whatever the virtualenv's editable install points to
+sys.path[:0] = [str(HERE), str(ROOT)]
 
 from reconcile import (  # noqa: E402
     Outcome,
@@ -358,10 +359,8 @@ def run(args, workdir: Path) -> int:
     import setup  # noqa: PLC0415 - imports the application (slow): after the arguments
     from sqlalchemy import create_engine  # noqa: PLC0415
 
-    say(
-        f"capintra load — {args.users} utilisateurs, {args.minutes:g} min, "
-        f"{args.households:,} ménages".replace(",", "\u202f")
-    )
+    households = f"{args.households:,}".replace(",", "\u202f")
+    say(f"capintra load — {args.users} utilisateurs, {args.minutes:g} min, {households} ménages")
     say(f"Base : {re.sub(r'//[^@]*@', '//…@', args.database_url)} (remise à zéro)")
     started = time.perf_counter()
     setup.reset_schema(args.database_url)
