@@ -43,6 +43,9 @@ from forms import (  # noqa: E402
 
 ACCOUNTS = json.loads(Path(os.environ["CAPINTRA_LOAD_ACCOUNTS"]).read_text())
 TALLY_PATH = Path(os.environ["CAPINTRA_LOAD_TALLY"])
+#: Seconds of the measured run, counted once every user has signed in (0: until locust's
+#: own --run-time stops everything).
+SECONDS = float(os.environ.get("CAPINTRA_LOAD_SECONDS", "0"))
 
 #: Surnames frequent in the demo data (French), typed in the search box.
 SURNAMES = [
@@ -90,7 +93,12 @@ class Tally:
         self.server_errors = 0
         self.conflicts = 0
         self.writes: Counter = Counter()
+        #: request name → (kind, response times in ms), once everyone has signed in
         self.times: dict[str, tuple[str, list[float]]] = {}
+        #: the same while the team is still signing in (the morning's wave)
+        self.ramp: dict[str, tuple[str, list[float]]] = {}
+        self.started = 0
+        self.steady_since: float | None = None
         self.failures: Counter = Counter()
         self.users: Counter = Counter()
         self.live: list[TeamMember] = []
@@ -106,6 +114,7 @@ class Tally:
             "unfinished": unfinished,
             "writes": dict(self.writes),
             "times": self.times,
+            "ramp": self.ramp,
             "failures": self.failures.most_common(30),
         }
         TALLY_PATH.write_text(json.dumps(data), encoding="utf-8")
@@ -114,6 +123,8 @@ class Tally:
 TALLY = Tally()
 
 
+#: Seconds a person takes to fill a form in before sending it (between).
+TYPING = (1.0, 3.0)
 #: Seconds between two progress lines.
 PROGRESS_EVERY = 15
 
@@ -132,6 +143,18 @@ def _started(environment, **_kw) -> None:
             )
 
     environment.runner.greenlet.spawn(progress)
+
+
+def _one_more_started(environment) -> None:
+    """A user is in (or gave up signing in): once all are, the measured run begins, and
+    ends SECONDS later."""
+    TALLY.started += 1
+    if TALLY.started < len(ACCOUNTS["accounts"]):
+        return
+    TALLY.steady_since = time.monotonic()
+    print(f"      tous connectés : {SECONDS:.0f} s de charge mesurée", flush=True)
+    if SECONDS:
+        gevent.spawn_later(SECONDS, environment.runner.quit)
 
 
 @events.test_stop.add_listener
@@ -167,7 +190,8 @@ _serial = itertools.count(1)
 class TeamMember(FastHttpUser):
     abstract = True
     role = ""
-    wait_time = between(1, 3)
+    #: between two actions: reading the page, picking the next file
+    wait_time = between(2, 6)
     network_timeout = 120.0
     connection_timeout = 30.0
 
@@ -179,12 +203,17 @@ class TeamMember(FastHttpUser):
         self.made = 0
         TALLY.users[self.role] += 1
         TALLY.live.append(self)
-        page = self.get("/login", "/login")
-        login = form_posting_to(page, having="username")
-        data = login.data(username=self.username, password=ACCOUNTS["password"])
-        self.call("POST", "/login", "/login", data=data, expect=(302,), csrf=False)
-        home = self.get("/", "/ (tableau de bord)")
-        self.token = CSRF.search(home).group(1)
+        try:
+            page = self.get("/login", "/login")
+            login = form_posting_to(page, having="username")
+            data = login.data(username=self.username, password=ACCOUNTS["password"])
+            self.call("POST", "/login", "/login", data=data, expect=(302,), csrf=False)
+            home = self.get("/", "/ (tableau de bord)")
+            self.token = CSRF.search(home).group(1)
+        except FlowStopped:
+            self.stop()  # counted as an error; the others go on
+        finally:
+            _one_more_started(self.environment)
 
     # --- requests -------------------------------------------------------------------------
 
@@ -217,6 +246,8 @@ class TeamMember(FastHttpUser):
                 headers["X-CSRFToken"] = self.token
             body = urlencode(data or {}, doseq=True)
         label = f"{method} {name}"
+        if write:  # filling the form in
+            gevent.sleep(random.uniform(*TYPING))
         self.in_flight = write
         with self.client.request(
             method,
@@ -230,7 +261,8 @@ class TeamMember(FastHttpUser):
             status = response.status_code
             TALLY.requests += 1
             elapsed = response.request_meta.get("response_time") or 0.0
-            TALLY.times.setdefault(label, (kind, []))[1].append(round(elapsed, 1))
+            times = TALLY.times if TALLY.steady_since is not None else TALLY.ramp
+            times.setdefault(label, (kind, []))[1].append(round(elapsed, 1))
             if status in expect:
                 response.success()
                 self.in_flight = None
@@ -318,7 +350,7 @@ class TeamMember(FastHttpUser):
     def dashboard(self) -> None:
         self.flow(lambda: self.get("/", "/ (tableau de bord)"))
 
-    @task(3)
+    @task(6)
     def look_up(self) -> None:
         def steps():
             opened = self.open_file()
@@ -337,7 +369,7 @@ class TeamMember(FastHttpUser):
 class Assistant(TeamMember):
     role = "assistant"
 
-    @task(2)
+    @task(4)
     def create_household(self) -> None:
         def steps():
             page = self.get("/households/new", "/households/new")
@@ -360,7 +392,7 @@ class Assistant(TeamMember):
 
         self.flow(steps)
 
-    @task(3)
+    @task(6)
     def record_letter(self) -> None:
         def steps():
             opened = self.open_file()
@@ -394,7 +426,7 @@ class Assistant(TeamMember):
 
         self.flow(steps)
 
-    @task(2)
+    @task(4)
     def create_unit(self) -> None:
         def steps():
             listing = self.get("/buildings/", "/buildings/ (liste)")
@@ -418,7 +450,7 @@ class Assistant(TeamMember):
 
         self.flow(steps)
 
-    @task(2)
+    @task(4)
     def draft_order(self) -> None:
         def steps():
             page = self.get("/orders/new", "/orders/new")
@@ -462,7 +494,7 @@ class Assistant(TeamMember):
 class Officer(TeamMember):
     role = "officer"
 
-    @task(4)
+    @task(8)
     def write_note(self) -> None:
         def steps():
             opened = self.open_file()
@@ -492,7 +524,7 @@ class Officer(TeamMember):
 
         self.flow(steps)
 
-    @task(2)
+    @task(4)
     def record_offer(self) -> None:
         def steps():
             opened = self.open_file()
@@ -527,10 +559,6 @@ class Officer(TeamMember):
 
         self.flow(steps)
 
-    @task(1)
-    def read_report(self) -> None:
-        self.flow(lambda: self.get("/reports/relocation", "/reports/relocation"))
-
 
 # --- managers: approvals and reports --------------------------------------------------------
 
@@ -538,7 +566,7 @@ class Officer(TeamMember):
 class Manager(TeamMember):
     role = "manager"
 
-    @task(4)
+    @task(12)
     def approve_order(self) -> None:
         def steps():
             listing = self.get("/orders/?status=soumis", "/orders/?status=soumis (à approuver)")
@@ -562,15 +590,15 @@ class Manager(TeamMember):
 
         self.flow(steps)
 
-    @task(2)
-    def read_reports(self) -> None:
-        def steps():
-            self.get("/reports/relocation", "/reports/relocation")
-            self.get("/reports/occupancy", "/reports/occupancy")
-
-        self.flow(steps)
+    @task(1)
+    def relocation_report(self) -> None:
+        self.flow(lambda: self.get("/reports/relocation", "/reports/relocation"))
 
     @task(1)
+    def occupancy_report(self) -> None:
+        self.flow(lambda: self.get("/reports/occupancy", "/reports/occupancy"))
+
+    @task(2)
     def orders_register(self) -> None:
         self.flow(lambda: self.get("/orders/", "/orders/ (registre)"))
 

@@ -73,6 +73,8 @@ class Tally:
     writes: dict[str, int] = field(default_factory=dict)
     #: request name → (kind "page"/"fragment"/"post", response times in ms)
     times: dict[str, tuple[str, list[float]]] = field(default_factory=dict)
+    #: the same, for the requests made while the team was still signing in
+    ramp: dict[str, tuple[str, list[float]]] = field(default_factory=dict)
     failures: list[tuple[str, int]] = field(default_factory=list)
 
     @classmethod
@@ -87,11 +89,20 @@ class Tally:
             unfinished=data["unfinished"],
             writes=data["writes"],
             times={name: (kind, times) for name, (kind, times) in data["times"].items()},
+            ramp={name: (kind, times) for name, (kind, times) in data.get("ramp", {}).items()},
             failures=[tuple(f) for f in data["failures"]],
         )
 
     def latency(self, kind: str) -> Latency:
+        """Of the measured run (everyone signed in)."""
         return Latency.of([t for k, times in self.times.values() if k == kind for t in times])
+
+    def measured_requests(self) -> int:
+        return sum(len(times) for _k, times in self.times.values())
+
+    def ramp_latency(self) -> Latency:
+        """Of every request made while the team was signing in."""
+        return Latency.of([t for _k, times in self.ramp.values() for t in times])
 
     def slowest(self, n: int) -> list[tuple[str, str, Latency]]:
         rows = [(name, kind, Latency.of(times)) for name, (kind, times) in self.times.items()]

@@ -23,7 +23,7 @@ from capintra.orders.models import Amendment, Lot, SigningDelegation
 from capintra.security import Role
 
 #: Share of the simulated users per role (the rest are assistants).
-ROLE_SHARES = {Role.OFFICER: 0.35, Role.MANAGER: 0.25}
+ROLE_SHARES = {Role.OFFICER: 0.40, Role.MANAGER: 0.15}
 
 #: A load contract's lots never reach their legal maximum during a run: every approval
 #: the managers attempt is judged on delegation and conflicts, not on the ceiling.
@@ -130,6 +130,23 @@ def add_accounts(accounts: list[Account], password: str) -> None:
             )
         )
     db.session.flush()
+
+
+def new_passwords(app, accounts: list[Account], password: str) -> None:
+    """The previous run's accounts, with this run's password (--reuse-database)."""
+    with app.app_context():
+        users = {u.username: u for u in db.session.scalars(select(User))}
+        missing = [a.username for a in accounts if a.username not in users]
+        if missing:
+            raise SystemExit(
+                f"comptes absents de la base ({', '.join(missing[:3])}…) : "
+                "relancez sans --reuse-database"
+            )
+        password_hash = hash_password(password)
+        for account in accounts:
+            users[account.username].password_hash = password_hash
+        db.session.commit()
+        db.session.remove()
 
 
 def new_password() -> str:
