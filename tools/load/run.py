@@ -241,15 +241,27 @@ def run_locust(args, base: str, workdir: Path, accounts_file: Path) -> Path:
 
 
 def server_tracebacks(log_path: Path) -> list[str]:
+    """Each traceback of the server's log by its exception line, with the request gunicorn
+    names before it (a worker killed by its timeout logs « WORKER TIMEOUT », then the
+    request it was serving and a SystemExit)."""
     text = log_path.read_text(errors="replace")
-    blocks = []
+    found = []
     for match in TRACEBACK.finditer(text):
-        block = text[match.start() : match.start() + 4000]
-        lines = block.splitlines()
+        lines = text[match.start() : match.start() + 50_000].splitlines()
         # the exception line: the first unindented line after the frames
         last = next((ln for ln in lines[1:] if ln and not ln.startswith(" ")), lines[0])
-        blocks.append(last[:300])
-    return blocks
+        before = text[max(0, match.start() - 300) : match.start()].splitlines()
+        request = next(
+            (
+                ln.split("Error handling request", 1)[1].strip()
+                for ln in reversed(before)
+                if "Error handling request" in ln
+            ),
+            "",
+        )
+        timeout = " (WORKER TIMEOUT)" if any("WORKER TIMEOUT" in ln for ln in before[-3:]) else ""
+        found.append(f"{request}{timeout}: {last}"[:300] if request else last[:300])
+    return found
 
 
 def machine() -> str:
