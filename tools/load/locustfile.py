@@ -9,7 +9,8 @@ redrawn with 200); a refusal the application may legitimately give under concurr
 the end the tally goes to CAPINTRA_LOAD_TALLY as JSON (tools/load/reconcile.py reads it).
 
 Environment: CAPINTRA_LOAD_ACCOUNTS (JSON: the password and the [role, username] list,
-written by run.py), CAPINTRA_LOAD_TALLY (where to write the tally).
+written by run.py), CAPINTRA_LOAD_TALLY (where to write the tally), CAPINTRA_LOAD_SECONDS
+(the measured run, counted once every user has signed in; the run then stops itself).
 """
 
 from __future__ import annotations

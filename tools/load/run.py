@@ -3,6 +3,7 @@ households, 40 simulated users (locust, headless) on 127.0.0.1, for a bounded ti
 
     python tools/load/run.py [--minutes 2] [--users 40] [--households 50000]
                              [--database-url postgresql+psycopg://…] [--output docs/load.md]
+                             [--spawn-rate 2] [--keep] [--reuse-database]
 
 1. resets the load database (its public schema dropped and created again: give the load
    test a database of its own, `capintra_load` by default), migrates it, loads every
