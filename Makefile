@@ -14,6 +14,7 @@ BIN         := $(VENV)/bin
 PYTEST_ARGS ?=
 PYTEST_WORKERS ?= auto
 BENCH_ARGS  ?=
+LOAD_ARGS   ?=
 NPM         ?= npm
 
 # Debian packages: Chromium for the browser tests, Pango for WeasyPrint (PDF orders),
@@ -27,12 +28,13 @@ VENDOR_FILES := static/vendor/htmx.min.js \
                 static/vendor/bootstrap.min.css \
                 static/vendor/bootstrap.min.css.map
 
-.PHONY: help venv assets system-deps db run test bench lint clean
+.PHONY: help venv assets system-deps db run test bench load lint clean
 
 help:
-	@echo "Cibles : venv assets system-deps db run test bench lint clean"
+	@echo "Cibles : venv assets system-deps db run test bench load lint clean"
 	@echo "  make run                 serveur de démonstration sur http://127.0.0.1:5000"
 	@echo "  make test PYTEST_ARGS=…  tests (options pytest dans PYTEST_ARGS)"
+	@echo "  make load LOAD_ARGS=…    test de charge (PostgreSQL, gunicorn, locust ; --minutes 2)"
 	@echo "  make lint                ruff check + ruff format --check + lint-imports"
 
 # --- Python -----------------------------------------------------------------------------
@@ -88,6 +90,14 @@ test: venv assets system-deps
 bench: venv assets
 	@sh scripts/apt-ensure.sh $(BENCH_PACKAGES)
 	$(BIN)/python tools/bench.py $(BENCH_ARGS)
+
+# The load test (tools/load/run.py): 40 simulated users on 50,000 demo households, under
+# gunicorn (4 workers) on PostgreSQL, for LOAD_ARGS="--minutes N" (2 by default). As root
+# it installs and starts PostgreSQL (scripts/pg-ensure.sh); its database capintra_load
+# (or CAPINTRA_LOAD_DATABASE_URL) is reset at every run.
+load: venv assets
+	sh scripts/pg-ensure.sh capintra_load
+	$(BIN)/python tools/load/run.py $(LOAD_ARGS)
 
 # lint-imports: the layers' contracts (pyproject.toml [tool.importlinter]); the test suite
 # runs them too (tests/test_architecture.py).
