@@ -26,7 +26,7 @@ from capintra.models import VersionedMixin
 from tests.forms import _values_in, forms_on
 from tests.live.client import Client, together
 from tests.live.conftest import LIVE
-from tests.live.edit_scenarios import EXEMPTIONS, SCENARIOS, Scenario
+from tests.live.edit_scenarios import ACTIONS, EXEMPTIONS, SCENARIOS, Action, Scenario
 from tests.routes import all_routes, collection_app, url_for_route
 
 pytestmark = LIVE
@@ -60,13 +60,16 @@ def _post_route(endpoint: str):
 
 def test_every_versioned_model_has_a_scenario_or_an_exemption():
     tables = set(versioned_models())
-    missing = tables - SCENARIOS.keys() - EXEMPTIONS.keys()
+    declared = [SCENARIOS.keys(), ACTIONS.keys(), EXEMPTIONS.keys()]
+    missing = tables - set().union(*declared)
     assert not missing, (
         f"versioned models with no concurrent-edit scenario: {sorted(missing)}. Add how "
         "two colleagues edit one (or why it has no edit form) in tests/live/edit_scenarios.py"
     )
-    assert not SCENARIOS.keys() & EXEMPTIONS.keys()
-    assert not (SCENARIOS.keys() | EXEMPTIONS.keys()) - tables, "not versioned models"
+    assert sum(map(len, declared)) == len(set().union(*declared)), "declared twice"
+    assert not set().union(*declared) - tables, "not versioned models"
+    for table, action in ACTIONS.items():
+        assert action.record in _post_route(action.endpoint).variables, table
     for table, scenario in SCENARIOS.items():
         route = _post_route(scenario.endpoint)
         if scenario.record is not None:
@@ -118,11 +121,12 @@ def _made(scenario: Scenario) -> tuple[str, int]:
     return url, record_id
 
 
-def _edit_form(client: Client, url: str):
-    page = client.get(url)
-    assert page.status == 200, f"GET {url}: {page!r}"
+def _edit_form(client: Client, url: str, page_url: str | None = None):
+    """The form posting to `url` with a version, on the page at `page_url` (or `url`)."""
+    page = client.get(page_url or url)
+    assert page.status == 200, f"GET {page_url or url}: {page!r}"
     found = [f for f in forms_on(page.text) if (f.action or url) == url and "version" in f.names]
-    assert len(found) == 1, f"{url}: {len(found)} edit forms with a version"
+    assert len(found) == 1, f"{page_url or url}: {len(found)} forms posting to {url}"
     return found[0]
 
 
@@ -177,4 +181,36 @@ def test_two_colleagues_saving_at_once_give_one_save_and_one_409(live, colleague
     assert again.status == 409, f"{url}: a stale save again: {again!r}"
     (last,) = live.scalars(select(model).where(model.id == record_id))
     assert (getattr(last, scenario.attribute), last.version) == (winner, after.version)
+    assert not live.errors_since(mark), live.explain(mark)
+
+
+@pytest.mark.parametrize("table", sorted(ACTIONS))
+def test_two_colleagues_posting_one_action_at_once_give_one_success(live, colleagues, table):
+    """A record whose only change is an action: the same one posted from the same page
+    at once goes through once (303), the other is refused (409; 404 when it is gone), the
+    version incremented once; posted again from the stale page: refused, nothing
+    changed; never a 5xx."""
+    action: Action = ACTIONS[table]
+    model = versioned_models()[table]
+    route = _post_route(action.endpoint)
+    url = live.run(lambda: url_for_route(route))
+    record_id = int(_values_in(route, url)[action.record])
+    page = action.page.format(**_values_in(route, url))
+    first, second = colleagues(action.role)
+    forms = [_edit_form(client, url, page) for client in (first, second)]
+    (before,) = live.scalars(select(model).where(model.id == record_id))
+    data = [form.data(**(action.extra or {})) for form in forms]
+    mark = live.mark()
+    responses = together([lambda: first.post(url, data[0]), lambda: second.post(url, data[1])])
+    codes = [r.status for r in responses]
+    assert 303 in codes and set(codes) - {303} <= action.refused and len(set(codes)) == 2, (
+        f"{url}: {codes}; {live.explain(mark)}"
+    )
+    (after,) = live.scalars(select(model).where(model.id == record_id))
+    assert after.version == before.version + 1, f"{url}: v{before.version} → v{after.version}"
+    lost = codes.index(303) ^ 1
+    again = [first, second][lost].post(url, data[lost])
+    assert again.status in action.refused, f"{url}: the same action again: {again!r}"
+    (last,) = live.scalars(select(model).where(model.id == record_id))
+    assert last.version == after.version
     assert not live.errors_since(mark), live.explain(mark)
