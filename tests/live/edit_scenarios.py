@@ -31,9 +31,10 @@ class Scenario:
     #: The form field a save changes, and the model's column it is stored in.
     field: str
     column: str | None = None
-    #: The two values the two colleagues type; what the column then holds; how the 409
+    #: The values the two colleagues type, two per round (each different from the
+    #: others: a save that changes nothing writes nothing); what the column then holds; how the 409
     #: page writes the saved value under the field.
-    values: tuple[str, str] = ("Saisie Alpha", "Saisie Bravo")
+    values: tuple[str, ...] = ("Saisie Alpha", "Saisie Bravo", "Saisie Charlie", "Saisie Delta")
     stored: Callable[[str], Any] = str
     shown: Callable[[str], str] = str
     #: values of the URL variables → the record's id, creating it when the makers do not.
@@ -122,14 +123,18 @@ SCENARIOS: dict[str, Scenario] = {
     # buildings
     "building": Scenario("buildings.building_edit", "assistant", "building_id", "cadastral_parcel"),
     "unit": Scenario(
-        "buildings.unit_edit", "assistant", "unit_id", "lot_number", values=("LA1", "LB2")
+        "buildings.unit_edit",
+        "assistant",
+        "unit_id",
+        "lot_number",
+        values=("LA1", "LB2", "LC3", "LD4"),
     ),
     "arrete": Scenario(
         "buildings.arretes_edit",
         "assistant",
         "arrete_id",
         "arrete_date",
-        values=("2025-06-03", "2025-06-04"),
+        values=("2025-06-03", "2025-06-04", "2025-06-05", "2025-06-06"),
         stored=date.fromisoformat,
         shown=lambda typed: date.fromisoformat(typed).strftime("%d/%m/%Y"),
     ),
@@ -141,7 +146,7 @@ SCENARIOS: dict[str, Scenario] = {
         "assistant",
         "period_id",
         "rent_cents",
-        values=("410,00", "430,00"),
+        values=("410,00", "430,00", "450,00", "470,00"),
         stored=_cents,
         shown=_euros,
     ),
