@@ -77,10 +77,12 @@ def check_version(obj: Any, submitted: Any) -> None:
 def _committed_version(obj: Any) -> int:
     """The record's version as last committed, its row locked until the transaction ends.
 
-    PostgreSQL: `SELECT … FOR UPDATE` waits for a concurrent save of the row to commit,
-    then reads its new version (read committed). SQLite: the POST's transaction began
-    with the write lock (`BEGIN IMMEDIATE`, capintra/database.py), so the row read is
-    already the last committed one and nobody writes beside us."""
+    PostgreSQL: `SELECT … FOR NO KEY UPDATE` (the lock the save's UPDATE takes anyway,
+    taken before the check: rows that point to this one may still be inserted) waits for
+    a concurrent save of the row to commit, then reads its new version (read
+    committed). SQLite: the POST's transaction began with the write lock (`BEGIN
+    IMMEDIATE`, capintra/database.py), so the row read is already the last committed
+    one and nobody writes beside us."""
     session = object_session(obj)
     if session is None or not sa_inspect(obj).persistent:
         return obj.version
@@ -91,7 +93,7 @@ def _committed_version(obj: Any) -> int:
     statement = (
         select(mapper.version_id_col)
         .where(*(column == value for column, value in zip(mapper.primary_key, key, strict=True)))
-        .with_for_update()
+        .with_for_update(key_share=True)
     )
     with session.no_autoflush:
         return session.execute(statement).scalar_one()
