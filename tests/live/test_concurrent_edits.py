@@ -41,12 +41,14 @@ ROUNDS = 2
 
 @cache
 def versioned_models() -> dict[str, type]:
-    """table name → model, for every mapped subclass of VersionedMixin."""
+    """table name → model, for every mapped subclass of VersionedMixin of the application
+    (not the test-only models other tests map: tests/throwaway/, tests/audit/)."""
     collection_app()  # every feature's models imported and mapped
     return {
         mapper.class_.__tablename__: mapper.class_
         for mapper in db.Model.registry.mappers
         if issubclass(mapper.class_, VersionedMixin)
+        and mapper.class_.__module__.startswith("capintra.")
     }
 
 
