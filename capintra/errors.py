@@ -9,6 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import gettext as _
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy import select
+from sqlalchemy.orm import object_session
 
 
 class DomainError(Exception):
@@ -53,10 +56,50 @@ class StaleVersion(DomainError):
 
 
 def check_version(obj: Any, submitted: Any) -> None:
-    """Compare the version the form carried with the record's (raises StaleVersion)."""
+    """Compare the version the form carried with the record's (raises StaleVersion).
+
+    The record's row is locked first (see `_committed_version`): two saves of one
+    version at once end as one save and one StaleVersion — the refusal with both
+    versions — never as a bare conflict when the second one writes."""
     try:
         shown = int(submitted)
     except (TypeError, ValueError):
         raise StaleVersion(obj) from None
+    if _committed_version(obj) != obj.version:
+        # Saved by someone else since this request read it: the refusal shows the record
+        # as it is now, not as this request first read it.
+        _reload_columns(obj)
+        raise StaleVersion(obj)
     if shown != obj.version:
         raise StaleVersion(obj)
+
+
+def _committed_version(obj: Any) -> int:
+    """The record's version as last committed, its row locked until the transaction ends.
+
+    PostgreSQL: `SELECT … FOR NO KEY UPDATE` (the lock the save's UPDATE takes anyway,
+    taken before the check: rows that point to this one may still be inserted) waits for
+    a concurrent save of the row to commit, then reads its new version (read
+    committed). SQLite: the POST's transaction began with the write lock (`BEGIN
+    IMMEDIATE`, capintra/database.py), so the row read is already the last committed
+    one and nobody writes beside us."""
+    session = object_session(obj)
+    if session is None or not sa_inspect(obj).persistent:
+        return obj.version
+    if session.get_bind().dialect.name == "sqlite":
+        return obj.version
+    mapper = sa_inspect(obj).mapper
+    key = mapper.primary_key_from_instance(obj)
+    statement = (
+        select(mapper.version_id_col)
+        .where(*(column == value for column, value in zip(mapper.primary_key, key, strict=True)))
+        .with_for_update(key_share=True)
+    )
+    with session.no_autoflush:
+        return session.execute(statement).scalar_one()
+
+
+def _reload_columns(obj: Any) -> None:
+    mapper = sa_inspect(obj).mapper
+    names = [prop.key for prop in mapper.column_attrs if not prop.deferred]
+    object_session(obj).refresh(obj, attribute_names=names)

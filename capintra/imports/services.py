@@ -267,9 +267,10 @@ class _Plan:
 class _Index:
     """What the database already holds for the rows' operations: buildings by address
     key, units by lot, live periods by unit — read in a fixed number of queries. With
-    `lock` (the commit), the matched buildings' units are locked first (one `SELECT …
-    FOR UPDATE` on PostgreSQL, as `add_period` locks its unit; SQLite: the POST holds
-    the write lock already), so the periods read next stay true until the commit."""
+    `lock` (the commit), the rows' operations are locked first, then the matched
+    buildings' units (`SELECT … FOR UPDATE` on PostgreSQL, as `add_period` locks its
+    unit; SQLite: the POST holds the write lock already), so the buildings and periods
+    read next stay true until the commit."""
 
     def __init__(self, rows: list[ParsedRow], *, lock: bool = False):
         self.operations = {
@@ -287,6 +288,17 @@ class _Index:
         self.units: dict[tuple[int, str, str], _UnitPlan] = {}
         if not wanted_ops:
             return
+        if lock:
+            # Two commits into one operation take turns (PostgreSQL: its row locked, the
+            # key left shareable so other files may still point to it): the second reads
+            # the buildings the first created and matches them instead of creating them
+            # again — nothing else would stop it, an address is not unique.
+            db.session.execute(
+                select(Operation.id)
+                .where(Operation.id.in_(wanted_ops))
+                .order_by(Operation.id)
+                .with_for_update(key_share=True)
+            )
         by_id: dict[int, tuple[int, str]] = {}
         for building in db.session.scalars(
             select(Building)

@@ -153,12 +153,13 @@ def update_order(order: Order, data: dict) -> None:
     lot = _check_header(data, order)
     if data["lot_id"] != order.lot_id:
         db.session.execute(delete(OrderLine).where(OrderLine.order_id == order.id))
-    for name in HEADER_FIELDS:
-        setattr(order, name, data.get(name) if data.get(name) is not None else
-                ("" if name in ("place", "budget_line") else None))  # fmt: skip
-    _copy_vat(order, lot)
-    db.session.flush()
-    recompute(order)
+    # One UPDATE for the header and its totals: one save, one version.
+    with db.session.no_autoflush:
+        for name in HEADER_FIELDS:
+            setattr(order, name, data.get(name) if data.get(name) is not None else
+                    ("" if name in ("place", "budget_line") else None))  # fmt: skip
+        _copy_vat(order, lot)
+        recompute(order)
 
 
 def set_households(order: Order, household_ids: list[int]) -> None:

@@ -33,6 +33,7 @@ from capintra.orders.pages import attesters, line_form
 from capintra.security import require
 from capintra.web.htmx import redirect_to, render
 from capintra.web.pages import TabState, render_tab
+from capintra.web.stale import stale_view
 
 bp = Blueprint("ordering", __name__)
 
@@ -133,7 +134,7 @@ def edit(order_id: int):
             except StaleVersion:
                 db.session.rollback()
                 order = queries.get_order_or_404(order_id)
-                form.form_errors.append(StaleVersion(order).message)
+                stale = stale_view(order, form.version.data, sensitive=False)
                 form.version.data = order.version
                 status = 409
             except DomainError as error:

@@ -98,9 +98,11 @@ class Client:
         headers = dict(headers or {})
         if csrf:
             headers.setdefault("X-CSRFToken", self.token or self.refresh_token())
-        fields = {k: str(v) for k, v in (data or {}).items() if v is not None}
+        # A MultiDict (tests/forms.py's PageForm.data) keeps every value of a field.
+        pairs = data.items(multi=True) if hasattr(data, "getlist") else (data or {}).items()
+        fields = [(k, str(v)) for k, v in pairs if v is not None]
         if files:
-            body, content_type = multipart(fields, files)
+            body, content_type = multipart(dict(fields), files)
         else:
             body, content_type = urlencode(fields).encode(), "application/x-www-form-urlencoded"
         headers["Content-Type"] = content_type

@@ -140,3 +140,37 @@ def test_two_periods_opened_at_once_on_one_unit_give_one_303_and_one_409(live, v
     why = f"{results}\n{live.explain(mark)}"
     assert all(codes == [303, 409] and count == 1 for codes, count in results), why
     assert live.errors_since(mark) == {}, why
+
+
+def test_two_overlapping_periods_from_different_days_opened_at_once_give_one(live):
+    """The same race with different start dates (both open-ended, so they overlap): no
+    index on the unit and the day could stop the second one; the unit's lock and the
+    overlap rule do. One 303, one 409, one period on the unit."""
+
+    def make():
+        building = bmake.building(address="11 rue des Chevauchements")
+        return [
+            (bmake.unit(building).id, factories.household().reference,
+             factories.household().reference)
+            for _ in range(ROUNDS)
+        ]  # fmt: skip
+
+    first, second = live.signed_in("assistant"), live.signed_in("officer")
+    starts = [(date.today() - timedelta(days=days)).isoformat() for days in (40, 3)]
+    mark = live.mark()
+    results = []
+    for unit_id, one, other in live.run(make):
+        path = f"/units/{unit_id}/occupancies"
+        forms = [
+            {"household_reference": ref, "kind": "principal", "status": "locataire",
+             "start_date": start}
+            for ref, start in zip((one, other), starts, strict=True)
+        ]  # fmt: skip
+        responses = together(
+            [lambda c=c, f=f: c.post(path, f) for c, f in zip((first, second), forms, strict=True)]
+        )
+        periods = live.scalars(select(Occupancy.id).where(Occupancy.unit_id == unit_id))
+        results.append((sorted(r.status for r in responses), len(list(periods))))
+    why = f"{results}\n{live.explain(mark)}"
+    assert all(codes == [303, 409] and count == 1 for codes, count in results), why
+    assert live.errors_since(mark) == {}, why

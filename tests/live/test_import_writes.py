@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 import pytest
 from sqlalchemy import select
 
+from capintra.buildings.models import Building, Unit
 from capintra.households.models import Household
 from capintra.imports.models import ImportBatch, ImportStatus
 from tests import factories
@@ -112,4 +113,66 @@ def test_a_10_000_row_file_imports_through_the_server_within_a_worker_s_timeout(
     why = f"{answers}\n{live.explain(mark)}"
     assert [a[1] for a in answers] == [303, 200, 303], why
     assert live.count(Household, Household.name.like("GRAND%")) == BIG - BIG // 10, why
+    assert live.errors_since(mark) == {}, why
+
+
+def test_the_same_file_uploaded_twice_and_committed_at_once_writes_its_buildings_once(live):
+    """Two colleagues each upload the same file (two batches in preview) and validate them
+    at the same moment: the building, its units and its households are written once —
+    one commit writes them, the other finds them there (or is refused); never a 5xx."""
+
+    def make():
+        from capintra.buildings.importing import parse_file
+        from capintra.imports import services
+
+        factories.operation(name="Îlot Jumeau")
+        pairs = []
+        for n in range(ROUNDS):
+            # Round 0 with two households (their reference numbers are unique), the others
+            # only vacant units: nothing but the buildings themselves to collide on.
+            occupants = [f"JUMEAU{n} Ana;Locataire;01/02/2015", f"JUMEAU{n} Léo;Locataire;"
+                         "01/03/2016"] if n == 0 else [";Vacant;", ";Vacant;"]  # fmt: skip
+            lines = [
+                HEADERS,
+                f"Îlot Jumeau;{n} rue Jumelle;Saint-Chamond;1;RDC;T2;{occupants[0]}",
+                f"Îlot Jumeau;{n} rue Jumelle;Saint-Chamond;2;1er;T3;{occupants[1]}",
+                f"Îlot Jumeau;{n} rue Jumelle;Saint-Chamond;3;2e;T3;;Vacant;",
+            ]
+            data = ("\r\n".join(lines) + "\r\n").encode()
+            pairs.append([
+                services.create_batch(
+                    parse_file(data, f"jumeau-{n}.csv"), data=data, filename=f"jumeau-{n}.csv",
+                    author=factories.user("assistant"),
+                ).id
+                for _ in range(2)
+            ])  # fmt: skip
+        return pairs
+
+    first, second = live.signed_in("assistant"), live.signed_in("officer")
+    mark = live.mark()
+    results = []
+    for n, batch_ids in enumerate(live.run(make)):
+        versions = [
+            live.scalars(select(ImportBatch.version).where(ImportBatch.id == batch_id))[0]
+            for batch_id in batch_ids
+        ]
+        responses = together(
+            [
+                lambda c=c, b=b, v=v: c.post(f"/import/{b}/commit", {"version": v})
+                for c, b, v in zip((first, second), batch_ids, versions, strict=True)
+            ]
+        )
+        buildings = live.scalars(select(Building.id).where(Building.address == f"{n} rue Jumelle"))
+        units = live.count(Unit, Unit.building_id.in_(buildings)) if buildings else 0
+        households = live.count(Household, Household.name.like(f"JUMEAU{n} %"))
+        codes = sorted(r.status for r in responses)
+        results.append((codes, len(buildings), units, households))
+    why = f"(statuses, buildings, units, households) per round: {results}\n"
+    why += live.explain(mark)
+    assert all(
+        codes[0] == 303
+        and set(codes) <= {303, 409}
+        and tuple(written) == (1, 3, 2 if n == 0 else 0)
+        for n, (codes, *written) in enumerate(results)
+    ), why
     assert live.errors_since(mark) == {}, why
