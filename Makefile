@@ -85,7 +85,7 @@ run: venv assets system-deps db
 # In parallel (pytest-xdist): PYTEST_WORKERS=0 runs in one process. On PostgreSQL each
 # worker has its own schema of the test database (tests/conftest.py).
 test: venv assets system-deps
-	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --durations=15 $(PYTEST_ARGS)
 
 bench: venv assets
 	@sh scripts/apt-ensure.sh $(BENCH_PACKAGES)

@@ -31,15 +31,35 @@ os.environ.setdefault("CAPINTRA_INSTANCE_PATH", tempfile.mkdtemp(prefix="capintr
 CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|"X-CSRFToken": "([^"]+)"')
 
 
+#: Tests of a few minutes each, started first (below).
+LONGEST = ("tests/web/test_hostile_input.py::",)
+
+
+def _cost_rank(item) -> int:
+    if item.nodeid.startswith(LONGEST):
+        return 0
+    if item.get_closest_marker("browser"):
+        return 1
+    if item.get_closest_marker("live"):
+        return 2
+    return 3
+
+
 def pytest_collection_modifyitems(config, items):
     """Under pytest-xdist (`make test`: -n, --dist loadgroup), tests that share a costly
     server stay on one worker: the browser tests (one Chromium, one server) and each live
-    module (one gunicorn)."""
+    module (one gunicorn).
+
+    The longest work comes first, so that no worker starts a five-minute test when the
+    others have nothing left: the hostile-input test, the browser group, the live
+    servers, then the rest (pyproject.toml turns off xdist's own reordering, which puts
+    the groups with most tests first and a long single test last)."""
     for item in items:
         if item.get_closest_marker("browser"):
             item.add_marker(pytest.mark.xdist_group("browser"))
         elif item.get_closest_marker("live"):
             item.add_marker(pytest.mark.xdist_group(f"live:{item.module.__name__}"))
+    items.sort(key=_cost_rank)  # stable: the collection's order within a rank
 
 
 class BoundSession(FlaskSQLAlchemySession):
