@@ -8,7 +8,7 @@ from pathlib import Path
 
 from flask import Flask, url_for
 
-from capintra import database, features
+from capintra import database, features, text
 from capintra.auth.models import User
 from capintra.auth.sessions import DatabaseSessionInterface
 from capintra.cli import register_commands
@@ -21,7 +21,7 @@ from capintra.web import pages
 from capintra.web.errors import register_error_handlers
 from capintra.web.formatting import register_filters
 from capintra.web.headers import register_headers
-from capintra.web.routing import register_converters
+from capintra.web.routing import register_converters, url_maker
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -118,6 +118,14 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     htmx.init_app(app)
     babel.init_app(app, locale_selector=lambda: "fr", timezone_selector=lambda: "Europe/Paris")
+    # The templates' _() with the request's catalogue looked up once (capintra.text).
+    app.jinja_env.install_gettext_callables(
+        gettext=text.gettext,
+        ngettext=lambda s, p, n: text.request_translations().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: text.request_translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: text.request_translations().unpgettext(c, s, p, n),
+    )
 
     register_error_handlers(app)
     register_headers(app)
@@ -127,12 +135,16 @@ def _init_extensions(app: Flask) -> None:
         items = []
         for item in features.navigation():
             if can(item.capability):
-                items.append((item.endpoint, url_for(item.endpoint), item.label))
+                items.append((item.endpoint, url_for(item.endpoint), text.translated(item.label)))
         return items
 
     # ngettext: French plural forms (capintra.text) in place of the i18n extension's.
     app.jinja_env.globals.update(
-        can=can, shows=may_read_field, nav_items=nav_items, ngettext=ngettext
+        can=can,
+        shows=may_read_field,
+        nav_items=nav_items,
+        ngettext=ngettext,
+        url_maker=url_maker,
     )
 
 
