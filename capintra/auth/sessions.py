@@ -22,7 +22,7 @@ from datetime import timedelta
 from flask import Flask, Request, Response, g, request
 from flask.sessions import SessionInterface, SessionMixin, session_json_serializer
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from sqlalchemy import delete, insert, update
+from sqlalchemy import delete, insert, select, update
 from werkzeug.datastructures import CallbackDict
 
 from capintra.auth.models import WebSession
@@ -101,7 +101,12 @@ class DatabaseSessionInterface(SessionInterface):
         if not token or len(token) > 128:
             return self._anonymous_session(app, request)
         sid = _digest(token)
-        row = db.session.get(WebSession, sid)
+        # The row's values, not an object: nothing of it is kept in the session.
+        row = db.session.execute(
+            select(WebSession.data, WebSession.created_at, WebSession.last_seen_at).where(
+                WebSession.id == sid
+            )
+        ).first()
         if row is None:
             db.session.rollback()
             return self._anonymous_session(app, request)

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import NamedTuple
 
 from flask import abort
 from sqlalchemy import Select, String, and_, case, cast, func, join, literal, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, load_only
 
 from capintra.admin.models import Operation
 from capintra.audit.models import AuditEvent
@@ -134,21 +135,26 @@ def household_page(filters: HouseholdFilters, size: int) -> tuple[list[Household
 
     Returns the rows and the id to continue after, or None on the last page.
     """
-    rows, next_after, _count = household_list(filters, size)
+    rows, next_after, _count = household_list(filters, size, whole=True)
     return rows, next_after
 
 
-def household_list(filters: HouseholdFilters, size: int) -> tuple[list[Household], int | None, int]:
+def household_list(
+    filters: HouseholdFilters, size: int, *, whole: bool = False
+) -> tuple[list[Household], int | None, int]:
     """A page (as household_page) and how many files the filters find, counted up to
     COUNT_CAP + 1 by a scalar subquery of the page's own statement: no statement more.
 
     A search loads the rows' current members with them (search_reasons reads them).
+    The rows hold only the list's columns (LIST_COLUMNS) unless `whole`: a page that
+    shows them beside other records (an order's households, which may be the same
+    objects in the session) needs them whole.
     """
     words = query_words(filters.q)
     if words and filters.sort == DEFAULT_SORT:
-        rows, next_after, count = _search_page(filters, words, size)
+        rows, next_after, count = _search_page(filters, words, size, whole)
     else:
-        rows, next_after, count = _keyset_page(filters, words, size)
+        rows, next_after, count = _keyset_page(filters, words, size, whole)
     if count is None:  # an empty page: nothing found, or a page past the last one
         count = household_count(filters) if filters.after else 0
     return rows, next_after, count
@@ -194,21 +200,46 @@ def household_count(filters: HouseholdFilters, cap: int = COUNT_CAP) -> int:
     return db.session.scalar(_capped_count(filters, cap))
 
 
-def _page_options(words: list[str]) -> list:
-    options = [joinedload(Household.operation), joinedload(Household.officer)]
+#: What a row of the list shows (templates/households/index.html, search_reasons): a
+#: household has some fifty columns, and building each row's object from all of them
+#: was a third of the list's time. Another column read from a row raises (raiseload).
+LIST_COLUMNS = (
+    Household.id,
+    Household.reference,
+    Household.name,
+    Household.address,
+    Household.commune,
+    Household.phase,
+    Household.alert_codes,
+    Household.alert_note,
+    Household.committee_flag,
+    Household.operation_id,
+    Household.officer_id,
+)
+
+
+def _page_options(words: list[str], whole: bool) -> list:
+    if whole:
+        options = [joinedload(Household.operation), joinedload(Household.officer)]
+    else:
+        options = [
+            load_only(*LIST_COLUMNS, raiseload=True),
+            joinedload(Household.operation).load_only(Operation.name),
+            joinedload(Household.officer).load_only(User.full_name, User.username),
+        ]
     if words:
         options.append(joinedload(Household.current_members))
     return options
 
 
 def _keyset_page(
-    filters: HouseholdFilters, words: list[str], size: int
+    filters: HouseholdFilters, words: list[str], size: int, whole: bool
 ) -> tuple[list[Household], int | None, int | None]:
     keyset = LIST_ORDERS[filters.sort]
     query = (
         _filtered(filters)
         .add_columns(_capped_count(filters).scalar_subquery())
-        .options(*_page_options(words))
+        .options(*_page_options(words, whole))
     )
     if filters.after:
         anchor = db.session.execute(
@@ -228,7 +259,7 @@ SEARCH_ORDER = Keyset(HouseholdSearchTerm.sort_name, HouseholdSearchTerm.househo
 
 
 def _search_page(
-    filters: HouseholdFilters, words: list[str], size: int
+    filters: HouseholdFilters, words: list[str], size: int, whole: bool
 ) -> tuple[list[Household], int | None, int | None]:
     """A search in the default order: one page of ids read from the search-term index.
 
@@ -252,7 +283,7 @@ def _search_page(
     loaded = db.session.execute(
         select(Household, _capped_count(filters).scalar_subquery())
         .where(Household.id.in_(page_ids[:size]), Household.deleted_at.is_(None))
-        .options(*_page_options(words))
+        .options(*_page_options(words, whole))
     ).unique()
     count = None
     by_id = {}
@@ -274,19 +305,33 @@ def search_reasons(rows: list[Household], q: str) -> dict[int, list[tuple[str, s
     return {h.id: found for h in rows if (found := match_reasons(h, h.current_members, query))}
 
 
-def filter_choices() -> tuple[list[Operation], list[User]]:
-    operations = list(db.session.scalars(select(Operation).order_by(Operation.name)))
-    return operations, active_officers()
+class OperationChoice(NamedTuple):
+    id: int
+    name: str
 
 
-def active_officers() -> list[User]:
-    return list(
-        db.session.scalars(
-            select(User)
+class OfficerChoice(NamedTuple):
+    id: int
+    display_name: str
+
+
+def filter_choices() -> tuple[list[OperationChoice], list[OfficerChoice]]:
+    """The operations and the active officers, for a filter or a form's select: their
+    ids and names only (the list page asks them at each request; whole objects cost
+    more than the page's own rows)."""
+    operations = [
+        OperationChoice(*row)
+        for row in db.session.execute(select(Operation.id, Operation.name).order_by(Operation.name))
+    ]
+    officers = [
+        OfficerChoice(user_id, full_name or username)
+        for user_id, full_name, username in db.session.execute(
+            select(User.id, User.full_name, User.username)
             .where(User.role == Role.OFFICER, User.active.is_(True))
             .order_by(User.full_name)
         )
-    )
+    ]
+    return operations, officers
 
 
 def task_assignees() -> list[User]:
