@@ -22,7 +22,7 @@ from capintra.web import pages
 from capintra.web.errors import register_error_handlers
 from capintra.web.formatting import register_filters
 from capintra.web.headers import register_headers
-from capintra.web.routing import register_converters, url_maker
+from capintra.web.routing import register_converters, static_url, url_maker
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -155,6 +155,7 @@ def _init_extensions(app: Flask) -> None:
         nav_items=nav_items,
         ngettext=ngettext,
         url_maker=url_maker,
+        static_url=static_url,
     )
 
 

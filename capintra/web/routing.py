@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import Flask, url_for
+from flask import Flask, g, url_for
 from werkzeug.routing import IntegerConverter
 
 #: The largest id an INTEGER primary key holds (PostgreSQL's integer; SQLite's is wider).
@@ -84,3 +84,15 @@ def url_maker(endpoint: str, key: str, **values) -> Callable[[int], str]:
         return f"{head}{db_id(value)}{tail}"
 
     return make
+
+
+def static_url(filename: str) -> str:
+    """`url_for('static', filename=…)`, built once per request and file: the layout's
+    files, and the alert icon of every row that has an alert."""
+    built = g.get("_capintra_static_urls")
+    if built is None:
+        built = g._capintra_static_urls = {}
+    url = built.get(filename)
+    if url is None:
+        url = built[filename] = url_for("static", filename=filename)
+    return url
