@@ -135,8 +135,8 @@ class DatabaseSessionInterface(SessionInterface):
         if g.get("capintra_keep_session"):
             return
         # Whatever the view left uncommitted was not meant to be kept; what follows
-        # writes, in a transaction of its own.
-        begin_writing()
+        # writes, if anything (most requests write nothing), in a transaction of its own
+        # (begin_writing before each write).
         if session.signed_in:
             self._save_signed_in(app, session, response)
         else:
@@ -158,6 +158,7 @@ class DatabaseSessionInterface(SessionInterface):
     def _save_anonymous(self, app: Flask, session: ServerSession, response: Response) -> None:
         name = self.get_cookie_name(app)
         if session.sid is not None:  # signed out during this request: end its row
+            begin_writing()
             db.session.execute(delete(WebSession).where(WebSession.id == session.sid))
             db.session.commit()
             session.sid = None
@@ -178,6 +179,7 @@ class DatabaseSessionInterface(SessionInterface):
         now = utcnow()
         user_id = int(session["_user_id"])
         if session.sid is None or session.rotate:
+            begin_writing()
             if session.sid is not None:
                 db.session.execute(delete(WebSession).where(WebSession.id == session.sid))
             token = secrets.token_urlsafe(32)
@@ -200,6 +202,7 @@ class DatabaseSessionInterface(SessionInterface):
         # An existing row: update it only if it still exists (it may have been
         # ended during this request by a deactivation or a password change).
         if session.modified:
+            begin_writing()
             db.session.execute(
                 update(WebSession)
                 .where(WebSession.id == session.sid)
@@ -207,6 +210,7 @@ class DatabaseSessionInterface(SessionInterface):
             )
             db.session.commit()
         elif session.last_seen is None or now - session.last_seen > TOUCH_EVERY:
+            begin_writing()
             db.session.execute(
                 update(WebSession).where(WebSession.id == session.sid).values(last_seen_at=now)
             )
