@@ -105,18 +105,22 @@ def _formatted(translations, string: str, autoescape: bool, variables: dict) -> 
     return text % variables
 
 
+#: The labels kept with a catalogue at most (lazy labels are module constants: a few
+#: hundred; a label made at each call would otherwise grow the memo without end).
+MAX_LABELS = 5000
+
+
 def translated(text: object) -> str:
     """`str(text)` for a lazy label (`_l("…")`: an enumeration's label, a menu entry),
-    translated once per request and label rather than at each use."""
-    if not isinstance(text, LazyString):
+    kept with the catalogue it was translated with: translated once, not at each use."""
+    if not isinstance(text, LazyString) or _request_store() is None:
         return str(text)
-    store = _request_store()
-    if store is None:
-        return str(text)
-    memo = store.get("_capintra_labels")
-    if memo is None:
-        memo = store["_capintra_labels"] = {}
-    # The label itself is kept beside its text: its id cannot be reused in this request.
+    translations = request_translations()
+    memo = getattr(translations, "_capintra_labels", None)
+    if memo is None or len(memo) > MAX_LABELS:
+        memo = {}
+        translations._capintra_labels = memo
+    # The label itself is kept beside its text: its id cannot be reused while it is.
     entry = memo.get(id(text))
     if entry is None or entry[0] is not text:
         entry = memo[id(text)] = (text, str(text))
