@@ -6,9 +6,10 @@ import logging
 import os
 from pathlib import Path
 
-from flask import Flask, url_for
+from flask import Flask, request, url_for
+from sqlalchemy import bindparam, select
 
-from capintra import database, features
+from capintra import database, features, text
 from capintra.auth.models import User
 from capintra.auth.sessions import DatabaseSessionInterface
 from capintra.cli import register_commands
@@ -21,7 +22,7 @@ from capintra.web import pages
 from capintra.web.errors import register_error_handlers
 from capintra.web.formatting import register_filters
 from capintra.web.headers import register_headers
-from capintra.web.routing import register_converters
+from capintra.web.routing import register_converters, static_url, url_maker
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -103,10 +104,13 @@ def _init_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.session_protection = None  # sessions are server-side and rotated at login
 
+    # Built once (a built statement keeps its cache key): asked at every request.
+    user_by_id = select(User).where(User.id == bindparam("user_id"))
+
     @login_manager.user_loader
     def load_user(user_id: str):
         try:
-            user = db.session.get(User, int(user_id))
+            user = db.session.scalar(user_by_id, {"user_id": int(user_id)})
         except (TypeError, ValueError):
             return None
         return user if user is not None and user.active else None
@@ -118,21 +122,40 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     htmx.init_app(app)
     babel.init_app(app, locale_selector=lambda: "fr", timezone_selector=lambda: "Europe/Paris")
+    # The templates' translations with the request's catalogue looked up once, and _()
+    # of a text without variables formatted once (capintra.text).
+    app.jinja_env.install_gettext_callables(
+        gettext=text.gettext,
+        ngettext=lambda s, p, n: text.request_translations().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: text.request_translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: text.request_translations().unpgettext(c, s, p, n),
+    )
+    app.jinja_env.globals.update(_=text.template_gettext, gettext=text.template_gettext)
 
     register_error_handlers(app)
     register_headers(app)
     register_filters(app)
 
     def nav_items():
+        """The menu's entries the person may open: (url, label, active) — active: the
+        current page belongs to the entry's blueprint."""
+        section = (request.endpoint or "").partition(".")[0]
         items = []
         for item in features.navigation():
             if can(item.capability):
-                items.append((item.endpoint, url_for(item.endpoint), item.label))
+                active = bool(section) and item.endpoint.partition(".")[0] == section
+                items.append((url_for(item.endpoint), text.translated(item.label), active))
         return items
 
     # ngettext: French plural forms (capintra.text) in place of the i18n extension's.
     app.jinja_env.globals.update(
-        can=can, shows=may_read_field, nav_items=nav_items, ngettext=ngettext
+        can=can,
+        shows=may_read_field,
+        nav_items=nav_items,
+        ngettext=ngettext,
+        url_maker=url_maker,
+        static_url=static_url,
     )
 
 

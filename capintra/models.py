@@ -14,6 +14,7 @@ from sqlalchemy import Enum as SAEnum
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, registry
 
 from capintra import clock
+from capintra.text import translated
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -99,7 +100,7 @@ class LabelledEnum(str, enum.Enum):  # noqa: UP042 (custom __new__ with a label)
 
     @property
     def label(self) -> str:
-        return str(self._label)
+        return translated(self._label)
 
     def __str__(self) -> str:
         return self.value

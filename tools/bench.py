@@ -54,6 +54,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+import bench_profile
 from bench_import import ROWS as IMPORT_ROWS
 from bench_import import measure_import
 from bench_import import report_lines as import_report_lines
@@ -106,6 +107,8 @@ class Recorder:
 
     active: bool = False
     statements: list[Statement] = field(default_factory=list)
+    #: statements of the last request made through `recorded`
+    last_count: int = 0
 
     def install(self, engine) -> None:
         @event.listens_for(engine, "before_cursor_execute")
@@ -121,6 +124,18 @@ class Recorder:
             yield self.statements
         finally:
             self.active = False
+
+
+def recorded(recorder: Recorder, get):
+    """`get(path)` that counts the request's statements (recorder.last_count)."""
+
+    def run(path: str):
+        with recorder.recording() as statements:
+            response = get(path)
+        recorder.last_count = len(statements)
+        return response
+
+    return run
 
 
 def is_read(statement: Statement) -> bool:
@@ -752,6 +767,21 @@ def run(args: argparse.Namespace, workdir: Path) -> int:
     client = app.test_client()
     login_in_process(client, officer, passwords[officer])
     measure(client, recorder, list(scenarios.values()), args.runs)
+    say("      Vitesse des listes (profil, pages de liste, 1 ligne / 50, liste nue)…")
+    anchor_env = bench_profile.build_anchor(workdir)
+    admin = next(u[1] for u in DEMO_USERS if u[4])
+    admin_client = app.test_client()
+    login_in_process(admin_client, admin, passwords[admin])
+    speed = bench_profile.measure_in_process(
+        recorded(recorder, client.get),
+        recorded(recorder, admin_client.get),
+        scenarios["rare"].path,
+        anchor_env,
+        args.runs,
+        count=lambda: recorder.last_count,
+    )
+    for line in speed.profile[:20]:
+        say(f"      {line}")
     for scenario in scenarios.values():
         scenario.db_ms, scenario.search_db_ms = replay(raw, scenario.statements, passes=25)
         searching = [st for st in scenario.statements if is_read(st) and is_search(st)]
@@ -783,6 +813,16 @@ def run(args: argparse.Namespace, workdir: Path) -> int:
                 wrk(base, cookie, target, args.duration, args.connections)
                 rate = f"{target.requests_per_s:.0f}" if target.requests_per_s else "?"
                 say(f"      {target.label:<22} {rate} req/s  {target.errors}")
+            say("      liste nue (tools/bench_anchor) et liste des ménages, à tour de rôle…")
+            bench_profile.compare_under_gunicorn(
+                speed,
+                base,
+                f"{COOKIE}={cookie}",
+                anchor_env,
+                workdir / "anchor.log",
+                args.duration,
+                args.connections,
+            )
 
     load_after = os.getloadavg()[0]
     imported = None
@@ -794,7 +834,9 @@ def run(args: argparse.Namespace, workdir: Path) -> int:
             f"      dépôt {imported.upload_s:.1f} s, aperçu {imported.preview_s:.1f} s, "
             f"validation {imported.commit_s:.1f} s : {imported.total_s:.1f} s"
         )
-    results = checks(scenarios)
+    results = checks(scenarios) + [
+        Check(name, passed, detail) for name, passed, detail in bench_profile.checks(speed)
+    ]
     lines = report(
         households=args.households,
         seed_seconds=seed_seconds,
@@ -807,6 +849,7 @@ def run(args: argparse.Namespace, workdir: Path) -> int:
         connections=args.connections,
         load=(load_before, load_after),
     )
+    lines += ["", *bench_profile.report_lines(speed, args.runs, args.duration, args.connections)]
     if imported is not None:
         lines += ["", *import_report_lines(imported)]
     say()

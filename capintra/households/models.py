@@ -238,8 +238,10 @@ class Household(VersionedMixin, SoftDeleteMixin, db.Model):
     @property
     def alerts(self) -> list[str]:
         """The alert's instructions, in French: the chosen ones, then the free text."""
-        known = {a.value: a.label for a in SafetyAlert}
-        shown = [str(known[c]) for c in self.alert_codes or () if c in known]
+        codes, shown = self.alert_codes, []
+        if codes:  # most files have none: a list page asks every row
+            known = {a.value: a.label for a in SafetyAlert}
+            shown = [known[c] for c in codes if c in known]
         if self.alert_note:
             shown.append(self.alert_note)
         return shown

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from flask import current_app, has_request_context, url_for
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from capintra.auth.models import User
@@ -141,12 +141,15 @@ def internal_path(endpoint: str, **values) -> str:
 # --- reading and marking read -----------------------------------------------------------
 
 
+#: Built once (it keeps its cache key): every page's header asks it.
+_UNREAD = select(func.count()).where(
+    Notification.user_id == bindparam("user_id"), Notification.read_at.is_(None)
+)
+
+
 def unread_count(user_id: int) -> int:
     """How many unread notifications the person has: one indexed count (the header's)."""
-    query = select(func.count()).where(
-        Notification.user_id == user_id, Notification.read_at.is_(None)
-    )
-    return db.session.scalar(query) or 0
+    return db.session.scalar(_UNREAD, {"user_id": user_id}) or 0
 
 
 def mark_read(notification: Notification) -> None:

@@ -4,7 +4,9 @@ that a huge or odd number is a missing page (404), an ignored filter or an inval
 
 from __future__ import annotations
 
-from flask import Flask
+from collections.abc import Callable
+
+from flask import Flask, g, url_for
 from werkzeug.routing import IntegerConverter
 
 #: The largest id an INTEGER primary key holds (PostgreSQL's integer; SQLite's is wider).
@@ -62,3 +64,35 @@ def db_id(value: str | int) -> int:
 def register_converters(app: Flask) -> None:
     """Before any blueprint is registered: rules pick their converters when added."""
     app.url_map.converters["int"] = IdConverter
+
+
+def url_maker(endpoint: str, key: str, **values) -> Callable[[int], str]:
+    """`url_for(endpoint, **{key: id}, **values)` for the many ids of a list's rows.
+
+    url_for matches the endpoint's rules and quotes every value at each call (about 8 µs:
+    a list of 50 rows spent 0.4 ms on its links); the rows' links differ only by the id,
+    so the URL is built once with a placeholder id and each row's id put in its place.
+    In templates: `{% set detail_url = url_maker('households.detail', 'household_id') %}`
+    … `{{ detail_url(h.id) }}`.
+    """
+    marker = str(MAX_ID)
+    head, found, tail = url_for(endpoint, **{key: MAX_ID}, **values).partition(marker)
+    if not found or marker in tail:  # the placeholder cannot be told apart: no shortcut
+        return lambda value: url_for(endpoint, **{key: value}, **values)
+
+    def make(value: int) -> str:
+        return f"{head}{db_id(value)}{tail}"
+
+    return make
+
+
+def static_url(filename: str) -> str:
+    """`url_for('static', filename=…)`, built once per request and file: the layout's
+    files, and the alert icon of every row that has an alert."""
+    built = g.get("_capintra_static_urls")
+    if built is None:
+        built = g._capintra_static_urls = {}
+    url = built.get(filename)
+    if url is None:
+        url = built[filename] = url_for("static", filename=filename)
+    return url
