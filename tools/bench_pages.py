@@ -36,6 +36,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import html
+import logging
 import os
 import re
 import shutil
@@ -61,6 +62,8 @@ from capintra.security import ADMIN, CAPABILITIES, PUBLIC, Role
 
 FULL_HOUSEHOLDS = 50_000
 FULL_ORDERS = 10_000
+#: The smaller size a full run compares with.
+COMPARE_HOUSEHOLDS = 5_000
 #: Who may see a page: the first of these holding its capability ("admin": a manager
 #: with the admin flag).
 ROLES = ("officer", "manager", "admin", "assistant")
@@ -74,6 +77,8 @@ HTML = "text/html"
 _VARIABLE = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
 _NEXT = re.compile(r'<a\b[^>]*\brel="next"[^>]*>')
 _HREF = re.compile(r'\bhref="([^"]+)"')
+#: WeasyPrint warns, for every PDF, about a media query of Bootstrap it does not read.
+logging.getLogger("weasyprint").setLevel(logging.ERROR)
 
 
 def say(message: str = "") -> None:
@@ -299,10 +304,12 @@ def probe(clients: dict, counter: Counter, pages: list[Page], deep: int) -> list
 PAGE_BUDGET_S = 3.0
 
 
-def measure(clients: dict, counter: Counter, pages: list[Page], runs: int) -> None:
+def measure(
+    clients: dict, counter: Counter, pages: list[Page], runs: int, warm: bool = True
+) -> None:
     """`runs` rounds of one request per page, interleaved (a busy machine slows them all
     alike), after a warming request each; a slow page stops at 3 (`PAGE_BUDGET_S`)."""
-    for page in pages:
+    for page in pages if warm else ():
         clients[page.role].get(page.path)
     for _ in range(runs):
         for page in pages:
@@ -378,7 +385,7 @@ def run_size(households: int, orders: int, runs: int, deep: int, download_runs: 
         )
         measure(clients, counter, measured, runs)
         say(f"      téléchargements ({download_runs} requêtes chacun)…")
-        measure(clients, counter, downloads, download_runs)
+        measure(clients, counter, downloads, download_runs, warm=False)
         size.pages = pages
         size.measure_seconds = time.perf_counter() - started
         size.load = (size.load[0], os.getloadavg()[0])
@@ -509,7 +516,8 @@ def report(size: Size, smaller: Size | None, results: list[Check], runs: int) ->
         f"{size.load[1]:.1f}.",
         "",
         f"In process (Flask test client), median of {runs} interleaved requests per page "
-        "(downloads: fewer), SQL statements per request (session and user included). "
+        "(downloads: once, after the probe), SQL statements per request (session and user "
+        "included). "
         "Pages from the URL map, their variables from the features' example makers "
         "(a new, small record); *grown*: the same page on another example made "
         "large; *page 2*, *page N*: the list's own next link followed.",
@@ -560,8 +568,8 @@ def run(
         orders = max(100, households * FULL_ORDERS // FULL_HOUSEHOLDS)
     smaller = None
     if compare:
-        smaller = run_size(compare, max(100, orders * compare // households), runs, deep, 2)
-    size = run_size(households, orders, runs, deep, 2)
+        smaller = run_size(compare, max(100, orders * compare // households), runs, deep, 1)
+    size = run_size(households, orders, runs, deep, 1)
     results = checks(size, smaller)
     lines = report(size, smaller, results, runs)
     return lines, results
