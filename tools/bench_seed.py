@@ -365,11 +365,13 @@ def _contract_starts(lots: list[Lot]) -> list[date]:
 
 # --- one record grown: the same page on a small and on a large record -----------------------
 
-#: Rows added to a record to make it large (its page must not cost more statements).
+#: Rows added to a record to make it large (its page must cost no more statements than
+#: with SMALL_GROWTH rows: both have every kind of row, so every eager load runs).
 GROWTH = 300
+SMALL_GROWTH = 3
 
 
-def grow_household(household_id: int) -> str:
+def grow_household(household_id: int, n: int = GROWTH) -> str:
     from capintra.households.models import Letter as LetterModel
     from capintra.households.models import (
         LetterChannel,
@@ -381,32 +383,32 @@ def grow_household(household_id: int) -> str:
 
     today = clock.today()
     rows = []
-    for n in range(GROWTH):
-        day = today - timedelta(days=n)
+    for k in range(n):
+        day = today - timedelta(days=k)
         rows.append(Note(household_id=household_id, kind=NoteKind.ENTRETIEN, note_date=day,
-                         body=f"Entretien n° {n}.", confidential=n % 2 == 0))  # fmt: skip
-        if n % 3 == 0:
+                         body=f"Entretien n° {k}.", confidential=k % 2 == 0))  # fmt: skip
+        if k % 3 == 0:
             rows.append(LetterModel(household_id=household_id, letter_date=day,
                                     direction=LetterDirection.SENT, channel=LetterChannel.LRAR,
-                                    subject=f"Courrier n° {n}"))  # fmt: skip
-            rows.append(Task(household_id=household_id, title=f"Tâche n° {n}",
-                             due_date=today + timedelta(days=n % 40)))  # fmt: skip
+                                    subject=f"Courrier n° {k}"))  # fmt: skip
+            rows.append(Task(household_id=household_id, title=f"Tâche n° {k}",
+                             due_date=today + timedelta(days=k % 40)))  # fmt: skip
     db.session.add_all(rows)
     db.session.flush()
-    return f"+{GROWTH} notes, {GROWTH // 3} letters, {GROWTH // 3} tasks"
+    return f"+{n} notes, {(n + 2) // 3} letters, {(n + 2) // 3} tasks"
 
 
-def grow_building(building_id: int) -> str:
+def grow_building(building_id: int, n: int = GROWTH) -> str:
     from capintra.buildings.models import Unit
 
     db.session.add_all(
-        Unit(building_id=building_id, lot_number=f"G{n}", floor=n // 10) for n in range(GROWTH)
+        Unit(building_id=building_id, lot_number=f"G{k}", floor=k // 10) for k in range(n)
     )
     db.session.flush()
-    return f"+{GROWTH} units"
+    return f"+{n} units"
 
 
-def grow_order(order_id: int) -> str:
+def grow_order(order_id: int, n: int = GROWTH) -> str:
     order = db.session.get(Order, order_id)
     prices = _prices([db.session.get(Lot, order.lot_id)])[order.lot_id]
     item_id, versions = prices[0]
@@ -414,13 +416,13 @@ def grow_order(order_id: int) -> str:
     db.session.add_all(
         OrderLine(order_id=order_id, price_item_id=item_id, price_version_id=version_id,
                   quantity_centi=100, unit_price_cents=unit_price, total_cents=unit_price)
-        for _ in range(GROWTH)
+        for _ in range(n)
     )  # fmt: skip
     db.session.flush()
-    return f"+{GROWTH} lines"
+    return f"+{n} lines"
 
 
-def grow_contract(contract_id: int) -> str:
+def grow_contract(contract_id: int, n: int = GROWTH) -> str:
     from capintra.orders.demo import example_lot
 
     lot = db.session.scalar(select(Lot).where(Lot.contract_id == contract_id).limit(1))
@@ -428,15 +430,14 @@ def grow_contract(contract_id: int) -> str:
     operation_id = db.session.scalar(select(Operation.id).limit(1))
     drafter = db.session.scalar(select(User.id).where(User.username == "claire.morel"))
     db.session.add_all(
-        Order(lot_id=lot.id, operation_id=operation_id, drafted_by_id=drafter)
-        for _ in range(GROWTH)
+        Order(lot_id=lot.id, operation_id=operation_id, drafted_by_id=drafter) for _ in range(n)
     )
     db.session.flush()
-    return f"+{GROWTH} orders"
+    return f"+{n} orders"
 
 
 #: URL variable → how to make its record large.
-GROWERS: dict[str, Callable[[int], str]] = {
+GROWERS: dict[str, Callable[[int, int], str]] = {
     "household_id": grow_household,
     "building_id": grow_building,
     "order_id": grow_order,
