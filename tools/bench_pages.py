@@ -593,7 +593,8 @@ def main(argv: list[str] | None = None) -> int:
     for line in lines:
         say(line)
     if args.output:
-        args.output.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        title = "# Benchmark figures: the whole application (`tools/bench_pages.py`)"
+        args.output.write_text(f"{title}\n\n" + "\n".join(lines) + "\n", encoding="utf-8")
     failed = [c for c in results if not c.passed]
     say(f"{len(failed)} objectif(s) manqué(s)." if failed else "Tous les objectifs sont atteints.")
     return 1 if failed else 0
