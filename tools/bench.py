@@ -839,6 +839,8 @@ def run(args: argparse.Namespace, workdir: Path) -> int:
             "# Benchmark figures\n\n" + "\n".join(lines) + "\n", encoding="utf-8"
         )
         say(f"\nChiffres écrits dans {args.output}")
+        if page_lines:
+            bench_pages.write(args.output.with_name("bench-pages.md"), page_lines)
     failed = [c for c in [*results, *page_results] if not c.passed]
     if any(t.errors for t in throughput):
         say("wrk a rencontré des erreurs (voir le tableau).")

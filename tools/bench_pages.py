@@ -271,7 +271,9 @@ def probe(clients: dict, counter: Counter, pages: list[Page], deep: int) -> list
     """One request per page: its status and type; lists get their page 2 and a deep page
     (the next link followed up to `deep` times)."""
     extra = []
-    for page in pages:
+    for number, page in enumerate(pages, 1):
+        if number % 25 == 0:
+            say(f"        {number} / {len(pages)} adresses essayées")
         response = clients[page.role].get(page.path)
         page.status = response.status_code
         page.content_type = response.content_type or ""
@@ -316,7 +318,8 @@ def measure(
     alike), after a warming request each; a slow page stops at 3 (`PAGE_BUDGET_S`)."""
     for page in pages if warm else ():
         clients[page.role].get(page.path)
-    for _ in range(runs):
+    for run in range(runs):
+        say(f"        tour {run + 1} / {runs}")
         for page in pages:
             if len(page.wall_ms) >= 3 and sum(page.wall_ms) > PAGE_BUDGET_S * 1000:
                 continue
@@ -582,6 +585,11 @@ def run(
     return lines, results
 
 
+def write(path: Path, lines: list[str]) -> None:
+    title = "# Benchmark figures: the whole application (`tools/bench_pages.py`)"
+    path.write_text(f"{title}\n\n" + "\n".join(lines) + "\n", encoding="utf-8")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python tools/bench_pages.py", description=__doc__)
     parser.add_argument("--households", type=int, default=FULL_HOUSEHOLDS)
@@ -593,8 +601,7 @@ def main(argv: list[str] | None = None) -> int:
     for line in lines:
         say(line)
     if args.output:
-        title = "# Benchmark figures: the whole application (`tools/bench_pages.py`)"
-        args.output.write_text(f"{title}\n\n" + "\n".join(lines) + "\n", encoding="utf-8")
+        write(args.output, lines)
     failed = [c for c in results if not c.passed]
     say(f"{len(failed)} objectif(s) manqué(s)." if failed else "Tous les objectifs sont atteints.")
     return 1 if failed else 0
