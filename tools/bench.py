@@ -24,6 +24,10 @@ Then imports a generated 10,000-row occupancy spreadsheet through the routes (up
 preview, commit: tools/bench_import.py) and reports each stage's time — a figure, not a
 target (`--import-rows 0` skips it).
 
+Last, the whole application (tools/bench_pages.py, `--no-pages` skips it): every page of
+the URL map at scale, first and deep pages, small and grown records, dashboards and
+reports against 50 ms; a full run compares the statements with a 5,000-household run.
+
 It lives outside the `capintra` package: the application never imports it, and it is not
 installed with it.
 """
@@ -54,6 +58,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+import bench_pages
 import bench_profile
 from bench_import import ROWS as IMPORT_ROWS
 from bench_import import measure_import
@@ -656,6 +661,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--import-rows", type=int, default=IMPORT_ROWS, help="rows of the import step (0: none)"
     )
+    parser.add_argument(
+        "--no-pages", action="store_true", help="skip the whole application (bench_pages.py)"
+    )
+    bench_pages.add_arguments(parser, prefix="pages-")
     args = parser.parse_args(argv)
     if args.households < 2:
         parser.error("--households: at least 2")
@@ -837,6 +846,16 @@ def run(args: argparse.Namespace, workdir: Path) -> int:
     results = checks(scenarios) + [
         Check(name, passed, detail) for name, passed, detail in bench_profile.checks(speed)
     ]
+    page_lines: list[str] = []
+    page_results: list = []
+    if not args.no_pages:
+        say("[+] L’application entière (tools/bench_pages.py)…")
+        compare = args.pages_compare
+        if compare is None and args.households == FULL_RUN:
+            compare = bench_pages.COMPARE_HOUSEHOLDS
+        page_lines, page_results = bench_pages.run(
+            args.households, args.pages_orders, args.pages_runs, args.pages_deep, compare
+        )
     lines = report(
         households=args.households,
         seed_seconds=seed_seconds,
@@ -852,6 +871,8 @@ def run(args: argparse.Namespace, workdir: Path) -> int:
     lines += ["", *bench_profile.report_lines(speed, args.runs, args.duration, args.connections)]
     if imported is not None:
         lines += ["", *import_report_lines(imported)]
+    if page_lines:
+        lines += ["", "## The whole application", "", *page_lines]
     say()
     for line in lines:
         say(line)
@@ -861,7 +882,9 @@ def run(args: argparse.Namespace, workdir: Path) -> int:
             "# Benchmark figures\n\n" + "\n".join(lines) + "\n", encoding="utf-8"
         )
         say(f"\nChiffres écrits dans {args.output}")
-    failed = [c for c in results if not c.passed]
+        if page_lines:
+            bench_pages.write(args.output.with_name("bench-pages.md"), page_lines)
+    failed = [c for c in [*results, *page_results] if not c.passed]
     if any(t.errors for t in throughput):
         say("wrk a rencontré des erreurs (voir le tableau).")
     say(

@@ -1,9 +1,11 @@
 """The committee's list: one statement, whatever the number of files, and nothing but
 what the committee may read (DESIGN §5, minimisation): the reference, never a name, an
-address or anything confidential."""
+address or anything confidential. On screen a page at a time (`committee_page`, keyset
+on the list's order: 1,500 flagged files at 50,000 households); on paper every row."""
 
 from __future__ import annotations
 
+from collections import namedtuple
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -13,7 +15,15 @@ from sqlalchemy import case, func, select
 from capintra.admin.models import Operation
 from capintra.extensions import db
 from capintra.households.models import Household, Phase
+from capintra.keyset import Keyset, Page
 from capintra.relocation.models import Offer
+
+#: The list's order: by operation, then reference (its year and number), then id.
+COMMITTEE_ORDER = Keyset(Operation.name, Household.ref_year, Household.ref_number, Household.id)
+#: A row's place in that order (what its cursor is made of).
+_Place = namedtuple("_Place", [column.key for column in COMMITTEE_ORDER.columns])
+#: Files a screen page shows.
+COMMITTEE_PAGE = 50
 
 
 @dataclass(frozen=True)
@@ -33,9 +43,36 @@ class CommitteeRow:
     last_offer_on: date | None
 
 
-def committee_rows(household_ids: Iterable[int] | None = None) -> list[CommitteeRow]:
+def _flagged():
+    return (Household.committee_flag.is_(True), Household.deleted_at.is_(None))
+
+
+def committee_count() -> int:
+    return db.session.scalar(select(func.count()).select_from(Household).where(*_flagged()))
+
+
+def committee_page(after: str | None = None, size: int | None = None) -> Page[CommitteeRow]:
+    """A page of the list after the cursor `after` (None: the first): one statement."""
+    size = size or COMMITTEE_PAGE
+    values = COMMITTEE_ORDER.decode(after)
+    rows, last = committee_rows(after=values, size=size + 1)
+    more = len(rows) > size
+    return Page(
+        rows=rows[:size],
+        next=COMMITTEE_ORDER.cursor_of(_Place(*last[size - 1])) if more else None,
+        after=after if values is not None else None,
+    )
+
+
+def committee_rows(
+    household_ids: Iterable[int] | None = None,
+    *,
+    after: tuple | None = None,
+    size: int | None = None,
+) -> list[CommitteeRow] | tuple[list[CommitteeRow], list[tuple]]:
     """The live files flagged for the committee (or those of `household_ids` among
-    them), by operation then reference: one SQL statement."""
+    them), by operation then reference: one SQL statement. With `size`: at most that
+    many after the place `after`, and each row's place in the order."""
     offers = (
         select(
             Offer.household_id.label("household_id"),
@@ -57,15 +94,22 @@ def committee_rows(household_ids: Iterable[int] | None = None) -> list[Committee
             Household.committee_decision,
             func.coalesce(offers.c.formal, 0),
             offers.c.last_on,
+            Household.ref_year,
+            Household.ref_number,
         )
         .join(Operation, Operation.id == Household.operation_id)
         .outerjoin(offers, offers.c.household_id == Household.id)
-        .where(Household.committee_flag.is_(True), Household.deleted_at.is_(None))
-        .order_by(Operation.name, Household.ref_year, Household.ref_number, Household.id)
+        .where(*_flagged())
+        .order_by(*COMMITTEE_ORDER.order_by())
     )
     if household_ids is not None:
         query = query.where(Household.id.in_(list(household_ids)))
-    return [
+    if after is not None:
+        query = query.where(COMMITTEE_ORDER.beyond(after))
+    if size is not None:
+        query = query.limit(size)
+    found = db.session.execute(query).all()
+    rows = [
         CommitteeRow(
             household_id=row[0],
             reference=row[1],
@@ -77,5 +121,8 @@ def committee_rows(household_ids: Iterable[int] | None = None) -> list[Committee
             formal_offers=int(row[7]),
             last_offer_on=row[8],
         )
-        for row in db.session.execute(query)
+        for row in found
     ]
+    if size is None:
+        return rows
+    return rows, [(row[3], row[9], row[10], row[0]) for row in found]

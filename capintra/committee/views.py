@@ -6,7 +6,7 @@ the list comes back (303)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, make_response, redirect, render_template, url_for
+from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -92,7 +92,19 @@ def _refused(household_id: int, form: DecisionForm, status: int, stale=None):
 
 
 def _list_page(states: dict, status: int):
-    rows = queries.committee_rows()
-    listed = {row.household_id for row in rows}
+    """A page of the list (`after=`); a refused decision's row (without JavaScript)
+    first, wherever it is in the list."""
+    page = queries.committee_page(request.args.get("after"))
+    rows = list(page.rows)
+    if states:
+        shown = {row.household_id for row in rows}
+        refused = queries.committee_rows(list(states))
+        rows = [row for row in refused if row.household_id not in shown] + rows
+        listed = {row.household_id for row in refused}
+    else:
+        listed = set()
     gone = [(hid, form) for hid, (form, _stale) in states.items() if hid not in listed]
-    return render("committee/index.html", rows=rows, states=states, gone=gone, status=status)
+    return render(
+        "committee/index.html", rows=rows, page=page, total=queries.committee_count(),
+        states=states, gone=gone, status=status,
+    )  # fmt: skip

@@ -463,6 +463,69 @@ def operations() -> list[Operation]:
     return list(db.session.scalars(select(Operation).order_by(Operation.name)))
 
 
+@dataclass
+class Progress:
+    """An operation's progress as the dashboard shows it: the same figures as `Counts`
+    (concerned, finally relocated, done, remaining), all-time."""
+
+    concerned: int = 0
+    relocated: int = 0
+    done: int = 0
+
+    @property
+    def remaining(self) -> int:
+        return self.concerned - self.done
+
+
+def progress_by_operation() -> dict[int, Progress]:
+    """operation id → Progress, in two statements that read no household row: the
+    files by phase and outcome from the index `ix_household_progress`, and the final
+    relocations joined to their households (a relocation is rarer than a file). The
+    full report places each household in its building, which the dashboard needs not."""
+    alone = and_(Household.deleted_at.is_(None), Household.split_from_id.is_(None))
+    closed = Household.outcome.is_not(None) | Household.phase.in_(REHOUSED)
+    result: dict[int, Progress] = {}
+    for operation_id, concerned, done in db.session.execute(
+        select(Household.operation_id, func.count(), func.sum(case((closed, 1), else_=0)))
+        .where(alone)
+        .group_by(Household.operation_id)
+    ):
+        result[operation_id] = Progress(int(concerned), 0, int(done or 0))
+    final = (
+        select(
+            Relocation.household_id.label("household_id"),
+            func.max(case((Relocation.relocated_on.is_not(None), 1), else_=0)).label("dated"),
+        )
+        .where(Relocation.deleted_at.is_(None), Relocation.kind == RelocationKind.DEFINITIF)
+        .group_by(Relocation.household_id)
+        .subquery()
+    )
+    for operation_id, relocated, done in db.session.execute(
+        select(
+            Household.operation_id,
+            func.sum(final.c.dated),
+            func.sum(case((closed, 0), else_=1)),
+        )
+        .join(final, final.c.household_id == Household.id)
+        .where(alone)
+        .group_by(Household.operation_id)
+    ):
+        progress = result.setdefault(operation_id, Progress())
+        progress.relocated = int(relocated or 0)
+        progress.done += int(done or 0)
+    return result
+
+
+def latest_targets() -> dict[int, date]:
+    """operation id → the latest target vacancy date of its live buildings."""
+    rows = db.session.execute(
+        select(Building.operation_id, func.max(Building.target_vacancy_date))
+        .where(Building.deleted_at.is_(None), Building.target_vacancy_date.is_not(None))
+        .group_by(Building.operation_id)
+    )
+    return {operation_id: _as_date(target) for operation_id, target in rows}
+
+
 def buildings(filters: Filters) -> list[Building]:
     where = [Building.deleted_at.is_(None)]
     if filters.operation_id is not None:

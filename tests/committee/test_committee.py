@@ -180,3 +180,30 @@ def test_the_list_costs_the_same_queries_as_files_grow(app_ctx, browser_for):
     with count_statements() as many:
         assert officer.get("/committee/").status_code == 200
     assert len(many) == len(few)
+
+
+def test_the_list_comes_a_page_at_a_time_in_its_order(app_ctx, browser_for, monkeypatch):
+    """Keyset pages (`after=`): every flagged file once, in the list's order, the count
+    of all of them on each page, and a page costs the same statements as the first."""
+    import re
+
+    from capintra.committee import queries
+
+    monkeypatch.setattr(queries, "COMMITTEE_PAGE", 3)
+    references = sorted((h.ref_year, h.ref_number, h.reference) for h in
+                        [_flagged() for _ in range(7)])  # fmt: skip
+    officer = browser_for("officer")
+    seen, url, statements, pages = [], "/committee/", set(), 0
+    officer.get(url)
+    while url:
+        pages += 1
+        with count_statements() as executed:
+            html = officer.get(url).get_data(as_text=True)
+        statements.add(len(executed))
+        assert "7 dossiers" in html
+        seen += [r for _y, _n, r in references if r in html]
+        following = re.search(r'rel="next" href="([^"]+)"', html)
+        url = following.group(1).replace("&amp;", "&") if following else None
+    assert pages == 3
+    assert seen == [r for _y, _n, r in references]
+    assert len(statements) <= 2, statements  # the first page has no cursor to read

@@ -53,6 +53,22 @@ def test_counts_per_operation_building_and_total(data):
     )  # fmt: skip
 
 
+def test_dashboard_progress_is_the_reports_all_time_counts(data):
+    """The dashboard's lean statements give the report's figures, per operation."""
+    from capintra.reports.queries import progress_by_operation
+
+    report = build(Filters(), TODAY)
+    progress = progress_by_operation()
+    for line in report.operations:
+        c, p = line.counts, progress.get(line.operation.id)
+        if not c.concerned:
+            continue
+        assert (p.concerned, p.relocated, p.done, p.remaining) == (
+            c.concerned, c.relocated, c.done, c.remaining,
+        )  # fmt: skip
+    assert (progress[data.op.id].concerned, progress[data.op.id].done) == (6, 3)
+
+
 def test_progress_against_the_target_dates(data):
     report = build(Filters(operation_id=data.op.id), TODAY)
     assert [line.operation.id for line in report.operations] == [data.op.id]
