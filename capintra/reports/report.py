@@ -90,12 +90,13 @@ class OperationLine:
     operation: Operation
     counts: Counts
     buildings: list[BuildingLine]
+    latest_target: date | None = None
 
     @property
     def target(self) -> date | None:
         """The latest target vacancy date of its buildings."""
         dates = [line.target for line in self.buildings if line.target]
-        return max(dates) if dates else None
+        return max(dates) if dates else self.latest_target
 
 
 @dataclass
@@ -212,14 +213,20 @@ def _building_order(line: BuildingLine) -> tuple:
 
 
 def build_operations(
-    filters: Filters, on: date, operations: list[Operation] | None = None
+    filters: Filters,
+    on: date,
+    operations: list[Operation] | None = None,
+    *,
+    per_building: bool = True,
 ) -> list[OperationLine]:
     """The counts per operation and building (three statements, two when the operations
-    are given)."""
+    are given). Without `per_building`, the operations' lines only, their target date
+    from one grouped statement instead of thousands of buildings."""
     by_group = queries.counts(filters)
     if operations is None:
         operations = queries.operations()
-    buildings = {b.id: b for b in queries.buildings(filters)}
+    buildings = {b.id: b for b in queries.buildings(filters)} if per_building else {}
+    targets = {} if per_building else queries.latest_targets()
     lines: list[OperationLine] = []
     for op in operations:
         if filters.operation_id is not None and op.id != filters.operation_id:
@@ -233,6 +240,8 @@ def build_operations(
             if op_id != op.id:
                 continue
             op_counts.add(group)
+            if not per_building:
+                continue
             building = buildings.get(building_id) if building_id is not None else None
             seen.add(building_id)
             op_buildings.append(BuildingLine(building, group, on))
@@ -240,14 +249,16 @@ def build_operations(
             if building.operation_id == op.id and building.id not in seen:
                 op_buildings.append(BuildingLine(building, Counts(), on))
         op_buildings.sort(key=_building_order)
-        if op_counts.concerned or op_counts.splits or op_buildings:
-            lines.append(OperationLine(op, op_counts, op_buildings))
+        if op_counts.concerned or op_counts.splits or op_buildings or op.id in targets:
+            lines.append(OperationLine(op, op_counts, op_buildings, targets.get(op.id)))
     return lines
 
 
-def build(filters: Filters, on: date) -> Report:
+def build(filters: Filters, on: date, *, per_building: bool = True) -> Report:
+    """The whole report; without `per_building`, no line per building (the page of all
+    operations: thousands of buildings are read one operation at a time)."""
     all_operations = queries.operations()
-    lines = build_operations(filters, on, all_operations)
+    lines = build_operations(filters, on, all_operations, per_building=per_building)
     total = Counts()
     for line in lines:
         total.add(line.counts)

@@ -62,7 +62,9 @@ def _args(f: Filters) -> dict:
 
 def _page(diffusion: bool):
     f = filters()
-    report = build(f, clock.today())
+    # A line per building when one operation is chosen: all of them (thousands at scale)
+    # only in the exports.
+    report = build(f, clock.today(), per_building=f.operation_id is not None)
     args = _args(f)
 
     def shown(count):

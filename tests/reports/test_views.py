@@ -52,7 +52,15 @@ def test_page_shows_the_counts_under_the_strict_policy(data, login_as):
     assert data.h["H2"].reference in html  # without an accepted solution, by reference
     assert "SECRETNOM" not in html
     assert '<img class="img-fluid" src="/reports/relocation/months.svg' in html
-    assert 'id="report-months"' in html and 'id="report-buildings"' in html  # figures beside
+    assert 'id="report-months"' in html  # figures beside the chart
+    # Every operation: their lines only, the target date from their buildings; a line per
+    # building (thousands at scale) once an operation is chosen, and in the exports.
+    assert "1 rue Alpha" not in html and 'id="report-buildings"' not in html
+    assert 'id="report-detail-hint"' in html and "30/06/2027" in html
+    html = browser.get(f"/reports/relocation?operation={data.op.id}").get_data(as_text=True)
+    assert "1 rue Alpha" in html and "2 rue Beta" in html
+    assert 'id="report-buildings"' in html and "/reports/relocation/buildings.svg" in html
+    assert 'id="report-detail-hint"' not in html
 
 
 def test_diffusion_masks_small_counts_and_lists_no_household(data, login_as):
