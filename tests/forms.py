@@ -239,12 +239,18 @@ def _values_in(route, url: str) -> dict[str, str]:
     return match.groupdict() if match else {}
 
 
+#: How the URL of a download ends.
+DOWNLOADS = (".pdf", ".csv", ".xlsx", ".json", ".svg")
+
+
 def form_posting_to(browser, route, url: str) -> tuple[str, PageForm]:
     """(page URL, form) of the page that shows the form posting to `url`: the page at the
     same URL, else another page of the same objects (a tab holding an add form)."""
     values = _values_in(route, url)
     pages = [url]
     for get in all_routes(browser.client.application):
+        if get.rule.endswith(DOWNLOADS):
+            continue  # a file holds no form (a right-of-access PDF takes seconds to print)
         if get.method == "GET" and get.rule != route.rule and set(get.variables) <= set(values):
             page = get.rule
             for name in get.variables:
