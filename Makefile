@@ -12,7 +12,8 @@ PYTHON      ?= python3
 VENV        ?= .venv
 BIN         := $(VENV)/bin
 PYTEST_ARGS ?=
-PYTEST_WORKERS ?= auto
+# One worker more than cores: the browser tests mostly wait on Chromium and the server.
+PYTEST_WORKERS ?= $(shell echo $$(( $$(nproc) + 1 )))
 BENCH_ARGS  ?=
 LOAD_ARGS   ?=
 NPM         ?= npm
