@@ -20,6 +20,7 @@ from flask_sqlalchemy.session import Session as FlaskSQLAlchemySession
 from sqlalchemy import inspect
 
 from capintra import create_app
+from capintra.audit.changes import kept_values
 from capintra.config import TestConfig
 from capintra.extensions import db
 from tests import factories
@@ -120,6 +121,9 @@ def app(database_url, tmp_path_factory):
 def rolled_back(app):
     """An app context whose session works inside a transaction rolled back at the end."""
     with app.app_context():
+        # Values kept until the data changes: a rolled-back test's changes leave the
+        # audit trail's ids to be used again by the next test (SQLite).
+        kept_values(app).clear()
         connection = db.engine.connect()
         outer = connection.begin()
         original = db.session

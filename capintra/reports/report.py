@@ -227,6 +227,11 @@ def build_operations(
         operations = queries.operations()
     buildings = {b.id: b for b in queries.buildings(filters)} if per_building else {}
     targets = {} if per_building else queries.latest_targets()
+    groups: dict[int, list[tuple[int | None, Counts]]] = {}
+    for (op_id, building_id), group in sorted(
+        by_group.items(), key=lambda item: (item[0][1] is None, item[0][1] or 0)
+    ):
+        groups.setdefault(op_id, []).append((building_id, group))
     lines: list[OperationLine] = []
     for op in operations:
         if filters.operation_id is not None and op.id != filters.operation_id:
@@ -234,11 +239,7 @@ def build_operations(
         op_counts = Counts()
         op_buildings = []
         seen = set()
-        for (op_id, building_id), group in sorted(
-            by_group.items(), key=lambda item: (item[0][1] is None, item[0][1] or 0)
-        ):
-            if op_id != op.id:
-                continue
+        for building_id, group in groups.get(op.id, ()):
             op_counts.add(group)
             if not per_building:
                 continue

@@ -9,6 +9,7 @@ from flask import Blueprint, Response, render_template, request
 from flask_babel import gettext as _
 
 from capintra import clock
+from capintra.audit.changes import detached, until_changed
 from capintra.audit.service import record_event
 from capintra.database import writes
 from capintra.extensions import db
@@ -60,11 +61,27 @@ def _args(f: Filters) -> dict:
     return args
 
 
+def kept_report(f: Filters, on: date, *, per_building: bool) -> Report:
+    """The report as the page and the charts read it, computed again only after a change
+    (capintra.audit.changes: seconds at 50,000 households). Without the exports' rows
+    (thousands of records), and detached from the request's session."""
+
+    def compute() -> Report:
+        report = build(f, on, per_building=per_building)
+        report.rows = []
+        records = {*report.all_operations, *(line.operation for line in report.operations)}
+        records.update(line.building for line in report.building_lines if line.building)
+        detached(records)
+        return report
+
+    return until_changed(("reports.relocation", f, on, per_building), compute)
+
+
 def _page(diffusion: bool):
     f = filters()
     # A line per building when one operation is chosen: all of them (thousands at scale)
     # only in the exports.
-    report = build(f, clock.today(), per_building=f.operation_id is not None)
+    report = kept_report(f, clock.today(), per_building=f.operation_id is not None)
     args = _args(f)
 
     def shown(count):
@@ -189,7 +206,7 @@ def building_label(line) -> str:
 @bp.get("/relocation/months.svg")
 @require("report.view")
 def chart_months():
-    report = build(filters(), clock.today())
+    report = kept_report(filters(), clock.today(), per_building=True)
     return _svg(
         *charts.months_chart(
             report,
@@ -203,7 +220,7 @@ def chart_months():
 @bp.get("/relocation/buildings.svg")
 @require("report.view")
 def chart_buildings():
-    report = build(filters(), clock.today())
+    report = kept_report(filters(), clock.today(), per_building=True)
     labels = [building_label(line) for line in report.progress_lines]
     return _svg(
         *charts.buildings_chart(

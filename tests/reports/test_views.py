@@ -10,6 +10,7 @@ import openpyxl
 import pytest
 from sqlalchemy import select
 
+from capintra.audit.changes import kept_values
 from capintra.audit.models import AuditEvent
 from capintra.extensions import db
 from capintra.relocation.models import Relocation, RelocationKind
@@ -240,6 +241,7 @@ def test_query_count_is_flat_as_households_grow(app_ctx, login_as, path):
     browser = login_as("manager")
     _grow(op, building, 5)
     browser.get(path)
+    kept_values(app_ctx).clear()  # the report computed, not the one kept since
     with count_statements() as few:
         assert browser.get(path).status_code == 200
     _grow(op, building, 45)

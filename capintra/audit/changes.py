@@ -1,0 +1,118 @@
+"""When the data last changed, and figures kept until it changes again.
+
+Every change of a record leaves an audit event in its own transaction (capintra.audit.
+service: inserts, updates, soft and hard deletes through the session, and the commands'
+statements — split, disposal list — by their named event). The newest change event's id
+is therefore a stamp of the whole database: read in one statement of index seeks
+(`ix_audit_event_action_id`), it moves whenever anything a page could show moves.
+
+`until_changed(key, compute)` keeps what `compute` returned, per application (each
+worker process has its own), until the stamp moves or `MAX_AGE` has passed — the bound
+for what changes without the application (a statement run by hand, a restored backup)
+and for PostgreSQL's ids, which may commit out of order. Reports that read the whole
+database (seconds at 50,000 households) are computed again only after a change.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from flask import current_app
+from sqlalchemy import func, select, union_all
+
+from capintra.audit.models import AuditEvent
+from capintra.extensions import db
+
+#: The audit actions that record a change of data (the others record reads, exports,
+#: logins: nothing a report shows).
+CHANGE_ACTIONS = (
+    "create",
+    "update",
+    "delete",
+    "restore",
+    "purge",
+    "split",
+    "disposal_list_applied",
+)
+#: Seconds a kept value is trusted at most, even with no change recorded.
+MAX_AGE = 300.0
+#: Values kept per application: the least recently used goes first.
+MAX_ENTRIES = 32
+_EXTENSION = "capintra.until_changed"
+
+T = TypeVar("T")
+
+
+def last_change() -> int:
+    """The id of the newest change event (0 before any)."""
+    newest = union_all(
+        *(
+            select(func.max(AuditEvent.id).label("id")).where(AuditEvent.action == action)
+            for action in CHANGE_ACTIONS
+        )
+    ).subquery()
+    return db.session.scalar(select(func.max(newest.c.id))) or 0
+
+
+@dataclass
+class _Kept:
+    stamp: int
+    at: float
+    value: Any
+
+
+class Kept:
+    """An application's kept values (thread-safe: gunicorn may run threads)."""
+
+    def __init__(self) -> None:
+        self._values: OrderedDict[Hashable, _Kept] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable, stamp: int) -> _Kept | None:
+        with self._lock:
+            kept = self._values.get(key)
+            if kept is None or kept.stamp != stamp or time.monotonic() - kept.at > MAX_AGE:
+                return None
+            self._values.move_to_end(key)
+            return kept
+
+    def put(self, key: Hashable, stamp: int, value: Any) -> None:
+        with self._lock:
+            self._values[key] = _Kept(stamp, time.monotonic(), value)
+            self._values.move_to_end(key)
+            while len(self._values) > MAX_ENTRIES:
+                self._values.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._values.clear()
+
+
+def kept_values(app=None) -> Kept:
+    app = app or current_app
+    return app.extensions.setdefault(_EXTENSION, Kept())
+
+
+def detached(records) -> None:
+    """Takes kept records out of the request's session: a commit later in the request
+    would expire them, and the next request could not read them."""
+    for record in records:
+        if record in db.session:
+            db.session.expunge(record)
+
+
+def until_changed(key: Hashable, compute: Callable[[], T]) -> T:
+    """`compute()`, or what it returned for `key` when nothing has changed since."""
+    stamp = last_change()
+    kept = kept_values()
+    found = kept.get(key, stamp)
+    if found is not None:
+        return found.value
+    value = compute()
+    kept.put(key, stamp, value)
+    return value
