@@ -41,7 +41,8 @@ CHANGE_ACTIONS = (
 )
 #: Seconds a kept value is trusted at most, even with no change recorded.
 MAX_AGE = 300.0
-#: Values kept per application: the least recently used goes first.
+#: Values kept per application and namespace (a key's first item) unless told otherwise:
+#: the least recently used goes first.
 MAX_ENTRIES = 32
 _EXTENSION = "capintra.until_changed"
 
@@ -67,11 +68,13 @@ class _Kept:
 
 
 class Kept:
-    """An application's kept values (thread-safe: gunicorn may run threads)."""
+    """An application's kept values of one namespace (thread-safe: gunicorn may run
+    threads)."""
 
-    def __init__(self) -> None:
+    def __init__(self, room: int = MAX_ENTRIES) -> None:
         self._values: OrderedDict[Hashable, _Kept] = OrderedDict()
         self._lock = threading.Lock()
+        self.room = room
 
     def get(self, key: Hashable, stamp: int) -> _Kept | None:
         with self._lock:
@@ -85,7 +88,7 @@ class Kept:
         with self._lock:
             self._values[key] = _Kept(stamp, time.monotonic(), value)
             self._values.move_to_end(key)
-            while len(self._values) > MAX_ENTRIES:
+            while len(self._values) > self.room:
                 self._values.popitem(last=False)
 
     def clear(self) -> None:
@@ -93,9 +96,26 @@ class Kept:
             self._values.clear()
 
 
-def kept_values(app=None) -> Kept:
+class KeptValues:
+    """An application's namespaces of kept values."""
+
+    def __init__(self) -> None:
+        self._spaces: dict[Hashable, Kept] = {}
+        self._lock = threading.Lock()
+
+    def space(self, name: Hashable, room: int) -> Kept:
+        with self._lock:
+            return self._spaces.setdefault(name, Kept(room))
+
+    def clear(self) -> None:
+        with self._lock:
+            for space in self._spaces.values():
+                space.clear()
+
+
+def kept_values(app=None) -> KeptValues:
     app = app or current_app
-    return app.extensions.setdefault(_EXTENSION, Kept())
+    return app.extensions.setdefault(_EXTENSION, KeptValues())
 
 
 def detached(records) -> None:
@@ -106,10 +126,11 @@ def detached(records) -> None:
             db.session.expunge(record)
 
 
-def until_changed(key: Hashable, compute: Callable[[], T]) -> T:
-    """`compute()`, or what it returned for `key` when nothing has changed since."""
+def until_changed(key: tuple, compute: Callable[[], T], *, room: int = MAX_ENTRIES) -> T:
+    """`compute()`, or what it returned for `key` when nothing has changed since. The
+    key's first item names its namespace, which keeps `room` values at most."""
     stamp = last_change()
-    kept = kept_values()
+    kept = kept_values().space(key[0], room)
     found = kept.get(key, stamp)
     if found is not None:
         return found.value

@@ -94,3 +94,28 @@ def test_the_occupancy_report_shows_a_new_unit_at_once(app_ctx, login_as):
     bmake.unit(building)
     db.session.commit()
     assert units() == "2"
+
+
+def test_each_officer_reads_their_own_dashboard_and_a_new_file_at_once(app_ctx, make):
+    from capintra.households.models import Phase
+    from tests.conftest import login
+
+    alice, bruno = make.user("officer"), make.user("officer")
+    make.household(officer_id=alice.id, phase=Phase.DIAGNOSTIC)
+    db.session.commit()
+    as_alice = login(app_ctx.test_client(), alice)
+    as_bruno = login(app_ctx.test_client(), bruno)
+
+    def mine(browser, user) -> str:
+        page = text_of(browser.get("/"))
+        return page.split('id="dash-files"')[1].split("</section>")[0]
+
+    files = mine(as_alice, alice)
+    assert f"officer={alice.id}" in files and "Diagnostic : <strong>1<" in files
+    assert mine(as_alice, alice) == files  # read again: the kept section, the same
+    files = mine(as_bruno, bruno)  # not Alice's section
+    assert f"officer={bruno.id}" in files and f"officer={alice.id}" not in files
+    assert "Diagnostic : <strong>1<" not in files
+    make.household(officer_id=alice.id, phase=Phase.DIAGNOSTIC)
+    db.session.commit()
+    assert "Diagnostic : <strong>2<" in mine(as_alice, alice)
