@@ -187,9 +187,11 @@ class Counts:
 COUNT_NAMES = tuple(Counts.__dataclass_fields__)
 
 
-def counts(filters: Filters) -> dict[tuple[int, int | None], Counts]:
-    """(operation id, building id or None) → Counts, in one statement."""
-    home, rel, offers = _home(), _relocations(filters), _offers()
+def counts(filters: Filters, *, per_building: bool = True) -> dict[tuple[int, int | None], Counts]:
+    """(operation id, building id or None) → Counts, in one statement. Without
+    `per_building`, (operation id, None) → Counts: no household is placed in its building
+    (the costliest part of the statement)."""
+    rel, offers = _relocations(filters), _offers()
     alone = Household.split_from_id.is_(None)
     split = Household.split_from_id.is_not(None)
     final_in = func.coalesce(rel.c.final_in, 0) == 1
@@ -219,13 +221,21 @@ def counts(filters: Filters) -> dict[tuple[int, int | None], Counts]:
         "splits_relocated": and_(split, final_in),
     }
     columns = [func.sum(case((cond, 1), else_=0)).label(name) for name, cond in conditions.items()]
+    if per_building:
+        home = _home()
+        query = (
+            select(Household.operation_id, home.c.building_id, *columns)
+            .outerjoin(home, home.c.household_id == Household.id)
+            .group_by(Household.operation_id, home.c.building_id)
+        )
+    else:
+        query = select(Household.operation_id, literal(None), *columns).group_by(
+            Household.operation_id
+        )
     rows = db.session.execute(
-        select(Household.operation_id, home.c.building_id, *columns)
-        .outerjoin(home, home.c.household_id == Household.id)
-        .outerjoin(rel, rel.c.household_id == Household.id)
+        query.outerjoin(rel, rel.c.household_id == Household.id)
         .outerjoin(offers, offers.c.household_id == Household.id)
         .where(*_households(filters))
-        .group_by(Household.operation_id, home.c.building_id)
     ).all()
     return {
         (row[0], row[1]): Counts(
@@ -239,7 +249,6 @@ def counts(filters: Filters) -> dict[tuple[int, int | None], Counts]:
 class WithoutSolution:
     reference: str
     operation_id: int
-    building_id: int | None
     phase: Phase
     last_offer_on: date | None
 
@@ -247,16 +256,9 @@ class WithoutSolution:
 def without_solution(filters: Filters) -> list[WithoutSolution]:
     """Open files (splits included, marked by the caller) with no final relocation and no
     accepted offer, those never offered anything first, then the oldest last offer."""
-    home, rel, offers = _home(), _relocations(filters), _offers()
+    rel, offers = _relocations(filters), _offers()
     rows = db.session.execute(
-        select(
-            Household.reference,
-            Household.operation_id,
-            home.c.building_id,
-            Household.phase,
-            offers.c.last_sent,
-        )
-        .outerjoin(home, home.c.household_id == Household.id)
+        select(Household.reference, Household.operation_id, Household.phase, offers.c.last_sent)
         .outerjoin(rel, rel.c.household_id == Household.id)
         .outerjoin(offers, offers.c.household_id == Household.id)
         .where(

@@ -222,7 +222,7 @@ def build_operations(
     """The counts per operation and building (three statements, two when the operations
     are given). Without `per_building`, the operations' lines only, their target date
     from one grouped statement instead of thousands of buildings."""
-    by_group = queries.counts(filters)
+    by_group = queries.counts(filters, per_building=per_building)
     if operations is None:
         operations = queries.operations()
     buildings = {b.id: b for b in queries.buildings(filters)} if per_building else {}

@@ -53,6 +53,22 @@ def test_counts_per_operation_building_and_total(data):
     )  # fmt: skip
 
 
+@pytest.mark.parametrize(
+    "filters", [Filters(), Filters(start=date(2026, 1, 1), end=date(2026, 6, 30))]
+)
+def test_the_operations_counts_without_buildings_are_the_same(data, filters):
+    """The page of all operations counts them without placing each household in its
+    building: the same figures, per operation and in total."""
+    whole = build(filters, TODAY)
+    lean = build(filters, TODAY, per_building=False)
+    assert [(line.operation.id, _counts(line.counts)) for line in lean.operations] == [
+        (line.operation.id, _counts(line.counts)) for line in whole.operations
+    ]
+    assert all(line.buildings == [] for line in lean.operations)
+    assert _counts(lean.total) == _counts(whole.total)
+    assert lean.without_solution == whole.without_solution
+
+
 def test_dashboard_progress_is_the_reports_all_time_counts(data):
     """The dashboard's lean statements give the report's figures, per operation."""
     from capintra.reports.queries import progress_by_operation
