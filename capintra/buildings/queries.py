@@ -171,13 +171,12 @@ def _positive_int(value) -> int | None:
     return number if 0 < number < 2**63 else None
 
 
-def _filtered_buildings(on: date, filters: BuildingFilters) -> Select:
-    """The live buildings the filters keep, in the list's order (operation, address)."""
-    query = (
-        select(Building.id)
-        .join(Operation, Operation.id == Building.operation_id)
-        .where(Building.deleted_at.is_(None))
-    )
+def _filtered_buildings(on: date, filters: BuildingFilters, *, ordered: bool = True) -> Select:
+    """The live buildings the filters keep, with their operation to be put in the list's
+    order (operation, address); not `ordered`, the building table alone (a count)."""
+    query = select(Building.id).where(Building.deleted_at.is_(None))
+    if ordered:
+        query = query.join(Operation, Operation.id == Building.operation_id)
     if filters.operation_id is not None:
         query = query.where(Building.operation_id == filters.operation_id)
     if filters.past_target:  # only those whose target vacancy date has passed
@@ -191,7 +190,7 @@ def _filtered_buildings(on: date, filters: BuildingFilters) -> Select:
 def building_count(on: date, filters: BuildingFilters) -> int:
     """How many buildings the filters find (all pages)."""
     return db.session.scalar(
-        select(func.count()).select_from(_filtered_buildings(on, filters).subquery())
+        select(func.count()).select_from(_filtered_buildings(on, filters, ordered=False).subquery())
     )
 
 

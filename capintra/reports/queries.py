@@ -319,17 +319,42 @@ def _as_date(value) -> date | None:
     return date.fromisoformat(str(value)[:10])
 
 
-@dataclass(frozen=True)
-class RelocatedRow:
-    """A final relocation of the period, by household reference (the exports' rows)."""
+class RelocationFigures:
+    """What the report's figures read of a final relocation (its date, the amounts and
+    surfaces before and after) without the record: the page reads thousands of them.
+    Its remaining charges and effort rates are Relocation's own properties."""
 
-    reference: str
-    operation_id: int
-    building_id: int | None
+    COLUMNS = (
+        "relocated_on",
+        "before_rent_cents",
+        "before_charges_cents",
+        "before_apl_cents",
+        "rent_cents",
+        "charges_cents",
+        "apl_cents",
+        "resources_cents",
+        "before_surface_dm2",
+        "surface_dm2",
+    )
+    __slots__ = COLUMNS
+
+    def __init__(self, *values) -> None:
+        for name, value in zip(self.COLUMNS, values, strict=True):
+            setattr(self, name, value)
+
+    remaining_before_cents = Relocation.remaining_before_cents
+    remaining_after_cents = Relocation.remaining_after_cents
+    effort_before = Relocation.effort_before
+    effort_after = Relocation.effort_after
+
+
+@dataclass(frozen=True)
+class RelocatedFigures:
+    """A final relocation of the period as the figures read it (costs, months, offers,
+    delays)."""
+
     split: bool
-    had_temporary: bool
-    relocation: Relocation
-    landlord: str
+    relocation: Relocation | RelocationFigures
     formal_offers: int
     first_meeting: date | None
 
@@ -338,6 +363,53 @@ class RelocatedRow:
         if self.first_meeting is None:
             return None
         return (self.relocation.relocated_on - self.first_meeting).days
+
+
+@dataclass(frozen=True)
+class RelocatedRow(RelocatedFigures):
+    """A final relocation of the period, by household reference (the exports' rows)."""
+
+    reference: str = ""
+    operation_id: int = 0
+    building_id: int | None = None
+    had_temporary: bool = False
+    landlord: str = ""
+
+
+def _met_on(value) -> date | None:
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.date() if value else None
+
+
+def relocated_figures(filters: Filters) -> list[RelocatedFigures]:
+    """The final relocations dated in the period, oldest first, as the figures read them
+    (one statement, columns only: no household placed in its building, no record)."""
+    offers, met = _offers(), _first_meeting()
+    rows = db.session.execute(
+        select(
+            Household.split_from_id,
+            offers.c.formal,
+            met.c.at,
+            *(getattr(Relocation, name) for name in RelocationFigures.COLUMNS),
+        )
+        .join(Household, Household.id == Relocation.household_id)
+        .outerjoin(offers, offers.c.household_id == Household.id)
+        .outerjoin(met, met.c.household_id == Household.id)
+        .where(
+            *_households(filters),
+            Relocation.deleted_at.is_(None),
+            Relocation.kind == RelocationKind.DEFINITIF,
+            in_period(Relocation.relocated_on, filters),
+        )
+        .order_by(Relocation.relocated_on, Household.reference, Relocation.id)
+    ).all()
+    return [
+        RelocatedFigures(
+            split_from is not None, RelocationFigures(*values), int(formal or 0), _met_on(met_at)
+        )
+        for split_from, formal, met_at, *values in rows
+    ]
 
 
 def relocated(filters: Filters) -> list[RelocatedRow]:
@@ -370,24 +442,20 @@ def relocated(filters: Filters) -> list[RelocatedRow]:
         )
         .order_by(Relocation.relocated_on, Household.reference, Relocation.id)
     ).all()
-    result = []
-    for ref, op, building, split_from, temp_any, relocation, name, formal, met_at in rows:
-        if isinstance(met_at, str):
-            met_at = datetime.fromisoformat(met_at)
-        result.append(
-            RelocatedRow(
-                ref,
-                op,
-                building,
-                split_from is not None,
-                bool(temp_any),
-                relocation,
-                name or "",
-                int(formal or 0),
-                met_at.date() if met_at else None,
-            )  # fmt: skip
+    return [
+        RelocatedRow(
+            split=split_from is not None,
+            relocation=relocation,
+            formal_offers=int(formal or 0),
+            first_meeting=_met_on(met_at),
+            reference=ref,
+            operation_id=op,
+            building_id=building,
+            had_temporary=bool(temp_any),
+            landlord=name or "",
         )
-    return result
+        for ref, op, building, split_from, temp_any, relocation, name, formal, met_at in rows
+    ]
 
 
 @dataclass

@@ -142,7 +142,7 @@ class Report:
     average_formal_offers: Decimal | None
     median_days: Decimal | None
     months: list[Month]
-    rows: list[queries.RelocatedRow] = field(default_factory=list)
+    rows: list[queries.RelocatedFigures] = field(default_factory=list)
 
     @property
     def building_lines(self) -> list[BuildingLine]:
@@ -159,7 +159,7 @@ class Report:
         return figures.share(d.new_social_housing.get(True, 0), d.total)
 
 
-def compute_costs(rows: list[queries.RelocatedRow]) -> Costs:
+def compute_costs(rows: list[queries.RelocatedFigures]) -> Costs:
     costs = Costs()
     pairs = [
         (r.relocation.remaining_before_cents, r.relocation.remaining_after_cents) for r in rows
@@ -188,7 +188,7 @@ def compute_costs(rows: list[queries.RelocatedRow]) -> Costs:
     return costs
 
 
-def months_of(rows: list[queries.RelocatedRow], remaining_now: int) -> list[Month]:
+def months_of(rows: list[queries.RelocatedFigures], remaining_now: int) -> list[Month]:
     """Final relocations per month (splits left out, like the counts) and what was left
     to do at each month's end: today's remaining plus the relocations after it."""
     per_month = Counter(r.relocation.relocated_on.strftime("%Y-%m") for r in rows if not r.split)
@@ -255,16 +255,18 @@ def build_operations(
     return lines
 
 
-def build(filters: Filters, on: date, *, per_building: bool = True) -> Report:
+def build(filters: Filters, on: date, *, per_building: bool = True, records: bool = True) -> Report:
     """The whole report; without `per_building`, no line per building (the page of all
-    operations: thousands of buildings are read one operation at a time)."""
+    operations: thousands of buildings are read one operation at a time); without
+    `records`, its rows are the figures of the final relocations only (the page and the
+    charts), not the exports' rows."""
     all_operations = queries.operations()
     lines = build_operations(filters, on, all_operations, per_building=per_building)
     total = Counts()
     for line in lines:
         total.add(line.counts)
     profile_rows = queries.profiles(filters)
-    rows = queries.relocated(filters)
+    rows = queries.relocated(filters) if records else queries.relocated_figures(filters)
     alone = [r for r in rows if not r.split]
     offers = [r.formal_offers for r in alone]
     delays = [r.days_to_relocation for r in alone if r.days_to_relocation is not None]

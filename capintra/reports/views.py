@@ -67,7 +67,7 @@ def kept_report(f: Filters, on: date, *, per_building: bool) -> Report:
     (thousands of records), and detached from the request's session."""
 
     def compute() -> Report:
-        report = build(f, on, per_building=per_building)
+        report = build(f, on, per_building=per_building, records=False)
         report.rows = []
         records = {*report.all_operations, *(line.operation for line in report.operations)}
         records.update(line.building for line in report.building_lines if line.building)

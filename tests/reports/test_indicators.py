@@ -69,6 +69,21 @@ def test_the_operations_counts_without_buildings_are_the_same(data, filters):
     assert lean.without_solution == whole.without_solution
 
 
+@pytest.mark.parametrize(
+    "filters", [Filters(), Filters(start=date(2026, 1, 1), end=date(2026, 6, 30))]
+)
+def test_the_page_figures_without_the_records_are_the_same(data, filters):
+    """The page reads the final relocations' figures as columns, not as records: the same
+    costs, months, offers and delays as the exports' full rows give."""
+    whole = build(filters, TODAY)
+    light = build(filters, TODAY, records=False)
+    assert whole.rows and len(light.rows) == len(whole.rows) and whole.costs.known
+    assert light.costs == whole.costs
+    assert light.months == whole.months
+    assert light.average_formal_offers == whole.average_formal_offers
+    assert light.median_days == whole.median_days
+
+
 def test_dashboard_progress_is_the_reports_all_time_counts(data):
     """The dashboard's lean statements give the report's figures, per operation."""
     from capintra.reports.queries import progress_by_operation
