@@ -22,8 +22,9 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from flask import current_app
-from sqlalchemy import func, select, union_all
+from flask import current_app, g, has_app_context
+from sqlalchemy import event, func, select, union_all
+from sqlalchemy.orm import Session
 
 from capintra.audit.models import AuditEvent
 from capintra.extensions import db
@@ -45,6 +46,8 @@ MAX_AGE = 300.0
 #: the least recently used goes first.
 MAX_ENTRIES = 32
 _EXTENSION = "capintra.until_changed"
+#: The stamp read once per request (flask.g), forgotten at the request's own flushes.
+_REQUEST_STAMP = "capintra_last_change"
 
 T = TypeVar("T")
 
@@ -126,10 +129,32 @@ def detached(records) -> None:
             db.session.expunge(record)
 
 
+def _stamp() -> int:
+    """`last_change()` once per request (a dashboard asks for each of its sections),
+    read again after any flush of the request's own changes."""
+    if not has_app_context():
+        return last_change()
+    stamp = g.get(_REQUEST_STAMP)
+    if stamp is None:
+        stamp = last_change()
+        setattr(g, _REQUEST_STAMP, stamp)
+    return stamp
+
+
+def _forget_stamp(session: Session, flush_context) -> None:
+    if has_app_context():
+        g.pop(_REQUEST_STAMP, None)
+
+
+def install_listeners() -> None:
+    if not event.contains(Session, "after_flush", _forget_stamp):
+        event.listen(Session, "after_flush", _forget_stamp)
+
+
 def until_changed(key: tuple, compute: Callable[[], T], *, room: int = MAX_ENTRIES) -> T:
     """`compute()`, or what it returned for `key` when nothing has changed since. The
     key's first item names its namespace, which keeps `room` values at most."""
-    stamp = last_change()
+    stamp = _stamp()
     kept = kept_values().space(key[0], room)
     found = kept.get(key, stamp)
     if found is not None:

@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 
-from capintra.audit import personal_data, purge
+from capintra.audit import changes, personal_data, purge
 from capintra.audit.models import AuditEvent, AuditMaintenance
 from capintra.audit.service import install_listeners
 from capintra.audit.views import bp
@@ -12,7 +12,11 @@ FEATURE = Feature(
     name="audit",
     blueprints=((bp, "/audit"),),
     models=(AuditEvent, AuditMaintenance),
-    setup=(lambda app: install_listeners(), purge.install_command),
+    setup=(
+        lambda app: install_listeners(),
+        lambda app: changes.install_listeners(),
+        purge.install_command,
+    ),
     navigation=(NavItem("audit.index", _l("Journal d’audit"), "audit.view", 50),),
     # The trail itself, and SQLite's switch that opens it (always empty, maintenance.py).
     not_audited=(AuditEvent, AuditMaintenance),

@@ -11,6 +11,7 @@ from __future__ import annotations
 from flask import make_response, render_template, request, session
 from flask_babel import get_locale
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
 from capintra import clock
@@ -28,6 +29,7 @@ def _render(section: DashboardSection) -> Markup:
 
 
 def _kept(section: DashboardSection) -> Markup:
+    generate_csrf()  # the session's secret exists before it is part of the key
     key = ("web.dashboard", section.template, current_user.id, current_user.role,
            current_user.is_admin, clock.today(), str(get_locale()),
            session.get("csrf_token"), tuple(sorted(request.args.items(multi=True))))  # fmt: skip
