@@ -79,7 +79,7 @@ def test_the_upload_writes_nothing_but_the_batch(make, login_as):
     assert batch.counts["walled_up"] == 1 and batch.counts["buildings"] == 1
     assert counts() == before
     assert set(written) <= {"import_batch", "audit_event", "web_session"}, written
-    events = db.session.scalars(select(AuditEvent).where(AuditEvent.id > 0)).all()
+    events = db.session.scalars(select(AuditEvent).order_by(AuditEvent.id)).all()
     assert [e.entity_type for e in events[events_before:]] == ["import_batch"]
     db.session.refresh(unit)
     assert unit.condition is UnitCondition.NORMAL
