@@ -376,6 +376,20 @@ class RelocatedRow(RelocatedFigures):
     landlord: str = ""
 
 
+def _final_in_period(filters: Filters) -> tuple:
+    """The live final relocations dated in the period, of the selection's households."""
+    return (
+        *_households(filters),
+        Relocation.deleted_at.is_(None),
+        Relocation.kind == RelocationKind.DEFINITIF,
+        in_period(Relocation.relocated_on, filters),
+    )
+
+
+#: The final relocations' order in the figures and the exports.
+_OLDEST_FIRST = (Relocation.relocated_on, Household.reference, Relocation.id)
+
+
 def _met_on(value) -> date | None:
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
@@ -396,13 +410,8 @@ def relocated_figures(filters: Filters) -> list[RelocatedFigures]:
         .join(Household, Household.id == Relocation.household_id)
         .outerjoin(offers, offers.c.household_id == Household.id)
         .outerjoin(met, met.c.household_id == Household.id)
-        .where(
-            *_households(filters),
-            Relocation.deleted_at.is_(None),
-            Relocation.kind == RelocationKind.DEFINITIF,
-            in_period(Relocation.relocated_on, filters),
-        )
-        .order_by(Relocation.relocated_on, Household.reference, Relocation.id)
+        .where(*_final_in_period(filters))
+        .order_by(*_OLDEST_FIRST)
     ).all()
     return [
         RelocatedFigures(
@@ -434,13 +443,8 @@ def relocated(filters: Filters) -> list[RelocatedRow]:
         .outerjoin(offers, offers.c.household_id == Household.id)
         .outerjoin(met, met.c.household_id == Household.id)
         .outerjoin(landlord, landlord.id == Relocation.landlord_id)
-        .where(
-            *_households(filters),
-            Relocation.deleted_at.is_(None),
-            Relocation.kind == RelocationKind.DEFINITIF,
-            in_period(Relocation.relocated_on, filters),
-        )
-        .order_by(Relocation.relocated_on, Household.reference, Relocation.id)
+        .where(*_final_in_period(filters))
+        .order_by(*_OLDEST_FIRST)
     ).all()
     return [
         RelocatedRow(
@@ -488,12 +492,7 @@ def destinations(filters: Filters) -> Destinations:
         select(*keys, func.count())
         .join(Household, Household.id == Relocation.household_id)
         .outerjoin(landlord, landlord.id == Relocation.landlord_id)
-        .where(
-            *_households(filters),
-            Relocation.deleted_at.is_(None),
-            Relocation.kind == RelocationKind.DEFINITIF,
-            in_period(Relocation.relocated_on, filters),
-        )
+        .where(*_final_in_period(filters))
         .group_by(*keys)
     ).all()
     found = Destinations()
