@@ -17,7 +17,7 @@ from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 from urllib.parse import quote, unquote
 
-from sqlalchemy import Select, and_, literal, or_, tuple_
+from sqlalchemy import BindParameter, Select, and_, literal, or_, tuple_
 
 from capintra.extensions import db
 
@@ -141,11 +141,15 @@ class Keyset:
         return [column.desc() if desc else column for column, desc in self.keys]
 
     def beyond(self, values: tuple, inclusive: bool = False):
-        """SQL: the rows after `values` in this order (`inclusive`: that place too)."""
+        """SQL: the rows after `values` in this order (`inclusive`: that place too). A value
+        may be a bound parameter (a statement built once, its values given at execution)."""
         columns = self.columns
         # Values bound with their column's type (a UTCDateTime as stored; a boolean as a
         # value, not as IS TRUE).
-        bound = [literal(v, c.type) for c, v in zip(columns, values, strict=True)]
+        bound = [
+            v if isinstance(v, BindParameter) else literal(v, c.type)
+            for c, v in zip(columns, values, strict=True)
+        ]
         directions = {desc for _column, desc in self.keys}
         if len(directions) == 1:  # one row-value comparison, which an index serves
             key, place = tuple_(*columns), tuple_(*bound)

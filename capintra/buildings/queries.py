@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from flask import abort
@@ -14,6 +15,7 @@ from sqlalchemy import (
     Select,
     String,
     and_,
+    bindparam,
     case,
     exists,
     func,
@@ -67,18 +69,27 @@ def _unit_counts(on: date, *where):
     and an arrival on the same day count it once, occupied. A subquery (`where` narrows
     the units, e.g. to a page's buildings)."""
     occupied = exists().where(Occupancy.unit_id == Unit.id, covering(on))
-    return (
+    # Each unit's state once (whether a period covers the day), then counted per building.
+    units = (
         select(
             Unit.building_id.label("building_id"),
-            func.count(Unit.id).label("units"),
-            func.sum(case((occupied, 1), else_=0)).label("occupied"),
-            func.sum(case((~occupied, 1), else_=0)).label("vacant"),
-            func.sum(case((~occupied & (Unit.condition == UnitCondition.MURE), 1), else_=0)).label(
+            case((occupied, 1), else_=0).label("occupied"),
+            case((Unit.condition == UnitCondition.MURE, 1), else_=0).label("mure"),
+        )
+        .where(Unit.deleted_at.is_(None), *where)
+        .subquery()
+    )
+    return (
+        select(
+            units.c.building_id,
+            func.count().label("units"),
+            func.sum(units.c.occupied).label("occupied"),
+            (func.count() - func.sum(units.c.occupied)).label("vacant"),
+            func.sum(case(((units.c.occupied == 0) & (units.c.mure == 1), 1), else_=0)).label(
                 "walled_up"
             ),
         )
-        .where(Unit.deleted_at.is_(None), *where)
-        .group_by(Unit.building_id)
+        .group_by(units.c.building_id)
         .subquery()
     )
 
@@ -108,12 +119,35 @@ def building_counts(on: date, building_ids: Iterable[int] | None = None) -> list
 # --- pages ---------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True, slots=True)
+class ListedOperation:
+    id: int
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class ListedBuilding:
+    """What the list and the occupancy report show of a building: read as columns, not
+    as a record (the list is read on every visit; loading the records was most of its
+    time)."""
+
+    id: int
+    address: str
+    commune: str
+    target_vacancy_date: date | None
+    operation: ListedOperation
+
+    @property
+    def operation_id(self) -> int:
+        return self.operation.id
+
+
 @dataclass(frozen=True)
 class BuildingRow:
-    """A line of the buildings' list: the building (its operation loaded) and its counts
-    on the day asked for."""
+    """A line of the buildings' list: the building (its operation's name with it) and its
+    counts on the day asked for."""
 
-    building: Building
+    building: ListedBuilding
     units: int
     occupied: int
     vacant: int
@@ -171,27 +205,72 @@ def _positive_int(value) -> int | None:
     return number if 0 < number < 2**63 else None
 
 
-def _filtered_buildings(on: date, filters: BuildingFilters, *, ordered: bool = True) -> Select:
-    """The live buildings the filters keep, with their operation to be put in the list's
-    order (operation, address); not `ordered`, the building table alone (a count)."""
-    query = select(Building.id).where(Building.deleted_at.is_(None))
-    if ordered:
-        query = query.join(Operation, Operation.id == Building.operation_id)
-    if filters.operation_id is not None:
-        query = query.where(Building.operation_id == filters.operation_id)
-    if filters.past_target:  # only those whose target vacancy date has passed
-        query = query.where(Building.target_vacancy_date < on)
+def _like_pattern(text: str) -> str:
+    """`text` anywhere, its LIKE wildcards escaped with "/" (as `autoescape` does; a
+    normalised search has none, but the pattern does not rely on it)."""
+    escaped = text.replace("/", "//").replace("%", "/%").replace("_", "/_")
+    return f"%{escaped}%"
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """Which filters a list statement has; their values are bound at execution."""
+
+    by_operation: bool = False
+    past_target: bool = False
+    search: bool = False
+    after: bool = False
+    paged: bool = False
+    ordered: bool = True
+
+
+def _values(on: date, filters: BuildingFilters) -> tuple[_Shape, dict]:
     key = normalise(filters.q)
-    if key:
-        query = query.where(Building.address_key.contains(key, autoescape=True))
+    shape = _Shape(filters.operation_id is not None, filters.past_target, bool(key))
+    return shape, {"on": on, "operation_id": filters.operation_id, "q": _like_pattern(key)}
+
+
+def _filtered_buildings(shape: _Shape) -> Select:
+    """The live buildings the filters keep (values bound: `on`, `operation_id`, `q`),
+    with their operation to be put in the list's order (operation, address); not
+    `ordered`, the building table alone (a count)."""
+    query = select(Building.id).where(Building.deleted_at.is_(None))
+    if shape.ordered:
+        query = query.join(Operation, Operation.id == Building.operation_id)
+    if shape.by_operation:
+        query = query.where(Building.operation_id == bindparam("operation_id", type_=Integer))
+    if shape.past_target:  # only those whose target vacancy date has passed
+        query = query.where(Building.target_vacancy_date < bindparam("on", type_=Date))
+    if shape.search:
+        query = query.where(Building.address_key.like(bindparam("q", type_=String), escape="/"))
     return query
+
+
+@functools.lru_cache(maxsize=64)
+def _statement(shape: _Shape) -> Select:
+    """The statement of a shape of filters, built once per process: building the list's
+    statement (subqueries over a CTE) took longer than running it. A count, or the
+    buildings with their counts (`_counted`), of a page (values `size`, the cursor
+    `after_0`…) or all of them."""
+    buildings = _filtered_buildings(shape)
+    if not shape.ordered:
+        return select(func.count()).select_from(buildings.subquery())
+    if shape.after:
+        cursor = tuple(
+            bindparam(f"after_{i}", type_=column.type)
+            for i, column in enumerate(LIST_ORDER.columns)
+        )
+        buildings = buildings.where(LIST_ORDER.beyond(cursor))
+    buildings = buildings.order_by(*LIST_ORDER.order_by())
+    if shape.paged:
+        buildings = buildings.limit(bindparam("size", type_=Integer))
+    return _counted(bindparam("on", type_=Date), buildings.cte("page"), LIST_ORDER.columns)
 
 
 def building_count(on: date, filters: BuildingFilters) -> int:
     """How many buildings the filters find (all pages)."""
-    return db.session.scalar(
-        select(func.count()).select_from(_filtered_buildings(on, filters, ordered=False).subquery())
-    )
+    shape, values = _values(on, filters)
+    return db.session.scalar(_statement(replace(shape, ordered=False)), values)
 
 
 #: The list's order (capintra/keyset.py): by operation, then address; its cursor `after`
@@ -209,7 +288,8 @@ def building_list(
     number of buildings (the counts are computed for the page's buildings only), plus
     one to find where the page starts."""
     filters = filters or BuildingFilters()
-    page = _filtered_buildings(on, filters)
+    shape, values = _values(on, filters)
+    shape, values["size"] = replace(shape, paged=True), size + 1
     if filters.after is not None:
         cursor = db.session.execute(
             select(*LIST_ORDER.columns)
@@ -217,9 +297,9 @@ def building_list(
             .where(Building.id == filters.after)
         ).first()
         if cursor is not None:
-            page = page.where(LIST_ORDER.beyond(tuple(cursor)))
-    page = page.order_by(*LIST_ORDER.order_by()).limit(size + 1).cte("page")
-    rows = _counted_rows(on, page, LIST_ORDER.columns)
+            shape = replace(shape, after=True)
+            values.update({f"after_{i}": value for i, value in enumerate(cursor)})
+    rows = _rows(on, db.session.execute(_statement(shape), values))
     next_after = rows[size - 1].building.id if len(rows) > size else None
     return rows[:size], next_after
 
@@ -228,11 +308,11 @@ def all_building_rows(on: date, filters: BuildingFilters | None = None) -> list[
     """Every live building the filters keep (no page, `after` ignored), with the same
     counts as the list's on `on`, in the list's order: one SQL statement (the occupancy
     report, buildings/report.py)."""
-    filters = filters or BuildingFilters()
-    return _counted_rows(on, _filtered_buildings(on, filters).cte("page"), LIST_ORDER.columns)
+    shape, values = _values(on, filters or BuildingFilters())
+    return _rows(on, db.session.execute(_statement(shape), values))
 
 
-def _counted_rows(on: date, page, order) -> list[BuildingRow]:
+def _counted(on, page, order) -> Select:
     """The buildings of `page` (a CTE of building ids) with their operation and their
     counts on `on`: units, occupied, vacant, walled up (`_unit_counts`) and households
     still to rehouse (open principal periods of a live household): one statement."""
@@ -252,9 +332,14 @@ def _counted_rows(on: date, page, order) -> list[BuildingRow]:
         .group_by(Unit.building_id)
         .subquery()
     )
-    query = (
+    return (
         select(
-            Building,
+            Building.id,
+            Building.address,
+            Building.commune,
+            Building.target_vacancy_date,
+            Operation.id,
+            Operation.name,
             func.coalesce(counts.c.units, 0),
             func.coalesce(counts.c.occupied, 0),
             func.coalesce(counts.c.vacant, 0),
@@ -265,10 +350,20 @@ def _counted_rows(on: date, page, order) -> list[BuildingRow]:
         .join(Building.operation)
         .outerjoin(counts, counts.c.building_id == Building.id)
         .outerjoin(rehouse, rehouse.c.building_id == Building.id)
-        .options(contains_eager(Building.operation))
         .order_by(*order)
     )
-    return [BuildingRow(row[0], *map(int, row[1:]), on=on) for row in db.session.execute(query)]
+
+
+def _rows(on: date, result) -> list[BuildingRow]:
+    operations: dict[int, ListedOperation] = {}
+    rows = []
+    for bid, address, commune, target, op_id, op_name, *numbers in result:
+        operation = operations.get(op_id) or operations.setdefault(
+            op_id, ListedOperation(op_id, op_name)
+        )
+        building = ListedBuilding(bid, address, commune, target, operation)
+        rows.append(BuildingRow(building, *map(int, numbers), on=on))
+    return rows
 
 
 def operations_with_buildings() -> list[Operation]:

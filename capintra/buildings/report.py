@@ -13,11 +13,10 @@ from flask import Blueprint, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from capintra.admin.models import Operation
-from capintra.audit.changes import detached, until_changed
+from capintra.audit.changes import until_changed
 from capintra.audit.service import record_event
 from capintra.buildings import pages, queries
-from capintra.buildings.queries import BuildingFilters, BuildingRow
+from capintra.buildings.queries import BuildingFilters, BuildingRow, ListedOperation
 from capintra.database import writes
 from capintra.extensions import db
 from capintra.security import require
@@ -59,7 +58,7 @@ class Totals:
 
 @dataclass
 class OperationBlock:
-    operation: Operation
+    operation: ListedOperation
     rows: list[BuildingRow] = field(default_factory=list)
     totals: Totals = field(default_factory=Totals)
     buildings: int = 0
@@ -99,10 +98,9 @@ def kept_report(on: date, operation_id: int | None) -> OccupancyReport:
 
     def compute() -> OccupancyReport:
         report = occupancy_report(on, operation_id)
-        for block in report.operations:
-            if operation_id is None:
+        if operation_id is None:
+            for block in report.operations:
                 block.rows = []
-            detached([block.operation, *(row.building for row in block.rows)])
         return report
 
     return until_changed(("buildings.occupancy_report", on, operation_id), compute)
