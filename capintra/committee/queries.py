@@ -73,13 +73,27 @@ def committee_rows(
     """The live files flagged for the committee (or those of `household_ids` among
     them), by operation then reference: one SQL statement. With `size`: at most that
     many after the place `after`, and each row's place in the order."""
+    page = (
+        select(Household.id)
+        .join(Operation, Operation.id == Household.operation_id)
+        .where(*_flagged())
+        .order_by(*COMMITTEE_ORDER.order_by())
+    )
+    if household_ids is not None:
+        page = page.where(Household.id.in_(list(household_ids)))
+    if after is not None:
+        page = page.where(COMMITTEE_ORDER.beyond(after))
+    if size is not None:
+        page = page.limit(size)
+    page = page.cte("page")
+    # The offers of the page's files only (not every file's, then joined).
     offers = (
         select(
             Offer.household_id.label("household_id"),
             func.count(case((Offer.formal.is_(True), 1))).label("formal"),
             func.max(Offer.sent_on).label("last_on"),
         )
-        .where(Offer.deleted_at.is_(None))
+        .where(Offer.deleted_at.is_(None), Offer.household_id.in_(select(page.c.id)))
         .group_by(Offer.household_id)
         .subquery()
     )
@@ -97,17 +111,11 @@ def committee_rows(
             Household.ref_year,
             Household.ref_number,
         )
+        .join(page, page.c.id == Household.id)
         .join(Operation, Operation.id == Household.operation_id)
         .outerjoin(offers, offers.c.household_id == Household.id)
-        .where(*_flagged())
         .order_by(*COMMITTEE_ORDER.order_by())
     )
-    if household_ids is not None:
-        query = query.where(Household.id.in_(list(household_ids)))
-    if after is not None:
-        query = query.where(COMMITTEE_ORDER.beyond(after))
-    if size is not None:
-        query = query.limit(size)
     found = db.session.execute(query).all()
     rows = [
         CommitteeRow(

@@ -150,6 +150,16 @@ class Household(VersionedMixin, SoftDeleteMixin, db.Model):
             "split_from_id",
             "outcome",
         ),  # fmt: skip
+        # The committee's list (capintra/committee): its flagged files in its order, read
+        # from the index a page at a time, and counted from it.
+        Index(
+            "ix_household_committee_order",
+            "operation_id",
+            "ref_year",
+            "ref_number",
+            sqlite_where=text("committee_flag IS 1 AND deleted_at IS NULL"),
+            postgresql_where=text("committee_flag IS true AND deleted_at IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -219,7 +229,7 @@ class Household(VersionedMixin, SoftDeleteMixin, db.Model):
     alert_note: Mapped[str] = mapped_column(String(200), default="")
 
     # Follow-up committee
-    committee_flag: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    committee_flag: Mapped[bool] = mapped_column(Boolean, default=False)
     committee_blocking_point: Mapped[str] = mapped_column(String(500), default="")
     committee_decision: Mapped[str] = mapped_column(Text, default="")
 
