@@ -13,8 +13,9 @@ from functools import wraps
 from typing import TYPE_CHECKING, Any
 
 from flask import abort, current_app, make_response, redirect, request, url_for
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+
+from capintra.text import lazy_gettext as _l
 
 if TYPE_CHECKING:
     from capintra.auth.models import User

@@ -105,6 +105,20 @@ def _formatted(translations, string: str, autoescape: bool, variables: dict) -> 
     return text % variables
 
 
+def _lazy_text(string: str, **variables) -> str:
+    text = request_translations().ugettext(string)
+    return text % variables if variables else text
+
+
+def lazy_gettext(string: str, **variables) -> LazyString:
+    """Flask-Babel's `lazy_gettext` (a label translated when it is shown: module
+    constants, enumerations, features' declarations), translated through the request's
+    catalogue looked up once (`request_translations`): Flask-Babel's own looks up the
+    locale, the domain and the cache at each use, and the audit trail shows a few
+    hundred labels per page."""
+    return LazyString(_lazy_text, string, **variables)
+
+
 #: The labels kept with a catalogue at most (lazy labels are module constants: a few
 #: hundred; a label made at each call would otherwise grow the memo without end).
 MAX_LABELS = 5000

@@ -1,10 +1,9 @@
 """How the audit trail treats operations (capintra.features.Audited), and the actions
 administration records."""
 
-from flask_babel import lazy_gettext as _l
-
 from capintra.admin.models import Operation
 from capintra.features import ORD, Audited
+from capintra.text import lazy_gettext as _l
 
 AUDITED = (
     Audited(

@@ -1,12 +1,11 @@
 """Administration: accounts, operations."""
 
-from flask_babel import lazy_gettext as _l
-
 from capintra.admin import demo
 from capintra.admin.classification import ACTIONS, AUDITED
 from capintra.admin.models import Operation
 from capintra.admin.views import bp
 from capintra.features import Feature, NavItem
+from capintra.text import lazy_gettext as _l
 
 FEATURE = Feature(
     name="admin",

@@ -1,4 +1,3 @@
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -13,6 +12,7 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp, Validatio
 
 from capintra.admin.models import COMMUNES, Procedure
 from capintra.security import Role
+from capintra.text import lazy_gettext as _l
 from capintra.web.forms import (
     RequiredVersionForm,
     VersionedForm,

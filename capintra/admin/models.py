@@ -5,12 +5,12 @@ from __future__ import annotations
 import enum
 from datetime import date
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, Boolean, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from capintra.extensions import db
 from capintra.models import VersionedMixin
+from capintra.text import lazy_gettext as _l
 
 COMMUNES = ["Saint-Étienne", "Saint-Chamond", "Rive-de-Gier", "La Ricamarie", "Firminy"]
 

@@ -17,10 +17,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 
 from capintra import features
 from capintra.features import HIDDEN, ORD, Audited, Feature, Kind, Label
+from capintra.text import lazy_gettext as _l
 
 #: app.extensions key of the merged classification.
 EXTENSION_KEY = "capintra.audit.classification"

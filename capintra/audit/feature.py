@@ -1,12 +1,11 @@
 """The audit trail: an event for every change (flush listener) and every consultation."""
 
-from flask_babel import lazy_gettext as _l
-
 from capintra.audit import changes, personal_data, purge
 from capintra.audit.models import AuditEvent, AuditMaintenance
 from capintra.audit.service import install_listeners
 from capintra.audit.views import bp
 from capintra.features import Feature, NavItem
+from capintra.text import lazy_gettext as _l
 
 FEATURE = Feature(
     name="audit",

@@ -7,11 +7,11 @@ Feature.actions), and merged by capintra.audit.classification.
 import datetime as dt
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from capintra.audit.classification import classification
 from capintra.audit.queries import reads_every_field, shown_changes
 from capintra.extensions import db
+from capintra.text import lazy_gettext as _l
 from capintra.web.formatting import date_fr, datetime_fr
 
 

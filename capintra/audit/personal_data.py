@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -17,6 +16,7 @@ from capintra.audit.labels import action_labels, change_in_words, entity_labels,
 from capintra.audit.models import AuditEvent
 from capintra.extensions import db
 from capintra.personal_data import PersonalDataSection, Record, jsonable, staff
+from capintra.text import lazy_gettext as _l
 from capintra.web.formatting import datetime_fr
 
 

@@ -23,7 +23,6 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select
 
 from capintra import clock
@@ -32,6 +31,7 @@ from capintra.audit.maintenance import audit_maintenance
 from capintra.audit.models import AuditEvent
 from capintra.audit.service import record_event
 from capintra.extensions import db
+from capintra.text import lazy_gettext as _l
 from capintra.text import ngettext
 from capintra.web.formatting import date_fr, number_fr
 

@@ -14,10 +14,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
+from flask import current_app
+from flask_login import current_user
 from sqlalchemy import (
     ColumnElement,
+    Integer,
     Select,
+    String,
     and_,
+    bindparam,
     case,
     exists,
     func,
@@ -35,7 +40,7 @@ from capintra.confidentiality import hidden_rules, rules, unreadable_fields
 from capintra.extensions import db
 from capintra.features import Kind
 from capintra.keyset import TAB_PAGE, Keyset, Page
-from capintra.security import can
+from capintra.security import can, roles_of
 
 
 def seen_action():
@@ -169,27 +174,78 @@ def _paris_midnight(day: date) -> datetime:
     return datetime.combine(day, time(), tzinfo=clock.PARIS).astimezone(UTC)
 
 
-def trail_query(filters: TrailFilters, *, confidential: bool) -> Select:
+def trail_query(filters: TrailFilters, *, confidential: bool, bound: bool = False) -> Select:
     """The events the reader may see and asked for, newest first; what the reader may not
-    see is left out here, in SQL, before any page is cut."""
+    see is left out here, in SQL, before any page is cut. `bound`: the filters' values
+    are bound parameters (`_trail_values`), for a statement built once per shape."""
+
+    def value(name: str, given, type_):
+        return bindparam(name, type_=type_) if bound else given
+
     query = select(AuditEvent).options(joinedload(AuditEvent.user))
     if not confidential:
         query = without_unreadable(without_confidential(query))
     if filters.user_id is not None:
-        query = query.where(AuditEvent.user_id == filters.user_id)
+        query = query.where(AuditEvent.user_id == value("user_id", filters.user_id, Integer))
     if filters.entity_type:
-        query = query.where(AuditEvent.entity_type == filters.entity_type)
+        entity_type = value("entity_type", filters.entity_type, String)
+        query = query.where(AuditEvent.entity_type == entity_type)
     if filters.action:
         # as the reader reads it: a manager's « Note partagée » is an update underneath
         shown = AuditEvent.action if confidential else seen_action()
-        query = query.where(shown == filters.action)
+        query = query.where(shown == value("action", filters.action, String))
+    at = AuditEvent.at.type
     if filters.start:
-        query = query.where(AuditEvent.at >= _paris_midnight(filters.start))
+        query = query.where(AuditEvent.at >= value("start", _paris_midnight(filters.start), at))
     if filters.end:
-        query = query.where(AuditEvent.at < _paris_midnight(filters.end + timedelta(days=1)))
+        end = _paris_midnight(filters.end + timedelta(days=1))
+        query = query.where(AuditEvent.at < value("end", end, at))
     if filters.household_id is not None:
-        query = query.where(AuditEvent.household_id == filters.household_id)
+        household_id = value("household_id", filters.household_id, Integer)
+        query = query.where(AuditEvent.household_id == household_id)
     return query.order_by(AuditEvent.id.desc())
+
+
+def _trail_values(filters: TrailFilters) -> dict:
+    values = {"user_id": filters.user_id, "entity_type": filters.entity_type}
+    values |= {"action": filters.action, "household_id": filters.household_id}
+    if filters.start:
+        values["start"] = _paris_midnight(filters.start)
+    if filters.end:
+        values["end"] = _paris_midnight(filters.end + timedelta(days=1))
+    return values
+
+
+def _trail_page_statement(filters: TrailFilters, confidential: bool, before: bool) -> Select:
+    """A page of the trail's statement, built once per shape and per application: the
+    reader's roles (what they may see depends on nothing else: capintra.security), the
+    filters given (not their values) and the dialect. Building it (a condition per
+    confidential rule and per table with unreadable fields) took longer than running
+    it."""
+    shape = (
+        roles_of(current_user),
+        confidential,
+        db.session.get_bind().dialect.name,
+        before,
+        # the filters given, as trail_query tests them
+        filters.user_id is not None,
+        bool(filters.entity_type),
+        bool(filters.action),
+        bool(filters.start),
+        bool(filters.end),
+        filters.household_id is not None,
+    )
+    kept = current_app.extensions.setdefault("capintra.trail_statements", {})
+    statement = kept.get(shape)
+    if statement is None:
+        statement = trail_query(filters, confidential=confidential, bound=True)
+        if before:
+            statement = statement.where(AuditEvent.id < bindparam("before", type_=Integer))
+        statement = statement.limit(bindparam("size", type_=Integer))
+        if len(kept) > 512:  # a bound on shapes: roles × filters given
+            kept.clear()
+        kept[shape] = statement
+    return statement
 
 
 def recent_events(
@@ -204,10 +260,12 @@ def recent_events(
 
     `confidential`: the reader may see confidential content.
     """
-    query = trail_query(filters or TrailFilters(), confidential=confidential)
-    page = EVENT_ORDER.page(query, after=str(before_id) if before_id else None, size=limit)
-    next_before = page.rows[-1].id if page.next else None
-    return readable(page.rows, confidential), next_before
+    filters = filters or TrailFilters()
+    statement = _trail_page_statement(filters, confidential, before_id is not None)
+    values = _trail_values(filters) | {"before": before_id, "size": limit + 1}
+    found = list(db.session.scalars(statement, values).unique())
+    next_before = found[limit - 1].id if len(found) > limit else None
+    return readable(found[:limit], confidential), next_before
 
 
 #: Changes of a record's content (what makes its version move).

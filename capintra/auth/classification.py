@@ -1,10 +1,9 @@
 """How the audit trail treats accounts (capintra.features.Audited), and the actions auth
 records."""
 
-from flask_babel import lazy_gettext as _l
-
 from capintra.auth.models import User
 from capintra.features import ORD, PER, SEN, Audited
+from capintra.text import lazy_gettext as _l
 
 AUDITED = (
     Audited(

@@ -1,9 +1,8 @@
 """Backups: the `backup` and `restore` commands; no model, no page."""
 
-from flask_babel import lazy_gettext as _l
-
 from capintra.backup.commands import install_commands
 from capintra.features import Feature
+from capintra.text import lazy_gettext as _l
 
 FEATURE = Feature(
     name="backup",

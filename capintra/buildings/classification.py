@@ -2,8 +2,6 @@
 column's class and French label; the rent, charges and APL of an occupancy period are
 individual finances, read like the household's (DESIGN §1)."""
 
-from flask_babel import lazy_gettext as _l
-
 from capintra.buildings.models import (
     Arrete,
     Building,
@@ -14,6 +12,7 @@ from capintra.buildings.models import (
 )
 from capintra.features import HIDDEN, ORD, PER, Audited
 from capintra.households.classification import FINANCES
+from capintra.text import lazy_gettext as _l
 
 OCCUPANCY_FINANCES = frozenset({"rent_cents", "charges_cents", "apl_cents"})
 

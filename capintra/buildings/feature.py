@@ -1,8 +1,6 @@
 """Buildings and occupancy: buildings, arrêtés, incidents, units and
 occupancy periods; the buildings' list, the building's page and a unit's page."""
 
-from flask_babel import lazy_gettext as _l
-
 from capintra.buildings import (
     dashboard,
     demo,
@@ -28,6 +26,7 @@ from capintra.buildings.views import bp
 from capintra.documents.owners import DocumentOwner
 from capintra.features import DashboardSection, Feature, NavItem
 from capintra.housing import HOUSING_COSTS
+from capintra.text import lazy_gettext as _l
 from capintra.web.pages import Tab
 
 FEATURE = Feature(

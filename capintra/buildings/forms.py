@@ -7,7 +7,6 @@ from datetime import timedelta
 from decimal import Decimal
 
 from babel.numbers import NumberFormatError, format_decimal, parse_decimal
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -42,6 +41,7 @@ from capintra.buildings.models import (
     UnitCondition,
     UnitType,
 )
+from capintra.text import lazy_gettext as _l
 from capintra.web.formatting import floor_label
 from capintra.web.forms import (
     MoneyField,

@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from capintra.buildings import queries, services
 from capintra.buildings.forms import ArreteForm, IncidentForm, model_data
 from capintra.buildings.models import Arrete, Building, BuildingIncident
+from capintra.text import lazy_gettext as _l
 from capintra.web.formatting import date_fr
 
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     BigInteger,
     Boolean,
@@ -24,6 +23,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from capintra.extensions import db
 from capintra.models import LabelledEnum, SoftDeleteMixin, VersionedMixin, enum_column
+from capintra.text import lazy_gettext as _l
 from capintra.text import normalise
 
 # --- enumerations ------------------------------------------------------------------------

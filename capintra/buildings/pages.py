@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import request
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 
 from capintra import clock
@@ -29,6 +28,7 @@ from capintra.documents.forms import upload_form
 from capintra.documents.models import Document
 from capintra.keyset import Page
 from capintra.security import can
+from capintra.text import lazy_gettext as _l
 from capintra.web.forms import DeleteForm
 from capintra.web.pages import RecordPage, Tab, TabState, paged
 

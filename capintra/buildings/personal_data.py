@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from capintra.buildings.models import CostsOnHold, Occupancy, Unit
 from capintra.extensions import db
 from capintra.personal_data import PersonalDataSection, picked, stored
+from capintra.text import lazy_gettext as _l
 
 
 def sections(household: Any) -> list[PersonalDataSection]:

@@ -11,7 +11,6 @@ from datetime import date
 
 from flask import Blueprint, request
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from capintra.audit.changes import until_changed
 from capintra.audit.service import record_event
@@ -20,6 +19,7 @@ from capintra.buildings.queries import BuildingFilters, BuildingRow, ListedOpera
 from capintra.database import writes
 from capintra.extensions import db
 from capintra.security import require
+from capintra.text import lazy_gettext as _l
 from capintra.web.exports import csv_bytes, csv_response
 from capintra.web.formatting import date_fr
 from capintra.web.htmx import render

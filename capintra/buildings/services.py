@@ -12,7 +12,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -34,6 +33,7 @@ from capintra.errors import DomainError
 from capintra.extensions import db
 from capintra.households.models import Household, Task, TaskKind
 from capintra.organisations.models import Organisation
+from capintra.text import lazy_gettext as _l
 
 #: The chores after a departure (DESIGN §2), due this long after the keys came back.
 AFTER_DEPARTURE_DELAY = timedelta(days=7)

@@ -2,10 +2,9 @@
 decision per file. The decision is the household's own column: the household's audit
 classification covers it."""
 
-from flask_babel import lazy_gettext as _l
-
 from capintra.committee.views import bp
 from capintra.features import Feature, NavItem
+from capintra.text import lazy_gettext as _l
 
 FEATURE = Feature(
     name="committee",

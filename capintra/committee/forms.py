@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from capintra.text import lazy_gettext as _l
 from capintra.web.forms import RequiredVersionForm, no_control_characters
 
 #: Long enough for a committee's minutes on one file.

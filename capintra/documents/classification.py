@@ -1,10 +1,9 @@
 """How the audit trail treats documents (capintra.features.Audited), and the actions
 documents records."""
 
-from flask_babel import lazy_gettext as _l
-
 from capintra.documents.models import Document
 from capintra.features import HIDDEN, ORD, PER, Audited
+from capintra.text import lazy_gettext as _l
 
 AUDITED = (
     Audited(

@@ -1,5 +1,4 @@
 from flask import request
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -9,6 +8,7 @@ from wtforms.validators import Length
 
 from capintra.confidentiality import user_may_see_confidential
 from capintra.documents.models import Document, DocumentKind
+from capintra.text import lazy_gettext as _l
 from capintra.web.forms import no_control_characters
 
 

@@ -24,7 +24,6 @@ from typing import IO, TYPE_CHECKING, Any
 from babel.numbers import format_decimal
 from flask import current_app
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
@@ -33,6 +32,7 @@ from capintra.documents.models import Document, DocumentKind
 from capintra.errors import DomainError
 from capintra.extensions import db
 from capintra.models import utcnow
+from capintra.text import lazy_gettext as _l
 
 if TYPE_CHECKING:
     from werkzeug.datastructures import FileStorage

@@ -2,8 +2,6 @@
 column's class (ordinary, personal, sensitive) and French label; and the actions the
 feature records."""
 
-from flask_babel import lazy_gettext as _l
-
 from capintra.features import HIDDEN, ORD, PER, SEN, Audited
 from capintra.households.models import (
     Household,
@@ -14,6 +12,7 @@ from capintra.households.models import (
     PhaseChange,
     Task,
 )
+from capintra.text import lazy_gettext as _l
 
 #: Who reads what on a file (DESIGN §1, "Who sees what, precisely"): the health data
 #: behind a housing need is officers' only; individual finances and social details are

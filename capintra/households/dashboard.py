@@ -11,13 +11,13 @@ from __future__ import annotations
 from datetime import date
 
 from flask import request
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from capintra.households import queries
 from capintra.households.models import Phase, Task
 from capintra.households.services import today
 from capintra.security import can
+from capintra.text import lazy_gettext as _l
 
 #: Lists read whole by a function of their own (the letters, the documents) are read up
 #: to this many rows.

@@ -1,7 +1,5 @@
 """Household files: list and search, the file and its tabs, dashboards."""
 
-from flask_babel import lazy_gettext as _l
-
 from capintra.confidentiality import Confidential
 from capintra.documents.owners import DocumentOwner
 from capintra.features import DashboardSection, Feature, NavItem
@@ -19,6 +17,7 @@ from capintra.households.models import (
 )
 from capintra.households.search import install_search_listeners
 from capintra.households.views import bp
+from capintra.text import lazy_gettext as _l
 
 FEATURE = Feature(
     name="households",

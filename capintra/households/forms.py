@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     DateField,
@@ -50,6 +49,7 @@ from capintra.households.services import (
     numero_unique_reminder,
 )
 from capintra.security import user_can
+from capintra.text import lazy_gettext as _l
 from capintra.web.forms import (
     MoneyField,
     MultiCheckboxField,

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from capintra.confidentiality import may_read_field
@@ -16,6 +15,7 @@ from capintra.households import queries, services
 from capintra.households.forms import LetterForm, MemberForm, NoteForm, TaskForm
 from capintra.households.models import Letter, Member, Note, Task
 from capintra.security import can
+from capintra.text import lazy_gettext as _l
 from capintra.web.formatting import date_fr
 
 

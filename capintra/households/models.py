@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     JSON,
     BigInteger,
@@ -23,6 +22,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from capintra import clock
 from capintra.extensions import db
 from capintra.models import LabelledEnum, SoftDeleteMixin, VersionedMixin, enum_column, utcnow
+from capintra.text import lazy_gettext as _l
 
 
 class Phase(LabelledEnum):

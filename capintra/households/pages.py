@@ -7,7 +7,6 @@ from typing import Any
 
 from flask import request, session
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from capintra import clock
@@ -26,6 +25,7 @@ from capintra.households.models import Household, HouseholdPartner, Letter, Note
 from capintra.housing import housing_costs_of
 from capintra.models import utcnow
 from capintra.security import can
+from capintra.text import lazy_gettext as _l
 from capintra.text import ngettext
 from capintra.web.forms import DeleteForm
 from capintra.web.pages import RecordPage, Tab, TabState, audited_read, paged

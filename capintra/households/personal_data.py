@@ -11,7 +11,6 @@ officers as a team, not to its author).
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -28,6 +27,7 @@ from capintra.households.models import (
     Task,
 )
 from capintra.personal_data import PersonalDataSection, Record, staff, stored
+from capintra.text import lazy_gettext as _l
 
 AUTHOR = _l("Auteur")
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, g, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from capintra.database import writes
@@ -26,6 +25,7 @@ from capintra.households.pages import phase_form, record_opening
 from capintra.organisations.forms import QUICK_PREFIX, OrganisationForm
 from capintra.organisations.queries import choices as organisation_choices
 from capintra.security import can, require
+from capintra.text import lazy_gettext as _l
 from capintra.web.confirm import confirmation_page
 from capintra.web.formatting import date_fr
 from capintra.web.forms import DeleteForm

@@ -3,10 +3,9 @@ batch holds name people (occupants, telephones): the trail keeps only that they 
 What a commit creates (buildings, units, files, periods, notes) is audited by those
 records' own classifications, one event each."""
 
-from flask_babel import lazy_gettext as _l
-
 from capintra.features import HIDDEN, ORD, PER, Audited
 from capintra.imports.models import ImportBatch
+from capintra.text import lazy_gettext as _l
 
 AUDITED = (
     Audited(

@@ -1,12 +1,11 @@
 """Spreadsheet import: upload → preview → commit, the template, the recent imports."""
 
-from flask_babel import lazy_gettext as _l
-
 from capintra.features import DashboardSection, Feature, NavItem
 from capintra.imports import dashboard, demo, examples
 from capintra.imports.classification import ACTIONS, AUDITED
 from capintra.imports.models import ImportBatch
 from capintra.imports.views import bp
+from capintra.text import lazy_gettext as _l
 
 FEATURE = Feature(
     name="imports",

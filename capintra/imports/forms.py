@@ -1,10 +1,10 @@
 """The import's forms: the upload, and the commit / abandon buttons (they carry the
 batch's version)."""
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 
+from capintra.text import lazy_gettext as _l
 from capintra.web.forms import RequiredVersionForm
 
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from capintra.extensions import db
 from capintra.models import LabelledEnum, VersionedMixin, enum_column
+from capintra.text import lazy_gettext as _l
 
 
 class ImportStatus(LabelledEnum):

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField
 from wtforms.validators import AnyOf, Optional
 
+from capintra.text import lazy_gettext as _l
 from capintra.web.forms import record_id
 
 

@@ -1,7 +1,5 @@
 """How the audit trail treats the orders' reference data (capintra.features.Audited)."""
 
-from flask_babel import lazy_gettext as _l
-
 from capintra.features import HIDDEN, ORD, PER, Audited
 from capintra.orders.models import (
     Amendment,
@@ -20,6 +18,7 @@ from capintra.orders.models import (
     PriceVersion,
     SigningDelegation,
 )
+from capintra.text import lazy_gettext as _l
 
 AUDITED = (
     Audited(

@@ -2,8 +2,6 @@
 price schedules, signing delegations, the details and signature image printed on orders)
 and the money rules orders are built on."""
 
-from flask_babel import lazy_gettext as _l
-
 from capintra.documents.owners import DocumentOwner
 from capintra.features import DashboardSection, Feature, NavItem
 from capintra.orders import dashboard, demo, names, notices, pages, personal_data, queries
@@ -28,6 +26,7 @@ from capintra.orders.models import (
 )
 from capintra.orders.ordering import bp as ordering_bp
 from capintra.orders.views import bp
+from capintra.text import lazy_gettext as _l
 
 FEATURE = Feature(
     name="orders",

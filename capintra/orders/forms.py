@@ -8,7 +8,6 @@ import re
 from decimal import Decimal
 
 from babel.numbers import NumberFormatError, format_decimal, parse_decimal
-from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -30,6 +29,7 @@ from wtforms.validators import (
 from capintra.orders.models import NotificationChannel, PriceUnit
 from capintra.orders.services import SIGNATURE_MAX_SIZE
 from capintra.organisations.services import SIRET_MESSAGE, siret_is_valid
+from capintra.text import lazy_gettext as _l
 from capintra.web.forms import (
     MoneyField,
     MultiCheckboxField,

@@ -10,13 +10,13 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import BigInteger, Boolean, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from capintra.extensions import db
 from capintra.models import LabelledEnum, SoftDeleteMixin, VersionedMixin, enum_column
 from capintra.orders.money import EXEMPTION_MENTION, VatRegime
+from capintra.text import lazy_gettext as _l
 
 
 class Contract(VersionedMixin, SoftDeleteMixin, db.Model):

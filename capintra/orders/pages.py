@@ -5,7 +5,6 @@ history."""
 from __future__ import annotations
 
 from flask import request
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
@@ -42,6 +41,7 @@ from capintra.orders.models import (
     PriceVersion,
 )
 from capintra.security import Role, can
+from capintra.text import lazy_gettext as _l
 from capintra.web.pages import RecordPage, Tab, TabState, paged
 
 S = OrderStatus

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from capintra.extensions import db
 from capintra.orders.models import Order, OrderHousehold
 from capintra.personal_data import PersonalDataSection, Record, picked
+from capintra.text import lazy_gettext as _l
 
 FIELDS = ("id", "number", "status", "ordered_on", "place", "execution_start", "execution_end")
 

@@ -1,9 +1,8 @@
 """How the audit trail treats the directory (capintra.features.Audited)."""
 
-from flask_babel import lazy_gettext as _l
-
 from capintra.features import HIDDEN, ORD, PER, Audited
 from capintra.organisations.models import Organisation
+from capintra.text import lazy_gettext as _l
 
 AUDITED = (
     Audited(

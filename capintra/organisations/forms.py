@@ -3,12 +3,12 @@ need it), and the merge of a duplicate."""
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from capintra.organisations.models import OrganisationKind
 from capintra.organisations.services import SIRET_MESSAGE, siret_is_valid
+from capintra.text import lazy_gettext as _l
 from capintra.web.forms import (
     RequiredVersionForm,
     VersionedForm,

@@ -7,12 +7,12 @@ landlords) imports it without importing another feature."""
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column, validates
 
 from capintra.extensions import db
 from capintra.models import LabelledEnum, SoftDeleteMixin, VersionedMixin, enum_column
+from capintra.text import lazy_gettext as _l
 from capintra.text import normalise
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import Column, Table, func, select
 
 from capintra.audit.service import record_event
@@ -18,6 +17,7 @@ from capintra.errors import DomainError
 from capintra.extensions import db
 from capintra.models import SoftDeleteMixin, utcnow
 from capintra.organisations.models import Organisation, name_key
+from capintra.text import lazy_gettext as _l
 
 # --- SIRET -------------------------------------------------------------------------------
 

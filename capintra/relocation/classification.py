@@ -2,11 +2,10 @@
 charges of an offer, and the maximum rent wished for, are individual finances: read like
 the household's (DESIGN §1, managers see no individual finances)."""
 
-from flask_babel import lazy_gettext as _l
-
 from capintra.features import HIDDEN, ORD, PER, Audited
 from capintra.households.classification import FINANCES
 from capintra.relocation.models import Offer, Relocation, Wishes
+from capintra.text import lazy_gettext as _l
 
 OFFER_FINANCES = frozenset({"rent_cents", "charges_cents"})
 WISHES_FINANCES = frozenset({"max_rent_cents"})

@@ -2,14 +2,13 @@
 « Souhaits et propositions » tab; its temporary and final relocations on its « Relogement »
 tab."""
 
-from flask_babel import lazy_gettext as _l
-
 from capintra.features import DashboardSection, Feature
 from capintra.households.archive import evidence_readable
 from capintra.relocation import dashboard, demo, notices, personal_data, tab
 from capintra.relocation.classification import ACTIONS, AUDITED
 from capintra.relocation.models import Offer, Relocation, Wishes
 from capintra.relocation.views import bp
+from capintra.text import lazy_gettext as _l
 from capintra.web.pages import Tab
 
 FEATURE = Feature(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
@@ -21,6 +20,7 @@ from capintra.relocation.models import (
     Sector,
     Typology,
 )
+from capintra.text import lazy_gettext as _l
 from capintra.web.forms import (
     MoneyField,
     RequiredVersionForm,

@@ -7,13 +7,13 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from capintra.extensions import db
 from capintra.housing import HousingCosts
 from capintra.models import LabelledEnum, SoftDeleteMixin, VersionedMixin, enum_column
+from capintra.text import lazy_gettext as _l
 
 # --- enumerations ------------------------------------------------------------------------
 

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from capintra.extensions import db
 from capintra.personal_data import PersonalDataSection, picked, stored
 from capintra.relocation.models import Offer, Relocation, Wishes
+from capintra.text import lazy_gettext as _l
 
 
 def _organisation(organisation: Any, label) -> Any:

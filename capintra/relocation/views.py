@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from flask import Blueprint, request
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from capintra.errors import DomainError, InvalidInput, StaleVersion, check_version
@@ -26,6 +25,7 @@ from capintra.relocation.tab import (
     wishes_form,
 )
 from capintra.security import require
+from capintra.text import lazy_gettext as _l
 from capintra.web.confirm import confirmation_page
 from capintra.web.formatting import date_fr
 from capintra.web.forms import DeleteForm

@@ -2,11 +2,10 @@
 version, CSV/XLSX exports and SVG charts, and the relocation indicators of the managers'
 dashboard."""
 
-from flask_babel import lazy_gettext as _l
-
 from capintra.features import DashboardSection, Feature, NavItem
 from capintra.reports import dashboard
 from capintra.reports.views import bp
+from capintra.text import lazy_gettext as _l
 
 FEATURE = Feature(
     name="reports",

@@ -13,14 +13,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from flask_babel import lazy_gettext as _l
-
 from capintra.admin.models import Operation
 from capintra.buildings.models import Building
 from capintra.households.models import Employment
 from capintra.relocation.models import RefusalReason, Sector
 from capintra.reports import figures, queries
 from capintra.reports.queries import Counts, Filters
+from capintra.text import lazy_gettext as _l
 
 #: The counts' French labels, in display order (the page, the diffusion export).
 COUNT_LABELS: tuple[tuple[str, object], ...] = (

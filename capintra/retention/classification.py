@@ -1,10 +1,9 @@
 """How the audit trail treats disposal lists, and the actions the retention run records
 (counts only: an event of the run names no one)."""
 
-from flask_babel import lazy_gettext as _l
-
 from capintra.features import HIDDEN, ORD, Audited
 from capintra.retention.models import DisposalLine, DisposalList
+from capintra.text import lazy_gettext as _l
 
 AUDITED = (
     Audited(

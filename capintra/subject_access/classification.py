@@ -1,10 +1,9 @@
 """How the audit trail treats access requests (capintra.features.Audited): dates and who
 recorded them are ordinary facts about the handling of the file."""
 
-from flask_babel import lazy_gettext as _l
-
 from capintra.features import HIDDEN, ORD, Audited
 from capintra.subject_access.models import AccessRequest
+from capintra.text import lazy_gettext as _l
 
 AUDITED = (
     Audited(

@@ -2,13 +2,12 @@
 assembled from every feature's `personal_data` sections, the requests received with their
 one-month deadline on the officers' dashboard."""
 
-from flask_babel import lazy_gettext as _l
-
 from capintra.features import DashboardSection, Feature
 from capintra.subject_access import dashboard, demo, tab
 from capintra.subject_access.classification import AUDITED
 from capintra.subject_access.models import AccessRequest
 from capintra.subject_access.views import EXPORT, bp
+from capintra.text import lazy_gettext as _l
 from capintra.web.pages import Tab
 
 FEATURE = Feature(

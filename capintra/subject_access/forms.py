@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField
 from wtforms.validators import InputRequired, ValidationError
 
 from capintra import clock
+from capintra.text import lazy_gettext as _l
 from capintra.web.forms import RequiredVersionForm
 
 

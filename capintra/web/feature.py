@@ -1,9 +1,8 @@
 """What belongs to no feature: the dashboard (which shows the features' sections) and
 the health check."""
 
-from flask_babel import lazy_gettext as _l
-
 from capintra.features import Feature, NavItem
+from capintra.text import lazy_gettext as _l
 from capintra.web import bp
 
 FEATURE = Feature(

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectMultipleField, StringField
 from wtforms.validators import InputRequired, Optional, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from capintra.text import lazy_gettext as _l
 from capintra.web.routing import db_id
 
 _VERSION_FORMAT = Regexp(r"^[0-9]{1,9}$", message=_l("Version du formulaire invalide."))
