@@ -16,7 +16,7 @@ from decimal import Decimal
 from capintra.admin.models import Operation
 from capintra.buildings.models import Building
 from capintra.households.models import Employment
-from capintra.relocation.models import RefusalReason, Sector
+from capintra.relocation.models import RefusalReason, Sector, effort_rate
 from capintra.reports import figures, queries
 from capintra.reports.queries import Counts, Filters
 from capintra.text import lazy_gettext as _l
@@ -159,31 +159,33 @@ class Report:
 
 
 def compute_costs(rows: list[queries.RelocatedFigures]) -> Costs:
+    """The costs before and after, over the final relocations. Each relocation's
+    remaining charges and effort rates are read once (they are computed properties, and
+    the report reads thousands of relocations)."""
     costs = Costs()
-    pairs = [
-        (r.relocation.remaining_before_cents, r.relocation.remaining_after_cents) for r in rows
-    ]
-    known = [(b, a) for b, a in pairs if b is not None and a is not None]
+    values = []
+    for row in rows:
+        r = row.relocation
+        before, after = r.remaining_before_cents, r.remaining_after_cents
+        values.append(
+            (
+                before,
+                after,
+                effort_rate(before, r.resources_cents),
+                effort_rate(after, r.resources_cents),
+                figures.per_m2_cents(before, r.before_surface_dm2),
+                figures.per_m2_cents(after, r.surface_dm2),
+            )
+        )
+    known = [(b, a) for b, a, *_rest in values if b is not None and a is not None]
     costs.known = len(known)
     costs.remaining_before = figures.mean(b for b, _a in known)
     costs.remaining_after = figures.mean(a for _b, a in known)
     costs.not_risen = sum(1 for b, a in known if a <= b)
-    costs.effort_before = figures.median(
-        r.relocation.effort_before for r in rows if r.relocation.effort_before is not None
-    )
-    costs.effort_after = figures.median(
-        r.relocation.effort_after for r in rows if r.relocation.effort_after is not None
-    )
-    before_m2 = [
-        figures.per_m2_cents(r.relocation.remaining_before_cents, r.relocation.before_surface_dm2)
-        for r in rows
-    ]
-    after_m2 = [
-        figures.per_m2_cents(r.relocation.remaining_after_cents, r.relocation.surface_dm2)
-        for r in rows
-    ]
-    costs.per_m2_before = figures.mean(v for v in before_m2 if v is not None)
-    costs.per_m2_after = figures.mean(v for v in after_m2 if v is not None)
+    costs.effort_before = figures.median(v[2] for v in values if v[2] is not None)
+    costs.effort_after = figures.median(v[3] for v in values if v[3] is not None)
+    costs.per_m2_before = figures.mean(v[4] for v in values if v[4] is not None)
+    costs.per_m2_after = figures.mean(v[5] for v in values if v[5] is not None)
     return costs
 
 
@@ -264,7 +266,12 @@ def build(filters: Filters, on: date, *, per_building: bool = True, records: boo
     total = Counts()
     for line in lines:
         total.add(line.counts)
-    profile_rows = queries.profiles(filters)
+    composition, ages, resources, employment = Counter(), Counter(), Counter(), Counter()
+    for profile in queries.profile_counts(filters, on):
+        composition[figures.size_band(profile.persons)] += profile.households
+        ages[profile.age_band] += profile.households
+        resources[profile.resource_band] += profile.households
+        employment[profile.employment or "unknown"] += profile.households
     rows = queries.relocated(filters) if records else queries.relocated_figures(filters)
     alone = [r for r in rows if not r.split]
     offers = [r.formal_offers for r in alone]
@@ -276,12 +283,10 @@ def build(filters: Filters, on: date, *, per_building: bool = True, records: boo
         total=total,
         operations=lines,
         without_solution=queries.without_solution(filters),
-        composition=Counter(figures.size_band(p.persons) for p in profile_rows),
-        ages=Counter(figures.age_band(p.head_birth, on) or "unknown" for p in profile_rows),
-        resources=Counter(
-            figures.resource_band(p.tax_income_cents, p.persons) for p in profile_rows
-        ),
-        employment=Counter(p.head_employment or "unknown" for p in profile_rows),
+        composition=composition,
+        ages=ages,
+        resources=resources,
+        employment=employment,
         destinations=queries.destinations(filters),
         costs=compute_costs(rows),
         refusals=queries.refusals(filters),
