@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask import Flask
 from flask_login import current_user
 
-from capintra.notifications.services import unread_count
+from capintra.notifications.services import UNREAD_SHOWN, unread_count
 from capintra.web.errors import is_error_page
 
 
@@ -24,4 +24,4 @@ def unread_notifications() -> int | None:
 def install_header(app: Flask) -> None:
     @app.context_processor
     def notifications_in_header() -> dict:
-        return {"unread_notifications": unread_notifications}
+        return {"unread_notifications": unread_notifications, "unread_shown": UNREAD_SHOWN}

@@ -163,3 +163,22 @@ def test_a_deactivated_account_keeps_its_rows_but_gets_no_new_ones(make):
     db.session.commit()
     assert notify([user.id], "task_due", "Tâche.", "/") == 0
     assert len(notes.rows_of(user)) == 1
+
+
+def test_the_header_counts_up_to_99_and_says_99_plus_beyond(make, login_as):
+    """The header's count reads at most a hundred index entries, whatever the number of
+    unread notifications (someone who never reads them)."""
+    from capintra.notifications.services import UNREAD_SHOWN
+
+    user = make.user("officer")
+    for _ in range(UNREAD_SHOWN):
+        notes.notification(user)
+    assert unread_count(user.id) == UNREAD_SHOWN
+    browser = login_as(user)
+    html = browser.get("/notifications/").get_data(as_text=True)
+    assert ">99</span>" in html and "(99 non lues)" in html
+    for _ in range(30):
+        notes.notification(user)
+    assert unread_count(user.id) == UNREAD_SHOWN + 1  # counted no further
+    html = browser.get("/notifications/").get_data(as_text=True)
+    assert ">99+</span>" in html and "(plus de 99 non lues)" in html
