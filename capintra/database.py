@@ -71,7 +71,9 @@ def declare_write_intent() -> None:
     g.capintra_dispatching = True
     view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
     if getattr(view, "writes", False):
-        g.capintra_writes = True
+        # The session was read in a read transaction (capintra.auth.sessions): end it,
+        # so that the view's begins with the write lock.
+        begin_writing()
 
 
 @event.listens_for(Engine, "connect")

@@ -26,7 +26,7 @@ from sqlalchemy import bindparam, delete, insert, select, update
 from werkzeug.datastructures import CallbackDict
 
 from capintra.auth.models import WebSession
-from capintra.database import begin_writing
+from capintra.database import SAFE_METHODS, begin_writing
 from capintra.extensions import db
 from capintra.models import utcnow
 
@@ -115,9 +115,11 @@ class DatabaseSessionInterface(SessionInterface):
             db.session.rollback()
             return self._anonymous_session(app, request)
         data, created_at, last_seen = dict(row.data or {}), row.created_at, row.last_seen_at
-        # End the read: the view's transactions begin afresh (with the write lock if the
-        # request writes, see capintra.database).
-        db.session.rollback()
+        # A request that writes ends the read here: its transactions begin afresh, with
+        # the write lock (capintra.database; a GET view declared @writes ends it when its
+        # declaration is read). A read goes on in the same transaction: one BEGIN less.
+        if request.method not in SAFE_METHODS:
+            db.session.rollback()
         now = utcnow()
         if (
             now - last_seen > app.config["SESSION_IDLE_TIMEOUT"]
