@@ -412,10 +412,12 @@ ORDER_ORDER = Keyset(Order.id, descending=True)
 def order_page(filters: OrderFilters, size: int = 50) -> tuple[list[Order], int | None]:
     """The register, newest first (keyset on id: no OFFSET), and the id to continue
     after (None on the last page)."""
+    # Each order has one lot, provider, operation and drafter: joined in the page's
+    # statement (one statement, not one per relation).
     query = select(Order).options(
-        selectinload(Order.lot).selectinload(Lot.provider),
-        selectinload(Order.operation),
-        selectinload(Order.drafted_by),
+        joinedload(Order.lot).joinedload(Lot.provider),
+        joinedload(Order.operation),
+        joinedload(Order.drafted_by),
     )
     if filters.status:
         query = query.where(Order.status == filters.status)
