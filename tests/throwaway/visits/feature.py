@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from capintra.confidentiality import Confidential
 from capintra.extensions import db
 from capintra.features import HIDDEN, ORD, SEN, Audited, DashboardSection, Feature
+from capintra.text import lazy_gettext as _l
 from capintra.web.pages import Tab
 from tests.throwaway.visits.models import Visit
 from tests.throwaway.visits.views import bp, visits_of
