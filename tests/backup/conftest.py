@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import os
 import secrets
+import time
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 
 from capintra.backup import checksums
 from capintra.extensions import db
@@ -40,9 +42,24 @@ def empty_database(tmp_dir: Path):
         url = make_url(test_url).set(database=name)
         yield url.render_as_string(hide_password=False)
     finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        _drop(admin, name)
         admin.dispose()
+
+
+def _drop(admin, name: str) -> None:
+    """Drop the throw-away database. FORCE ends the test's own leftover connections; an
+    autovacuum worker busy in it (PostgreSQL's own process, not the test role's) makes
+    FORCE fail with "must be a member of the role…" (seen once in CI): it finishes in
+    moments, so the drop is tried again."""
+    for attempt in range(10):
+        try:
+            with admin.connect() as connection:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            return
+        except DBAPIError:
+            if attempt == 9:
+                raise
+            time.sleep(0.5)
 
 
 class Installations:
