@@ -67,7 +67,11 @@ def _unit_counts(on: date, *where):
     live units and how many are occupied, vacant, walled up (vacant and muré) on `on`.
     A unit is occupied when any period (principal or hosted) covers the day: a departure
     and an arrival on the same day count it once, occupied. A subquery (`where` narrows
-    the units, e.g. to a page's buildings)."""
+    the units, e.g. to a page's buildings).
+
+    Each unit's state is a MATERIALIZED CTE: SQLite would otherwise flatten it into the
+    counts and look for a covering period three times per unit (once per count using
+    it)."""
     occupied = exists().where(Occupancy.unit_id == Unit.id, covering(on))
     # Each unit's state once (whether a period covers the day), then counted per building.
     units = (
@@ -77,7 +81,8 @@ def _unit_counts(on: date, *where):
             case((Unit.condition == UnitCondition.MURE, 1), else_=0).label("mure"),
         )
         .where(Unit.deleted_at.is_(None), *where)
-        .subquery()
+        .cte("unit_state")
+        .prefix_with("MATERIALIZED")
     )
     return (
         select(
