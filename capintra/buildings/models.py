@@ -139,11 +139,14 @@ class Building(VersionedMixin, SoftDeleteMixin, db.Model):
     __tablename__ = "building"
     __table_args__ = (
         # The list's order (queries.LIST_ORDER) read from the index, page by page: without
-        # it each page sorted every live building.
+        # it each page sorted every live building. The id, last key of the order, is in
+        # it for PostgreSQL (SQLite's indexes end with the rowid anyway): without it,
+        # PostgreSQL sorted every live building of the page's operations.
         Index(
             "ix_building_live_operation_address",
             "operation_id",
             "address_key",
+            "id",
             sqlite_where=text("deleted_at IS NULL"),
             postgresql_where=text("deleted_at IS NULL"),
         ),

@@ -69,20 +69,20 @@ def _unit_counts(on: date, *where):
     and an arrival on the same day count it once, occupied. A subquery (`where` narrows
     the units, e.g. to a page's buildings).
 
-    Each unit's state is a MATERIALIZED CTE: SQLite would otherwise flatten it into the
-    counts and look for a covering period three times per unit (once per count using
-    it)."""
-    occupied = exists().where(Occupancy.unit_id == Unit.id, covering(on))
-    # Each unit's state once (whether a period covers the day), then counted per building.
+    Each unit's state is worked out once, in a grouped subquery: its covering periods
+    joined and counted. Both databases look them up by the unit's index (an EXISTS was
+    looked up three times per unit by SQLite, once per count using it, and PostgreSQL
+    hashed every period of the database for it)."""
     units = (
         select(
             Unit.building_id.label("building_id"),
-            case((occupied, 1), else_=0).label("occupied"),
+            case((func.count(Occupancy.id) > 0, 1), else_=0).label("occupied"),
             case((Unit.condition == UnitCondition.MURE, 1), else_=0).label("mure"),
         )
+        .outerjoin(Occupancy, and_(Occupancy.unit_id == Unit.id, covering(on)))
         .where(Unit.deleted_at.is_(None), *where)
-        .cte("unit_state")
-        .prefix_with("MATERIALIZED")
+        .group_by(Unit.id, Unit.building_id, Unit.condition)
+        .subquery()
     )
     return (
         select(
