@@ -42,18 +42,31 @@ class HousingCosts:
     @property
     def remaining_charge_cents(self) -> int | None:
         """Reste à charge = loyer + charges − APL (computed, never typed)."""
-        if self.rent_cents is None:
-            return None
-        return self.rent_cents + (self.charges_cents or 0) - (self.apl_cents or 0)
+        return remaining_charge(self.rent_cents, self.charges_cents, self.apl_cents)
 
     def effort_rate(self, monthly_resources_cents: int | None) -> Decimal | None:
         """Taux d'effort = reste à charge / ressources (exact, 4 decimals)."""
-        remaining = self.remaining_charge_cents
-        if remaining is None or not monthly_resources_cents:
-            return None
-        return (Decimal(remaining) / Decimal(monthly_resources_cents)).quantize(
-            Decimal("0.0001"), rounding=ROUND_HALF_UP
-        )
+        return effort_rate(self.remaining_charge_cents, monthly_resources_cents)
+
+
+_RATE_PLACES = Decimal("0.0001")
+
+
+def remaining_charge(rent: int | None, charges: int | None, apl: int | None) -> int | None:
+    """Reste à charge = loyer + charges − APL, in cents (None: no rent known). The rule of
+    HousingCosts, relocations and reports alike; a function, since the relocation report
+    applies it to thousands of relocations."""
+    if rent is None:
+        return None
+    return rent + (charges or 0) - (apl or 0)
+
+
+def effort_rate(remaining: int | None, resources: int | None) -> Decimal | None:
+    """Taux d'effort = reste à charge / ressources (exact, 4 decimals; None: either
+    unknown, or no resources)."""
+    if remaining is None or not resources:
+        return None
+    return (Decimal(remaining) / Decimal(resources)).quantize(_RATE_PLACES, ROUND_HALF_UP)
 
 
 def housing_costs(household_ids: Iterable[int], on: date) -> dict[int, HousingCosts]:

@@ -11,7 +11,7 @@ from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from capintra.extensions import db
-from capintra.housing import HousingCosts
+from capintra.housing import effort_rate, remaining_charge
 from capintra.models import LabelledEnum, SoftDeleteMixin, VersionedMixin, enum_column
 from capintra.text import lazy_gettext as _l
 
@@ -267,15 +267,3 @@ class Relocation(VersionedMixin, SoftDeleteMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<Relocation {self.id} {self.kind}>"
-
-
-def remaining_charge(rent: int | None, charges: int | None, apl: int | None) -> int | None:
-    """Reste à charge = loyer + charges − APL (capintra.housing, same rule)."""
-    return HousingCosts(rent, charges, apl).remaining_charge_cents
-
-
-def effort_rate(remaining: int | None, resources: int | None) -> Decimal | None:
-    """Taux d'effort = reste à charge / ressources, exact to 4 decimals."""
-    if remaining is None or not resources:
-        return None
-    return HousingCosts(remaining, 0, 0).effort_rate(resources)

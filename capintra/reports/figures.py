@@ -142,10 +142,15 @@ def effort_band(rate: Decimal | None) -> str:
 
 
 def per_m2_cents(cents: int | None, surface_dm2: int | None) -> int | None:
-    """A monthly amount per m² of surface, in cents (rounded half-up)."""
+    """A monthly amount per m² of surface, in cents, rounded half away from zero (as
+    Decimal's ROUND_HALF_UP). In integers, exact: the report reads thousands of them."""
     if cents is None or not surface_dm2:
         return None
-    return int((Decimal(cents) * 100 / Decimal(surface_dm2)).quantize(Decimal(1), ROUND_HALF_UP))
+    numerator = cents * 100
+    whole, rest = divmod(abs(numerator), abs(surface_dm2))
+    if 2 * rest >= abs(surface_dm2):
+        whole += 1
+    return whole if (numerator < 0) == (surface_dm2 < 0) else -whole
 
 
 def masked(count: int | None, diffusion: bool) -> int | str | None:

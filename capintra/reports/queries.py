@@ -28,6 +28,7 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import NamedTuple
 
 from sqlalchemy import Date, and_, case, func, literal, select
 from sqlalchemy.orm import aliased
@@ -380,28 +381,21 @@ def _as_date(value) -> date | None:
     return date.fromisoformat(str(value)[:10])
 
 
-class RelocationFigures:
+class RelocationFigures(NamedTuple):
     """What the report's figures read of a final relocation (its date, the amounts and
-    surfaces before and after) without the record: the page reads thousands of them.
-    Its remaining charges and effort rates are Relocation's own properties."""
+    surfaces before and after) without the record: the page reads thousands of them, so
+    a tuple. Its remaining charges and effort rates are Relocation's own properties."""
 
-    COLUMNS = (
-        "relocated_on",
-        "before_rent_cents",
-        "before_charges_cents",
-        "before_apl_cents",
-        "rent_cents",
-        "charges_cents",
-        "apl_cents",
-        "resources_cents",
-        "before_surface_dm2",
-        "surface_dm2",
-    )
-    __slots__ = COLUMNS
-
-    def __init__(self, *values) -> None:
-        for name, value in zip(self.COLUMNS, values, strict=True):
-            setattr(self, name, value)
+    relocated_on: date
+    before_rent_cents: int | None
+    before_charges_cents: int | None
+    before_apl_cents: int | None
+    rent_cents: int | None
+    charges_cents: int | None
+    apl_cents: int | None
+    resources_cents: int | None
+    before_surface_dm2: int | None
+    surface_dm2: int | None
 
     remaining_before_cents = Relocation.remaining_before_cents
     remaining_after_cents = Relocation.remaining_after_cents
@@ -466,7 +460,7 @@ def relocated_figures(filters: Filters) -> list[RelocatedFigures]:
             Household.split_from_id,
             offers.c.formal,
             met.c.at,
-            *(getattr(Relocation, name) for name in RelocationFigures.COLUMNS),
+            *(getattr(Relocation, name) for name in RelocationFigures._fields),
         )
         .join(Household, Household.id == Relocation.household_id)
         .outerjoin(offers, offers.c.household_id == Household.id)
@@ -476,7 +470,10 @@ def relocated_figures(filters: Filters) -> list[RelocatedFigures]:
     ).all()
     return [
         RelocatedFigures(
-            split_from is not None, RelocationFigures(*values), int(formal or 0), _met_on(met_at)
+            split_from is not None,
+            RelocationFigures._make(values),
+            int(formal or 0),
+            _met_on(met_at),
         )
         for split_from, formal, met_at, *values in rows
     ]

@@ -16,7 +16,8 @@ from decimal import Decimal
 from capintra.admin.models import Operation
 from capintra.buildings.models import Building
 from capintra.households.models import Employment
-from capintra.relocation.models import RefusalReason, Sector, effort_rate
+from capintra.housing import effort_rate
+from capintra.relocation.models import RefusalReason, Sector
 from capintra.reports import figures, queries
 from capintra.reports.queries import Counts, Filters
 from capintra.text import lazy_gettext as _l

@@ -1,7 +1,10 @@
 """The reports' pure computations (capintra.reports.figures)."""
 
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
+
+from hypothesis import given
+from hypothesis import strategies as st
 
 from capintra.reports import figures
 
@@ -57,6 +60,18 @@ def test_remaining_and_effort_bands():
 def test_per_m2():
     assert figures.per_m2_cents(25_000, 6_500) == 385
     assert figures.per_m2_cents(25_000, None) is None
+    assert figures.per_m2_cents(25_000, 0) is None
+    # halves away from zero, both signs (a remaining charge below zero: APL above the rent)
+    assert figures.per_m2_cents(1, 200) == 1
+    assert figures.per_m2_cents(-1, 200) == -1
+    assert figures.per_m2_cents(1, 201) == 0
+
+
+@given(st.integers(-(10**9), 10**9), st.integers(-(10**6), 10**6).filter(bool))
+def test_per_m2_is_the_decimal_rule(cents, surface_dm2):
+    """The integer computation gives what the Decimal rule gives, to the cent."""
+    expected = (Decimal(cents) * 100 / Decimal(surface_dm2)).quantize(Decimal(1), ROUND_HALF_UP)
+    assert figures.per_m2_cents(cents, surface_dm2) == int(expected)
 
 
 def test_masking_only_in_the_diffusion_version():
