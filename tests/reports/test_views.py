@@ -156,7 +156,9 @@ def test_every_export_is_an_audit_event(data, login_as):
     for path in ("/reports/" + p for p in paths):
         assert browser.get(path + "?operation=" + str(data.op.id)).status_code == 200
     events = db.session.scalars(
-        select(AuditEvent).where(AuditEvent.action == "export", AuditEvent.entity_type == "report")
+        select(AuditEvent)
+        .where(AuditEvent.action == "export", AuditEvent.entity_type == "report")
+        .order_by(AuditEvent.id)
     ).all()
     assert [(e.changes["format"][1], e.changes["version"][1]) for e in events] == [
         ("csv", "complete"), ("xlsx", "complete"), ("csv", "diffusion"), ("xlsx", "diffusion"),
