@@ -82,6 +82,8 @@ from capintra.text import normalise
 
 FULL_RUN = 50_000
 DEEP_PAGES = 200
+#: Below this, the buildings list fits on one page: its deep page cannot be measured.
+MIN_HOUSEHOLDS = 1_000
 MAX_STATEMENTS = 8
 DEEP_PAGE_TOLERANCE = 0.20
 SEARCH_DB_BUDGET_MS = 5.0
@@ -323,7 +325,10 @@ def rare_name() -> tuple[str, int]:
     for word in candidates:
         if word and " " not in word and matches(word) == 1:
             return word, 1
-    raise SystemExit("no surname occurs exactly once: cannot measure a rare-name search")
+    raise SystemExit(
+        "Aucun nom de famille n’apparaît une seule fois : la recherche d’un nom rare ne peut "
+        "pas être mesurée. Relancez avec plus de ménages (--households)."
+    )
 
 
 def buildings_to_measure(page_size: int) -> tuple[int, int, int]:
@@ -666,8 +671,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     bench_pages.add_arguments(parser, prefix="pages-")
     args = parser.parse_args(argv)
-    if args.households < 2:
-        parser.error("--households: at least 2")
+    if args.households < MIN_HOUSEHOLDS:
+        least = f"{MIN_HOUSEHOLDS:,}".replace(",", "\u202f")
+        parser.error(
+            f"--households : au moins {least} ménages (en dessous, la liste des immeubles "
+            "tient sur une page : sa page profonde ne peut pas être mesurée)."
+        )
     if args.output is None and args.households == FULL_RUN:
         args.output = ROOT / "docs" / "bench.md"
     return args
