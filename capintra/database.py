@@ -11,7 +11,8 @@ the busy timeout, before reading anything. Reads that write nothing stay `BEGIN`
 Which transactions will write:
 - every one outside a request (commands: init-db, seed-demo, purge-sessions…);
 - every one of a request whose method is not GET, HEAD or OPTIONS;
-- those of a GET view declared with `@writes` (opening a file writes an audit event);
+- those of a GET view declared with `@writes` (opening a file writes an audit event),
+  or with `writes(view, when=…)` when this request will (not a file opened again);
 - those begun after `begin_writing()` (the session's own bookkeeping after the view).
 
 PostgreSQL keeps its own isolation (read committed, row locks); there the declaration
@@ -45,10 +46,14 @@ class UndeclaredWrite(RuntimeError):
     """A request declared read-only wrote to the database (see `writes`)."""
 
 
-def writes(view: Callable) -> Callable:
+def writes(view: Callable, when: Callable[[dict], bool] | None = None) -> Callable:
     """Declare that a GET view writes (an audit event, say): its transactions take the
-    write lock when they begin. Put it under the route decorator."""
-    view.writes = True  # type: ignore[attr-defined]
+    write lock when they begin. Put it under the route decorator.
+
+    `when(view_args)`: whether this request will write, decided before the view from the
+    request alone (its URL's values, its session): a file opened again within minutes
+    records nothing, and its request reads without the write lock."""
+    view.writes = when or True  # type: ignore[attr-defined]
     return view
 
 
@@ -70,7 +75,8 @@ def declare_write_intent() -> None:
     """before_request, first of all: read the view's declaration, and arm the guard."""
     g.capintra_dispatching = True
     view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
-    if getattr(view, "writes", False):
+    declared = getattr(view, "writes", False)
+    if declared is True or (callable(declared) and declared(request.view_args or {})):
         # The session was read in a read transaction (capintra.auth.sessions): end it,
         # so that the view's begins with the write lock.
         begin_writing()

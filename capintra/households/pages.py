@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from flask import request, session
+from flask import g, request, session
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -34,19 +35,34 @@ from capintra.web.pages import RecordPage, Tab, TabState, audited_read, paged
 REOPEN_AFTER = timedelta(minutes=10)
 
 
+_OPENING_DUE = "capintra_opening_due"
+
+
+def opening_due(view_args: dict) -> bool:
+    """Whether this request records the opening of the file its URL names: not when
+    this session opened the same file less than REOPEN_AFTER ago. Decided once per
+    request: before the view (to take the write lock only then, capintra.database.
+    writes) and by the view, alike."""
+    household_id = view_args.get("household_id")
+    decided = g.get(_OPENING_DUE)
+    if decided is not None and decided[0] == household_id:
+        return decided[1]
+    due = True
+    last = session.get("last_opened")
+    if last and last[0] == household_id:
+        with contextlib.suppress(TypeError, ValueError):  # a value not written here
+            due = utcnow() - datetime.fromisoformat(last[1]) >= REOPEN_AFTER
+    setattr(g, _OPENING_DUE, (household_id, due))
+    return due
+
+
 def record_opening(household: Household) -> None:
     """Every consultation of a file is an audit event, whatever the request's headers
     say; tab after tab of the file this session just opened counts once."""
-    now = utcnow()
-    last = session.get("last_opened")
-    if last and last[0] == household.id:
-        try:
-            if now - datetime.fromisoformat(last[1]) < REOPEN_AFTER:
-                return
-        except (TypeError, ValueError):
-            pass
+    if not opening_due({"household_id": household.id}):
+        return
     record_event("open", household)
-    session["last_opened"] = [household.id, now.isoformat()]
+    session["last_opened"] = [household.id, utcnow().isoformat()]
     audited_read()
 
 
@@ -64,6 +80,7 @@ PAGE = RecordPage(
     capability="household.view",
     load=queries.get_household_or_404,
     on_show=record_opening,
+    writes_when=opening_due,
     context=_file_context,
 )
 
@@ -244,7 +261,7 @@ TABS = (
         "letters", _l("Courriers"), 30, _paged_tab("letters", queries.letters_page, Letter),
         visible=evidence_readable,
     ),
-    _tab("journal", _l("Journal"), 40, _journal),
+    _tab("journal", _l("Journal"), 40, _journal, records_reads=True),
     _tab("documents", _l("Pièces jointes"), 50, _documents),
     _tab("tasks", _l("Tâches"), 80, _paged_tab("tasks", queries.tasks_page, Task)),
     _tab("history", _l("Historique"), 90, _history),

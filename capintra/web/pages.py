@@ -50,6 +50,11 @@ class RecordPage:
     `<blueprint>.tab_<tab>`. `load(id)` returns the record or aborts 404 when the user
     may not reach it. `on_show(record)` runs on every consultation (an audit event).
     `context(record, state)` gives what every tab's template reads.
+
+    A page with `on_show` writes: its tabs take the write lock (capintra.database.
+    writes), on every consultation, or only when `writes_when(view_args)` says this one
+    will write (decided before the view, from the URL and the session). A page without
+    reads without it.
     """
 
     name: str
@@ -60,6 +65,7 @@ class RecordPage:
     capability: str
     load: Callable[[int], Any]
     on_show: Callable[[Any], None] | None = None
+    writes_when: Callable[[dict], bool] | None = None
     context: Callable[[Any, TabState], dict] | None = None
     #: The start of the other tabs' endpoints, when two pages of one blueprint have a tab
     #: of the same name (a unit's history beside its building's): `buildings.unit_tab_`.
@@ -85,7 +91,9 @@ class Tab:
     tabs, a template for its body, and `context(record, state)` for what it shows.
     `first`: the tab served at the page's own URL. `capability`: who may see the tab
     (default: whoever sees the page). `visible(record)`: whether the current user sees
-    it on this record (default: always; hidden, its address answers 404)."""
+    it on this record (default: always; hidden, its address answers 404).
+    `records_reads`: showing the tab may record what it shows (an audit event per
+    confidential note read): its requests always write."""
 
     page: str
     name: str
@@ -96,6 +104,7 @@ class Tab:
     first: bool = False
     capability: str | None = None
     visible: Callable[[Any], bool] | None = None
+    records_reads: bool = False
 
     def shown_on(self, record: Any) -> bool:
         return self.visible is None or self.visible(record)
@@ -209,17 +218,22 @@ def _tab_view(page: RecordPage, tab: Tab) -> Callable:
 
 
 def install(app: Flask) -> None:
-    """One GET route per tab of every record page, under the page's access check. GET
-    views that write (`writes`): showing a record may record its consultation."""
+    """One GET route per tab of every record page, under the page's access check. The
+    tabs of a page whose consultation is recorded (`on_show`) are GET views that write
+    (`writes`); the others only read."""
     with app.app_context():
         for page in pages().values():
             for tab in tabs_of(page):
                 prefix = "" if tab.first else f"/{tab.name}"
                 view = _tab_view(page, tab)
+                if tab.records_reads:
+                    view = writes(view)
+                elif page.on_show is not None:
+                    view = writes(view, when=page.writes_when)
                 app.add_url_rule(
                     page.url + prefix,
                     endpoint=page.tab_endpoint(tab),
-                    view_func=require(tab.capability or page.capability)(writes(view)),
+                    view_func=require(tab.capability or page.capability)(view),
                     methods=["GET"],
                 )
 

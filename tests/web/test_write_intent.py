@@ -86,6 +86,14 @@ def test_reads_begin_deferred_and_writes_begin_immediate(sqlite_app):
         opening = begins.during(lambda: client.get(f"/households/{household_id}"))
         assert opening[0] == "BEGIN", "the session's own lookup only reads"
         assert opening[1:] and set(opening[1:]) == {"BEGIN IMMEDIATE"}, "opening is audited"
+        # Another tab of the file just opened records nothing: it only reads. The journal
+        # may record confidential notes read: it always writes.
+        summary_again = begins.during(lambda: client.get(f"/households/{household_id}"))
+        assert summary_again == ["BEGIN"], "the file opened a moment ago: a read"
+        history = begins.during(lambda: client.get(f"/households/{household_id}/history"))
+        assert history == ["BEGIN"]
+        journal = begins.during(lambda: client.get(f"/households/{household_id}/journal"))
+        assert journal[0] == "BEGIN" and set(journal[1:]) == {"BEGIN IMMEDIATE"}
         token = browsers[0].refresh_token()
         creating = begins.during(
             lambda: client.post(
