@@ -529,6 +529,24 @@ def render_pages(run: Run, browsers: dict, targets: list[Target], lists: list[st
 # --- the test -----------------------------------------------------------------------------
 
 
+def _shard_classes(app, shard: int) -> list:
+    """The form classes of shard `shard`: shared out by their text fields (one per route
+    posting them), the most first, each to the shard with the fewest so far, so that the
+    shards take about the same time. In a fixed order: the classes' import order differs
+    from one worker to another."""
+    with_text = sorted(
+        (c for c in form_classes() if text_fields(c)), key=lambda c: (c.__module__, c.__qualname__)
+    )
+    weight = {c: len(text_fields(c)) * max(1, len(routes_posting(app, c))) for c in with_text}
+    shards: list[list] = [[] for _ in range(SHARDS)]
+    load = [0] * SHARDS
+    for form_class in sorted(with_text, key=lambda c: -weight[c]):  # stable: ties by name
+        lightest = load.index(min(load))
+        shards[lightest].append(form_class)
+        load[lightest] += weight[form_class]
+    return shards[shard]
+
+
 @settings(
     max_examples=1,
     phases=[Phase.generate],
@@ -540,8 +558,9 @@ def render_pages(run: Run, browsers: dict, targets: list[Target], lists: list[st
 @pytest.mark.parametrize("shard", range(SHARDS))
 @given(data=st.data())
 def test_hostile_strings_in_every_text_field(client, app_ctx, shard, data):
-    """Shard `shard` of SHARDS: one form class in SHARDS (by module and name), so that
-    the suite's workers share the longest test; together ≥ 5,000 submissions."""
+    """Shard `shard` of SHARDS (the form classes shared out by their text fields:
+    `_shard_classes`), so that the suite's workers share the longest test; together
+    ≥ 5,000 submissions."""
     started = time.monotonic()
     app = app_ctx
     run = Run()
@@ -556,11 +575,9 @@ def test_hostile_strings_in_every_text_field(client, app_ctx, shard, data):
     anonymous.user = type("Anonymous", (), {"role": "anonymous"})()
 
     targets = []
-    # in a fixed order (the classes' import order differs from one worker to another)
-    with_text = sorted(
-        (c for c in form_classes() if text_fields(c)), key=lambda c: (c.__module__, c.__qualname__)
-    )
-    classes = with_text[shard::SHARDS]
+    classes = _shard_classes(app, shard)
+    shared = [c for other in range(SHARDS) for c in _shard_classes(app, other)]
+    assert sorted(map(id, shared)) == sorted(id(c) for c in form_classes() if text_fields(c))
     for form_class in classes:
         routes = routes_posting(app, form_class)
         assert routes, f"{form_class.__name__}: no POST route builds it"
