@@ -453,8 +453,10 @@ def wrk(base: str, cookie: str, target: Throughput, duration: int, connections: 
     output = result.stdout
     rate = re.search(r"Requests/sec:\s+([\d.]+)", output)
     target.requests_per_s = float(rate.group(1)) if rate else None
-    median = re.search(r"50%\s+(\S+)", output)
-    p90 = re.search(r"90%\s+(\S+)", output)
+    # the latency distribution's lines ("     50%   22.30ms"), not a thread statistic's
+    # standard deviation share ending in 50% ("87.50%")
+    median = re.search(r"^\s+50%\s+(\S+)", output, re.MULTILINE)
+    p90 = re.search(r"^\s+90%\s+(\S+)", output, re.MULTILINE)
     target.latency = f"{median.group(1) if median else '?'} / {p90.group(1) if p90 else '?'}"
     failures = []
     if bad := re.search(r"Non-2xx or 3xx responses: (\d+)", output):
