@@ -529,11 +529,11 @@ def render_pages(run: Run, browsers: dict, targets: list[Target], lists: list[st
 # --- the test -----------------------------------------------------------------------------
 
 
-def _shard_classes(app, shard: int) -> list:
-    """The form classes of shard `shard`: shared out by their text fields (one per route
-    posting them), the most first, each to the shard with the fewest so far, so that the
-    shards take about the same time. In a fixed order: the classes' import order differs
-    from one worker to another."""
+def _shards(app) -> list[list]:
+    """The form classes with text fields, in SHARDS shards: shared out by their text
+    fields (one per route posting them), the most first, each to the shard with the
+    fewest so far, so that the shards take about the same time. In a fixed order: the
+    classes' import order differs from one worker to another."""
     with_text = sorted(
         (c for c in form_classes() if text_fields(c)), key=lambda c: (c.__module__, c.__qualname__)
     )
@@ -544,7 +544,7 @@ def _shard_classes(app, shard: int) -> list:
         lightest = load.index(min(load))
         shards[lightest].append(form_class)
         load[lightest] += weight[form_class]
-    return shards[shard]
+    return shards
 
 
 @settings(
@@ -559,7 +559,7 @@ def _shard_classes(app, shard: int) -> list:
 @given(data=st.data())
 def test_hostile_strings_in_every_text_field(client, app_ctx, shard, data):
     """Shard `shard` of SHARDS (the form classes shared out by their text fields:
-    `_shard_classes`), so that the suite's workers share the longest test; together
+    `_shards`), so that the suite's workers share the longest test; together
     ≥ 5,000 submissions."""
     started = time.monotonic()
     app = app_ctx
@@ -575,8 +575,9 @@ def test_hostile_strings_in_every_text_field(client, app_ctx, shard, data):
     anonymous.user = type("Anonymous", (), {"role": "anonymous"})()
 
     targets = []
-    classes = _shard_classes(app, shard)
-    shared = [c for other in range(SHARDS) for c in _shard_classes(app, other)]
+    shards = _shards(app)
+    classes = shards[shard]
+    shared = [c for classes_of in shards for c in classes_of]  # every class, once
     assert sorted(map(id, shared)) == sorted(id(c) for c in form_classes() if text_fields(c))
     for form_class in classes:
         routes = routes_posting(app, form_class)
