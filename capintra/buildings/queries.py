@@ -70,9 +70,9 @@ def _unit_counts(on: date, *where):
     the units, e.g. to a page's buildings).
 
     Each unit's state is worked out once, in a grouped subquery: its covering periods
-    joined and counted. Both databases look them up by the unit's index (an EXISTS was
-    looked up three times per unit by SQLite, once per count using it, and PostgreSQL
-    hashed every period of the database for it)."""
+    joined and counted. For a page's units both databases look them up by the unit's
+    index (an EXISTS was looked up three times per unit by SQLite, once per count using
+    it, and PostgreSQL hashed every period of the database for it)."""
     units = (
         select(
             Unit.building_id.label("building_id"),
