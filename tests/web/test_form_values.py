@@ -98,14 +98,17 @@ def _try_values(client, route, name, values, *, must_refuse=()):
     browser = login(client.application.test_client(), factories.user(role))
     url = url_for_route(route)
     statuses = {}
+    one_shot = route.endpoint in FRESH_OBJECTS
     for value in values:
-        if route.endpoint in FRESH_OBJECTS:
+        if one_shot:
             url = url_for_route(route)
         try:
             _page, form = form_posting_to(browser, route, url)
         except AssertionError:
             # A one-shot form (the dashboard's "AR reçu") leaves the page once used: the
-            # next value goes to a fresh object's.
+            # next values go to fresh objects' (not looked for first on every page of
+            # the used one).
+            one_shot = True
             url = url_for_route(route)
             _page, form = form_posting_to(browser, route, url)
         assert name in form.names, f"{route}: the page's form has no {name} field"
