@@ -98,6 +98,7 @@ def _probe_all(app) -> None:
         original(self, *args, **kwargs)
 
     FlaskForm.__init__ = recording
+    browsers = {}  # one person per role: an empty form changes nobody's access
     try:
         for route in all_routes(app):
             if route.method != "POST" or route.endpoint in NOT_PROBED:
@@ -106,8 +107,11 @@ def _probe_all(app) -> None:
             role = first_role_holding(capability_of(app, route.endpoint))
             if role is None:
                 continue  # public forms (the login, recorded as we sign in)
-            browser = login(app.test_client(), factories.user(role))
-            browser.post(url_for_route(route), {})
+            if role not in browsers:
+                browsers[role] = login(app.test_client(), factories.user(role))
+            response = browsers[role].post(url_for_route(route), {})
+            signed_out = response.headers.get("Location", "").startswith("/login")
+            assert response.status_code != 403 and not signed_out, f"{route}: probe refused"
     finally:
         FlaskForm.__init__ = original
 
