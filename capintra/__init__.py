@@ -11,7 +11,7 @@ from sqlalchemy import bindparam, select
 
 from capintra import database, features, text
 from capintra.auth.models import User
-from capintra.auth.sessions import DatabaseSessionInterface
+from capintra.auth.sessions import DatabaseSessionInterface, session_user
 from capintra.cli import register_commands
 from capintra.confidentiality import may_read_field
 from capintra.config import Config, _instance_secret
@@ -110,9 +110,10 @@ def _init_extensions(app: Flask) -> None:
     @login_manager.user_loader
     def load_user(user_id: str):
         try:
-            user = db.session.scalar(user_by_id, {"user_id": int(user_id)})
+            user_id = int(user_id)
         except (TypeError, ValueError):
             return None
+        user = session_user(user_id) or db.session.scalar(user_by_id, {"user_id": user_id})
         return user if user is not None and user.active else None
 
     # Write intent first (see capintra.database); access is checked before CSRF so an

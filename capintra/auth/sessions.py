@@ -22,10 +22,10 @@ from datetime import timedelta
 from flask import Flask, Request, Response, g, request
 from flask.sessions import SessionInterface, SessionMixin, session_json_serializer
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy import bindparam, delete, insert, inspect, select, update
 from werkzeug.datastructures import CallbackDict
 
-from capintra.auth.models import WebSession
+from capintra.auth.models import User, WebSession
 from capintra.database import SAFE_METHODS, begin_writing
 from capintra.extensions import db
 from capintra.models import utcnow
@@ -41,8 +41,11 @@ SIGNED_IN_KEYS = ("_user_id", "_fresh", "_id")
 #: Built once: SQLAlchemy keeps a built statement's cache key, so asking it again at every
 #: request skips the statement's construction and the key's computation (a third of
 #: the time of a small read).
-_SESSION_ROW = select(WebSession.data, WebSession.created_at, WebSession.last_seen_at).where(
-    WebSession.id == bindparam("sid")
+#: The row brings its user along (one statement, not two: `session_user`).
+_SESSION_ROW = (
+    select(WebSession.data, WebSession.created_at, WebSession.last_seen_at, User)
+    .outerjoin(User, User.id == WebSession.user_id)
+    .where(WebSession.id == bindparam("sid"))
 )
 
 
@@ -78,6 +81,15 @@ class ServerSession(CallbackDict, SessionMixin):
         return "_user_id" in self
 
 
+def session_user(user_id: int) -> User | None:
+    """The user read with this request's session row, if it is `user_id` (the login
+    manager's loader asks this first): its row, without a statement of its own."""
+    user = g.pop("capintra_session_user", None)
+    if user is None or inspect(user).expired:  # its transaction ended (a view that writes)
+        return None
+    return user if user.id == user_id else None
+
+
 class DatabaseSessionInterface(SessionInterface):
     def _anonymous_serializer(self, app: Flask) -> URLSafeTimedSerializer:
         return URLSafeTimedSerializer(
@@ -109,7 +121,7 @@ class DatabaseSessionInterface(SessionInterface):
         if not token or len(token) > 128:
             return self._anonymous_session(app, request)
         sid = _digest(token)
-        # The row's values, not an object: nothing of it is kept in the session.
+        # The row's values and its user: nothing of the row is kept in the session.
         row = db.session.execute(_SESSION_ROW, {"sid": sid}).first()
         if row is None:
             db.session.rollback()
@@ -117,9 +129,12 @@ class DatabaseSessionInterface(SessionInterface):
         data, created_at, last_seen = dict(row.data or {}), row.created_at, row.last_seen_at
         # A request that writes ends the read here: its transactions begin afresh, with
         # the write lock (capintra.database; a GET view declared @writes ends it when its
-        # declaration is read). A read goes on in the same transaction: one BEGIN less.
+        # declaration is read). A read goes on in the same transaction: one BEGIN less,
+        # and its user is the one just read (one statement less).
         if request.method not in SAFE_METHODS:
             db.session.rollback()
+        else:
+            g.capintra_session_user = row.User
         now = utcnow()
         if (
             now - last_seen > app.config["SESSION_IDLE_TIMEOUT"]

@@ -399,3 +399,28 @@ def test_an_expired_session_cookie_is_deleted(client, make, travel):
     assert response.status_code == 302
     assert client.get_cookie(COOKIE) is None
     assert session_rows(user.id) == 0
+
+
+def test_a_page_reads_its_session_and_its_user_in_one_statement(client, make):
+    from tests.households.helpers import count_statements
+
+    browser = login(client, make.user("officer"))
+    browser.get("/account/password")
+    with count_statements() as statements:
+        assert browser.get("/account/password").status_code == 200
+    reads = [s.lower() for s in statements if "from web_session" in s.lower()]
+    assert len(reads) == 1 and "user_account" in reads[0], statements
+    assert not [s for s in statements if "from user_account" in s.lower()], statements
+
+
+def test_a_user_switched_off_behind_the_sessions_back_is_signed_out(client, make):
+    """Deactivation deletes the sessions; a row changed otherwise (by hand, a restore)
+    still signs nobody in: the user read with the session is checked as before."""
+    user = make.user("officer")
+    browser = login(client, user)
+    db.session.execute(User.__table__.update().where(User.id == user.id).values(active=False))
+    db.session.flush()
+    assert session_rows(user.id) == 1
+    for response in (browser.get("/households/"), client.post("/households/new", data={})):
+        assert response.status_code == 302
+        assert response.headers["Location"].startswith("/login")
