@@ -171,10 +171,13 @@ class Keyset:
         after: str | None = None,
         size: int | None = TAB_PAGE,
         start_at: Any = None,
+        as_values: bool = False,
     ) -> Page:
         """The page of `query` (every filter already in it) after the cursor `after`,
         or starting at the row `start_at` (an item being edited, wherever it is in the
-        list). `size` None: every row from there (an export). One statement."""
+        list). `size` None: every row from there (an export). `as_values`: the query selects
+        columns (a list's cells, the keys among them), its rows are tuples, not records.
+        One statement."""
         values, inclusive = self.decode(after), False
         if start_at is not None:
             values = tuple(getattr(start_at, column.key) for column, _desc in self.keys)
@@ -184,7 +187,10 @@ class Keyset:
         statement = query.order_by(None).order_by(*self.order_by())  # the keyset's order only
         if size is not None:
             statement = statement.limit(size + 1)
-        found = list(db.session.scalars(statement).unique())
+        if as_values:
+            found = list(db.session.execute(statement).all())
+        else:
+            found = list(db.session.scalars(statement).unique())
         more = size is not None and len(found) > size
         found = found[:size]
         return Page(

@@ -339,10 +339,15 @@ class Order(VersionedMixin, db.Model):
 
     @property
     def label(self) -> str:
-        return self.number or _l("n° provisoire %(id)s", id=self.id)
+        return order_label(self.number, self.id)
 
     def __repr__(self) -> str:
         return f"<Order {self.id}>"
+
+
+def order_label(number: str | None, order_id: int) -> str:
+    """An order's name: its number once approved, else its provisional one."""
+    return number or _l("n° provisoire %(id)s", id=order_id)
 
 
 class OrderLine(VersionedMixin, db.Model):
