@@ -30,7 +30,7 @@ from urllib.parse import urlencode, urlsplit
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import String, literal_column, select
+from sqlalchemy import String, select
 from wtforms import DateField, FileField, HiddenField, IntegerField, PasswordField, StringField
 
 from capintra.extensions import db
@@ -39,6 +39,7 @@ from tests import factories
 from tests.conftest import Browser, csrf_token_from, login
 from tests.forms import (
     COMPANIONS,
+    changed_tables,
     field_errors,
     fields_of,
     form_classes,
@@ -46,6 +47,7 @@ from tests.forms import (
     forms_on,
     role_for,
     routes_posting,
+    row_counts,
 )
 from tests.routes import all_routes, url_for_route
 
@@ -238,25 +240,6 @@ def _short(value: str) -> str:
     return repr(value if len(value) < 60 else value[:40] + f"…({len(value)} chars)")
 
 
-_COUNTS = None
-
-
-def _row_counts() -> tuple[int, ...]:
-    """Rows of every table, in one statement."""
-    global _COUNTS
-    if _COUNTS is None:
-        tables = db.metadata.sorted_tables
-        _COUNTS = (
-            [t.name for t in tables],
-            select(*(literal_column(f'(SELECT count(*) FROM "{t.name}")') for t in tables)),
-        )
-    return tuple(db.session.execute(_COUNTS[1]).one())
-
-
-def _changed(before, after) -> list[str]:
-    return [name for name, b, a in zip(_COUNTS[0], before, after, strict=True) if b != a]
-
-
 def check_html(run: Run, where: str, response) -> None:
     if response.status_code >= 500:
         run.problem(f"{where}: {response.status_code}")
@@ -368,7 +351,7 @@ def submit(run: Run, target: Target, name: str, value: str, *, retry: bool = Tru
     """Post `value` in field `name`, the rest valid; check the answer."""
     if target.one_shot:
         _refresh(target, fresh=True)
-    before = _row_counts()
+    before = row_counts()
     response = _post(target, _data(target, **{name: value}))
     run.submissions += 1
     status = response.status_code
@@ -383,7 +366,7 @@ def submit(run: Run, target: Target, name: str, value: str, *, retry: bool = Tru
             target.latest = urlsplit(location).path
         return status
     if 400 <= status < 500:
-        changed = _changed(before, _row_counts())
+        changed = changed_tables(before, row_counts())
         if target.route.endpoint == "auth.login":
             changed = [t for t in changed if t != "audit_event"]  # a refused sign-in: audited
         if changed:
@@ -418,7 +401,7 @@ def prepare(run: Run, target: Target, data) -> None:
     }
     target.fixed = {**drawn, **companions}
     for _attempt in range(len(drawn) + len(target.texts) + 2):
-        before = _row_counts()
+        before = row_counts()
         response = _post(target, _data(target))
         status = response.status_code
         if status in SUCCESS or (status == 422 and target.browser.user.role == "anonymous"):
@@ -432,7 +415,7 @@ def prepare(run: Run, target: Target, data) -> None:
         if status == 422 and not (refused or texts):  # a message elsewhere: fill the blanks
             sent = _data(target)
             texts = [n for n in target.texts if n not in target.fill and not sent.get(n)]
-        assert _changed(before, _row_counts()) == [] or target.route.endpoint == "auth.login"
+        assert changed_tables(before, row_counts()) == [] or target.route.endpoint == "auth.login"
         if status == 422 and (refused or texts):
             for name in refused:
                 target.fixed.pop(name)
