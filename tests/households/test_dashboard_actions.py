@@ -4,16 +4,18 @@ They carry the item's version: a stale one is refused (409) with a French messag
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
+from capintra import clock
 from capintra.auth.models import User
 from capintra.extensions import db
 from capintra.households.models import Letter, LetterChannel, Task
 from tests.households.helpers import text_of
 
-TODAY = date.today()
+#: The application's day (Europe/Paris): a UTC date is yesterday's until 1 or 2 a.m.
+TODAY = clock.today()
 LETTERS = {"HX-Request": "true", "HX-Target": "dash-letters-box"}
 TASKS = {"HX-Request": "true", "HX-Target": "dash-tasks-box"}
 

@@ -6,12 +6,14 @@ the files without an officer are on every officer's dashboard."""
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
+from capintra import clock
 from capintra.households.models import LetterChannel, Phase
 from tests.households.helpers import statements_for, text_of
 
-TODAY = date.today()
+#: The application's day (Europe/Paris): a UTC date is yesterday's until 1 or 2 a.m.
+TODAY = clock.today()
 
 
 def test_a_task_row_names_the_file_with_its_alert_and_links_to_the_tasks_tab(make, browser_for):
