@@ -5,12 +5,13 @@ on the list's order: 1,500 flagged files at 50,000 households); on paper every r
 
 from __future__ import annotations
 
+import functools
 from collections import namedtuple
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import case, func, select
+from sqlalchemy import Integer, Select, bindparam, case, func, select
 
 from capintra.admin.models import Operation
 from capintra.extensions import db
@@ -64,27 +65,27 @@ def committee_page(after: str | None = None, size: int | None = None) -> Page[Co
     )
 
 
-def committee_rows(
-    household_ids: Iterable[int] | None = None,
-    *,
-    after: tuple | None = None,
-    size: int | None = None,
-) -> list[CommitteeRow] | tuple[list[CommitteeRow], list[tuple]]:
-    """The live files flagged for the committee (or those of `household_ids` among
-    them), by operation then reference: one SQL statement. With `size`: at most that
-    many after the place `after`, and each row's place in the order."""
+@functools.lru_cache(maxsize=8)
+def _statement(by_ids: bool, after: bool, paged: bool) -> Select:
+    """The list's statement for a shape of request, built once per process with its
+    values bound (`ids`, the cursor `after_0`…, `size`): building it on every request
+    (its cache key walked through) took longer than running it."""
     page = (
         select(Household.id)
         .join(Operation, Operation.id == Household.operation_id)
         .where(*_flagged())
         .order_by(*COMMITTEE_ORDER.order_by())
     )
-    if household_ids is not None:
-        page = page.where(Household.id.in_(list(household_ids)))
-    if after is not None:
-        page = page.where(COMMITTEE_ORDER.beyond(after))
-    if size is not None:
-        page = page.limit(size)
+    if by_ids:
+        page = page.where(Household.id.in_(bindparam("ids", expanding=True)))
+    if after:
+        cursor = tuple(
+            bindparam(f"after_{i}", type_=column.type)
+            for i, column in enumerate(COMMITTEE_ORDER.columns)
+        )
+        page = page.where(COMMITTEE_ORDER.beyond(cursor))
+    if paged:
+        page = page.limit(bindparam("size", type_=Integer))
     page = page.cte("page")
     # The offers of the page's files only (not every file's, then joined).
     offers = (
@@ -97,7 +98,7 @@ def committee_rows(
         .group_by(Offer.household_id)
         .subquery()
     )
-    query = (
+    return (
         select(
             Household.id,
             Household.reference,
@@ -116,7 +117,26 @@ def committee_rows(
         .outerjoin(offers, offers.c.household_id == Household.id)
         .order_by(*COMMITTEE_ORDER.order_by())
     )
-    found = db.session.execute(query).all()
+
+
+def committee_rows(
+    household_ids: Iterable[int] | None = None,
+    *,
+    after: tuple | None = None,
+    size: int | None = None,
+) -> list[CommitteeRow] | tuple[list[CommitteeRow], list[tuple]]:
+    """The live files flagged for the committee (or those of `household_ids` among
+    them), by operation then reference: one SQL statement. With `size`: at most that
+    many after the place `after`, and each row's place in the order."""
+    values: dict = {}
+    if household_ids is not None:
+        values["ids"] = list(household_ids)
+    if after is not None:
+        values.update({f"after_{i}": value for i, value in enumerate(after)})
+    if size is not None:
+        values["size"] = size
+    query = _statement(household_ids is not None, after is not None, size is not None)
+    found = db.session.execute(query, values).all()
     rows = [
         CommitteeRow(
             household_id=row[0],
