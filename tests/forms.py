@@ -294,7 +294,7 @@ def row_counts() -> dict[str, int]:
     unchanged."""
     from capintra.extensions import db
 
-    names = tuple(t.name for t in db.metadata.sorted_tables)
+    names = tuple(db.metadata.tables)  # (sorted_tables sorts them again at every call)
     return dict(zip(names, db.session.execute(_counting(names)).one(), strict=True))
 
 
