@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 from flask import Flask, request, url_for
+from flask_login import current_user
 from sqlalchemy import bindparam, select
 
 from capintra import database, features, text
@@ -16,7 +17,7 @@ from capintra.cli import register_commands
 from capintra.confidentiality import may_read_field
 from capintra.config import Config, _instance_secret
 from capintra.extensions import babel, csrf, db, htmx, login_manager, migrate
-from capintra.security import can, enforce_access
+from capintra.security import can, enforce_access, roles_of
 from capintra.text import ngettext
 from capintra.web import pages
 from capintra.web.errors import register_error_handlers
@@ -138,15 +139,29 @@ def _init_extensions(app: Flask) -> None:
     register_headers(app)
     register_filters(app)
 
+    menus: dict[tuple, tuple] = {}
+
     def nav_items():
         """The menu's entries the person may open: (url, label, active) — active: the
-        current page belongs to the entry's blueprint."""
+        current page belongs to the entry's blueprint. Built once per process for each
+        set of roles, section, script root and catalogue (what it depends on), not on
+        every page."""
         section = (request.endpoint or "").partition(".")[0]
-        items = []
-        for item in features.navigation():
-            if can(item.capability):
-                active = bool(section) and item.endpoint.partition(".")[0] == section
-                items.append((url_for(item.endpoint), text.translated(item.label), active))
+        key = (roles_of(current_user), section, request.script_root, text.request_translations())
+        items = menus.get(key)
+        if items is None:
+            items = tuple(
+                (
+                    url_for(item.endpoint),
+                    text.translated(item.label),
+                    bool(section) and item.endpoint.partition(".")[0] == section,
+                )
+                for item in features.navigation()
+                if can(item.capability)
+            )
+            if len(menus) > 512:  # (sections × roles: never, unless script roots vary)
+                menus.clear()
+            menus[key] = items
         return items
 
     # ngettext: French plural forms (capintra.text) in place of the i18n extension's.

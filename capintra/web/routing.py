@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import Flask, g, url_for
+from flask import Flask, current_app, request, url_for
 from werkzeug.routing import IntegerConverter
 
 #: The largest id an INTEGER primary key holds (PostgreSQL's integer; SQLite's is wider).
@@ -87,12 +87,15 @@ def url_maker(endpoint: str, key: str, **values) -> Callable[[int], str]:
 
 
 def static_url(filename: str) -> str:
-    """`url_for('static', filename=…)`, built once per request and file: the layout's
-    files, and the alert icon of every row that has an alert."""
-    built = g.get("_capintra_static_urls")
+    """`url_for('static', filename=…)`, built once per process, script root and file: the
+    layout's files, and the alert icon of every row that has an alert."""
+    built = current_app.extensions.get("capintra_static_urls")
     if built is None:
-        built = g._capintra_static_urls = {}
-    url = built.get(filename)
+        built = current_app.extensions["capintra_static_urls"] = {}
+    key = (request.script_root, filename)
+    url = built.get(key)
     if url is None:
-        url = built[filename] = url_for("static", filename=filename)
+        if len(built) > 1024:  # (a few files: never, unless script roots vary)
+            built.clear()
+        url = built[key] = url_for("static", filename=filename)
     return url

@@ -9,6 +9,7 @@ import re
 import pytest
 
 from capintra import features
+from tests.conftest import login
 from tests.routes import ROLES
 
 Y, N = True, False
@@ -79,3 +80,31 @@ def test_menu_shows_exactly_what_the_table_gives_the_role(app, login_as, role):
 def test_dashboard_greets_each_role(login_as, role, label):
     page = login_as(role).get("/").get_data(as_text=True)
     assert label in page
+
+
+def test_a_menu_built_for_one_role_or_page_is_not_served_to_another(app, make):
+    """The menu is built once per process for each set of roles and section: signing in
+    as one role after another in the same application, each gets its own entries, and
+    the entry marked current follows the page."""
+    for role, path, current in [
+        ("admin", "/households/", "Ménages"),
+        ("assistant", "/households/", "Ménages"),
+        ("admin", "/buildings/", "Immeubles"),
+        ("officer", "/households/", "Ménages"),
+        ("manager", "/", "Tableau de bord"),
+    ]:
+        browser = login(app.test_client(), make.user(role=role))
+        page = browser.get(path).get_data(as_text=True)
+        column = 1 + ROLES.index(role)
+        labels = [label for label, *_ in MENU_TABLE.values()]
+        expected = [
+            row[0]
+            for endpoint, row in MENU_TABLE.items()
+            if row[column] and endpoint in app.view_functions
+        ]
+        assert [label for _href, label in menu_of(page)] == expected, (role, path)
+        active = re.findall(
+            r'class="nav-link active" aria-current="page" href="[^"]+">([^<]+)<', page
+        )
+        assert [html.unescape(a) for a in active] == [current], (role, path)
+        assert labels  # (the table is not empty)
