@@ -12,6 +12,7 @@ from capintra.audit.classification import classification
 from capintra.audit.queries import reads_every_field, shown_changes
 from capintra.extensions import db
 from capintra.text import lazy_gettext as _l
+from capintra.text import translated
 from capintra.web.formatting import date_fr, datetime_fr
 
 
@@ -106,7 +107,7 @@ def present_changes(event, changes: dict | None = None) -> list[tuple[str, objec
             continue
         if label == field and field in EVENT_FIELDS:
             label = EVENT_FIELDS[field]
-        label = str(label)
+        label = translated(label)  # (translated once per catalogue, not per row)
         if values is None or event.action == "create":
             rows.append((label, None, None, False))
             continue

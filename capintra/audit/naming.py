@@ -19,6 +19,7 @@ from flask_babel import gettext as _
 from capintra.audit.labels import entity_labels
 from capintra.audit.models import AuditEvent
 from capintra.features import features
+from capintra.text import translated
 
 #: The table whose namer names a household file (an event's `household_id`).
 HOUSEHOLD = "household"
@@ -53,7 +54,7 @@ def name_records(events: Iterable[AuditEvent]) -> dict[int, RecordName]:
     households = names.get(HOUSEHOLD, {})
     result = {}
     for event in events:
-        kind = str(labels.get(event.entity_type, "")) if event.entity_type else ""
+        kind = translated(labels.get(event.entity_type, "")) if event.entity_type else ""
         own = names.get(event.entity_type or "", {}).get(event.entity_id)
         if own is not None:
             name, url = own

@@ -25,6 +25,7 @@ from capintra.confidentiality import hidden_rules, rules
 from capintra.database import writes
 from capintra.extensions import db
 from capintra.security import can, require
+from capintra.text import translated
 from capintra.web.exports import csv_bytes, csv_response
 from capintra.web.formatting import datetime_fr
 from capintra.web.htmx import render
@@ -195,7 +196,7 @@ def _page_context(typed, errors, confidential, events=(), next_before=None) -> d
         "users": _users(),
         "actions": _choices(action_choices()),
         "entities": _choices(entity_choices()),
-        "action_labels": action_labels(),
+        "action_labels": {k: translated(v) for k, v in action_labels().items()},
         "actor_of": actor_of,
         "present": lambda e: present_changes(e, shown_changes(e, confidential)),
     }
