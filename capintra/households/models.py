@@ -160,6 +160,21 @@ class Household(VersionedMixin, SoftDeleteMixin, db.Model):
             sqlite_where=text("committee_flag IS 1 AND deleted_at IS NULL"),
             postgresql_where=text("committee_flag IS true AND deleted_at IS NULL"),
         ),
+        # An officer's dashboard: their flagged files counted, their files counted per
+        # phase, from these indexes alone (not their 10,000 rows, nor every file's).
+        Index(
+            "ix_household_officer_committee",
+            "officer_id",
+            sqlite_where=text("committee_flag IS 1 AND deleted_at IS NULL"),
+            postgresql_where=text("committee_flag IS true AND deleted_at IS NULL"),
+        ),
+        Index(
+            "ix_household_officer_phase",
+            "officer_id",
+            "phase",
+            sqlite_where=text("deleted_at IS NULL"),
+            postgresql_where=text("deleted_at IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -344,11 +359,27 @@ class Note(VersionedMixin, SoftDeleteMixin, db.Model):
         return bool(self.confidential)
 
 
+_UNACKNOWLEDGED = "acknowledged_on IS NULL AND delivery_outcome IS NULL AND deleted_at IS NULL"
+
+
 class Letter(VersionedMixin, SoftDeleteMixin, db.Model):
     """Courrier sent or received: the evidence before an expropriation judge."""
 
     __tablename__ = "letter"
-    __table_args__ = (Index("ix_letter_household_date", "household_id", "letter_date"),)
+    __table_args__ = (
+        Index("ix_letter_household_date", "household_id", "letter_date"),
+        # The dashboard's registered letters awaiting their acknowledgement, oldest
+        # first, read from this index (not every registered letter's row).
+        Index(
+            "ix_letter_unacknowledged",
+            "channel",
+            "direction",
+            "letter_date",
+            "id",
+            sqlite_where=text(_UNACKNOWLEDGED),
+            postgresql_where=text(_UNACKNOWLEDGED),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     household_id: Mapped[int] = mapped_column(ForeignKey("household.id"))
@@ -387,6 +418,18 @@ class Task(VersionedMixin, SoftDeleteMixin, db.Model):
         Index("ix_task_open_due", "done", "due_date"),
         # A file's next open task (its summary) without walking every open task.
         Index("ix_task_household_open_due", "household_id", "done", "due_date"),
+        # A person's open tasks due by a day, in date order, and those of a kind (the
+        # dashboard's follow-ups, the kind read from the index), without walking every
+        # open task of the team.
+        Index(
+            "ix_task_assignee_open_due_kind",
+            "assignee_id",
+            "done",
+            "due_date",
+            "kind",
+            sqlite_where=text("deleted_at IS NULL"),
+            postgresql_where=text("deleted_at IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
