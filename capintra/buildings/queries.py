@@ -540,38 +540,50 @@ class LateBuilding:
 
 def late_buildings(on: date) -> tuple[list[LateBuilding], int]:
     """Buildings past their target vacancy date with households still to rehouse, the
-    latest first: the first LATE_SHOWN, and how many more. Only the late buildings' units
-    are counted (one statement, whatever the number of buildings)."""
-    late = and_(
-        Building.deleted_at.is_(None),
-        Building.target_vacancy_date.is_not(None),
-        Building.target_vacancy_date < on,
+    latest first: the first LATE_SHOWN, and how many more. Two statements, whatever the
+    number of buildings: the late buildings that still house someone (a probe per
+    building that stops at its first household found), then the households of the few
+    shown. Counting every late building's households to keep those with some read all
+    their units and periods: 50 ms at 50,000 households, against 16."""
+    still_housed = and_(
+        Unit.deleted_at.is_(None),
+        Household.deleted_at.is_(None),
+        Occupancy.kind == OccupancyKind.PRINCIPAL,
+        covering(on),
     )
-    to_rehouse = (
-        select(Unit.building_id.label("building_id"), func.count(Occupancy.id).label("n"))
-        .join(Building, Building.id == Unit.building_id)
-        .join(Occupancy, Occupancy.unit_id == Unit.id)
-        .join(Household, Household.id == Occupancy.household_id)
-        .where(
-            late,
-            Unit.deleted_at.is_(None),
-            Household.deleted_at.is_(None),
-            Occupancy.kind == OccupancyKind.PRINCIPAL,
-            covering(on),
-        )
-        .group_by(Unit.building_id)
-        .subquery()
+    housing = exists().where(
+        Unit.building_id == Building.id,
+        Occupancy.unit_id == Unit.id,
+        Household.id == Occupancy.household_id,
+        still_housed,
     )
     rows = db.session.execute(
-        select(Building, to_rehouse.c.n, func.count().over())
-        .join(to_rehouse, to_rehouse.c.building_id == Building.id)
+        select(Building, func.count().over())
+        .where(
+            Building.deleted_at.is_(None),
+            Building.target_vacancy_date.is_not(None),
+            Building.target_vacancy_date < on,
+            housing,
+        )
         .options(joinedload(Building.operation))
         .order_by(Building.target_vacancy_date, Building.id)
         .limit(LATE_SHOWN)
     ).all()
-    total = rows[0][2] if rows else 0
-    shown = [LateBuilding(building, int(n), on) for building, n, _total in rows]
-    return shown, max(0, total - len(shown))
+    if not rows:
+        return [], 0
+    households = dict(
+        db.session.execute(
+            select(Unit.building_id, func.count(Occupancy.id))
+            .join(Occupancy, Occupancy.unit_id == Unit.id)
+            .join(Household, Household.id == Occupancy.household_id)
+            .where(Unit.building_id.in_([building.id for building, _total in rows]), still_housed)
+            .group_by(Unit.building_id)
+        ).all()
+    )
+    # (.get: on PostgreSQL a relocation committed between the two statements may have
+    # emptied one since)
+    shown = [LateBuilding(b, int(households.get(b.id, 0)), on) for b, _total in rows]
+    return shown, max(0, rows[0][1] - len(shown))
 
 
 # --- a household's housing costs (capintra.housing) -------------------------------------

@@ -19,6 +19,7 @@ from capintra.buildings.models import (
     UnitCondition,
 )
 from capintra.extensions import db
+from capintra.models import utcnow
 from tests.buildings import make as bmake
 from tests.households.helpers import count_statements
 
@@ -332,6 +333,37 @@ def test_late_buildings_on_the_dashboard(make, login_as, role, shown):
         assert f'href="/buildings/{late.id}"' in section and "en retard de 40 jours" in section
         assert f'href="/buildings/{on_time.id}"' not in section
         assert f'href="/buildings/{emptied.id}"' not in section
+
+
+def test_the_dashboard_shows_the_ten_latest_buildings_their_households_and_how_many_more(
+    make, login_as
+):
+    """Twelve late buildings still housing households: the ten latest are listed, the most
+    late first, each with its households to rehouse (two in some); « et 2 autres » links
+    to the rest. A late building whose only household was deleted is none of them."""
+    today = clock.today()
+    late = []
+    for i in range(12):
+        building = bmake.building(
+            address=f"{i + 1} rue du Retard", target_vacancy_date=today - timedelta(days=100 - i)
+        )
+        for lot in range(1 + i % 2):  # one household, or two
+            services.add_period(bmake.unit(building, lot_number=f"L{lot}"),
+                                household=make.household(), status=LOC,
+                                start=date(2020, 1, 1))  # fmt: skip
+        late.append(building)
+    gone = bmake.building(address="1 rue Partie", target_vacancy_date=today - timedelta(days=500))
+    deleted = make.household()
+    services.add_period(bmake.unit(gone), household=deleted, status=LOC, start=date(2020, 1, 1))
+    deleted.deleted_at = utcnow()
+    db.session.commit()
+    html = login_as("manager").get("/").get_data(as_text=True)
+    section = html.split('id="dash-late-buildings"', 1)[1].split("</section>", 1)[0]
+    rows = re.findall(
+        r'href="/buildings/(\d+)">.*?en retard de (\d+) jours.*?class="num">(\d+)<', section, re.S
+    )
+    assert rows == [(str(b.id), str(100 - i), str(1 + i % 2)) for i, b in enumerate(late[:10])]
+    assert "et 2 autres" in section and f'href="/buildings/{gone.id}"' not in section
 
 
 def test_a_unit_s_surface_is_written_the_french_way(make, login_as):
