@@ -42,9 +42,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 ANCHOR = Path(__file__).resolve().parent / "bench_anchor"
 LIST_BUDGET_MS = 6.0
-#: The budget is for a page of 50 rows: a page the bench's data fills less (its table
-#: rows, header included, counted) is timed and shown, not judged against it.
-FULL_PAGE_ROWS = 51
+#: The budget is for a page of 50 rows: a page the bench's data fills less (its
+#: table rows counted) is timed and shown, not judged against it.
+FULL_PAGE_ROWS = 50
 ROWS_RATIO = 2.0
 TOP = 15
 
