@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import enum
 import importlib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -98,6 +98,32 @@ class Audited:
 
 
 @dataclass(frozen=True)
+class RecordNamer:
+    """How the audit trail names the rows of one table (capintra.audit.naming).
+
+    `query(ids)` selects, for the rows of `ids`, their id, the id the link goes to (the
+    row's own, its building's, its order's) and up to three texts (strings, or NULL);
+    `name(row)` turns one such row (`NamedRow`) into (French name, URL or None). The
+    trail puts every table's query of a page into one statement (UNION ALL): a page of
+    events is named in one query, whatever its length and its kinds of record."""
+
+    query: Callable[[Collection[int]], Any]
+    name: Callable[[NamedRow], tuple[str, str | None]]
+
+
+@dataclass(frozen=True)
+class NamedRow:
+    """A row a RecordNamer's query selected: the record's id, the id its link goes to,
+    and its texts (None when the query selected fewer, or NULL)."""
+
+    id: int
+    link: int | None
+    a: str | None = None
+    b: str | None = None
+    c: str | None = None
+
+
+@dataclass(frozen=True)
 class NavItem:
     """An entry of the main menu, shown to whoever holds `capability`."""
 
@@ -133,12 +159,10 @@ class Feature:
     not_audited: tuple[type, ...] = ()
     #: The audit actions the feature records (record_event), with their French labels.
     actions: Mapping[str, Label] = field(default_factory=dict)
-    #: How the audit trail names a record of the feature: table → a function taking a set
-    #: of ids and answering {id: (French name, URL or None)} in a fixed number of queries
-    #: (one per table and page of events, never one per event). capintra.audit.naming.
-    record_names: Mapping[str, Callable[[set[int]], dict[int, tuple[str, str | None]]]] = field(
-        default_factory=dict
-    )
+    #: How the audit trail names a record of the feature: table → its RecordNamer (a
+    #: query of the rows' names, put with the other tables' into one statement per page
+    #: of events, never one per event). capintra.audit.naming.
+    record_names: Mapping[str, RecordNamer] = field(default_factory=dict)
     #: The feature's demo data: called by `seed-demo` in FEATURES order, inside the one
     #: transaction, with the shared capintra.demo.DemoContext.
     demo: Callable[[DemoContext], None] | None = None

@@ -2,10 +2,11 @@
 BC-…, the building's address, the unit's lot), with a link to it — never a table name
 and a number when the record's feature says how to name it.
 
-Features declare their namers (`Feature.record_names`: table → a function of a set of
-ids). A page of events costs one query per table named, whatever its length: the ids
-are gathered per table and looked up together. A row of a household file that has no
-name of its own (a note, a letter, a member) is named by its file's reference.
+Features declare their namers (`Feature.record_names`: table → a RecordNamer, a query of
+the rows' names and how to word them). A page of events costs one query, whatever its
+length and its kinds of record: the ids are gathered per table, and the tables' queries
+put into one statement (UNION ALL). A row of a household file that has no name of its
+own (a note, a letter, a member) is named by its file's reference.
 """
 
 from __future__ import annotations
@@ -15,10 +16,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
+from sqlalchemy import String, cast, null, union_all
 
 from capintra.audit.labels import entity_labels
 from capintra.audit.models import AuditEvent
-from capintra.features import features
+from capintra.extensions import db
+from capintra.features import NamedRow, RecordNamer, features
 from capintra.text import translated
 
 #: The table whose namer names a household file (an event's `household_id`).
@@ -35,8 +38,36 @@ class RecordName:
     url: str | None
 
 
-def namers() -> dict:
+#: The texts a namer's query may select after the id and the link (NamedRow's a, b, c).
+TEXTS = 3
+
+
+def namers() -> dict[str, RecordNamer]:
     return {table: f for feature in features() for table, f in feature.record_names.items()}
+
+
+def _shaped(table: str, namer: RecordNamer, ids: set[int]):
+    """The namer's query of `ids` in the common shape: table, id, link, TEXTS texts."""
+    query = namer.query(sorted(ids))
+    ident, link, *texts = query.selected_columns
+    texts = [cast(text, String) for text in texts]
+    texts += [null().cast(String)] * (TEXTS - len(texts))
+    return query.with_only_columns(
+        cast(table, String), ident, link, *texts, maintain_column_froms=True
+    )
+
+
+def _names(found: dict[str, RecordNamer], wanted: dict[str, set[int]]) -> dict[str, dict]:
+    """table → {id: (name, url)} for the ids wanted: one statement for every table."""
+    parts = [_shaped(table, found[table], ids) for table, ids in wanted.items() if ids]
+    names: dict[str, dict] = defaultdict(dict)
+    if not parts:
+        return names
+    statement = parts[0] if len(parts) == 1 else union_all(*parts)
+    for table, *values in db.session.execute(statement):
+        row = NamedRow(*values)
+        names[table][row.id] = found[table].name(row)
+    return names
 
 
 def name_records(events: Iterable[AuditEvent]) -> dict[int, RecordName]:
@@ -50,7 +81,7 @@ def name_records(events: Iterable[AuditEvent]) -> dict[int, RecordName]:
             wanted[event.entity_type].add(event.entity_id)
         if event.household_id is not None and HOUSEHOLD in found:
             wanted[HOUSEHOLD].add(event.household_id)
-    names = {table: found[table](ids) for table, ids in wanted.items() if ids}
+    names = _names(found, wanted)
     households = names.get(HOUSEHOLD, {})
     result = {}
     for event in events:

@@ -13,6 +13,6 @@ FEATURE = Feature(
     audited=AUDITED,
     not_audited=(WebSession,),  # the session store
     actions=ACTIONS,
-    record_names={"user_account": names.user_names},
+    record_names={"user_account": names.USER_NAMER},
     demo=demo.load,
 )

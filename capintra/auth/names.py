@@ -1,13 +1,13 @@
-"""How the audit trail names an account: its identifier."""
+"""How the audit trail names an account: its identifier (no page to link to)."""
 
 from __future__ import annotations
 
 from sqlalchemy import select
 
 from capintra.auth.models import User
-from capintra.extensions import db
+from capintra.features import RecordNamer
 
-
-def user_names(ids: set[int]) -> dict[int, tuple[str, str | None]]:
-    rows = db.session.execute(select(User.id, User.username).where(User.id.in_(ids)))
-    return {row.id: (row.username, None) for row in rows}
+USER_NAMER = RecordNamer(
+    lambda ids: select(User.id, User.id, User.username).where(User.id.in_(ids)),
+    lambda row: (row.a, None),
+)

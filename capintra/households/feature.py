@@ -45,7 +45,7 @@ FEATURE = Feature(
     audited=AUDITED,
     not_audited=(HouseholdSearchTerm,),  # an index of Household, rebuilt from it
     actions=ACTIONS,
-    record_names={"household": names.household_names},
+    record_names={"household": names.HOUSEHOLD_NAMER},
     dashboard_sections=(
         DashboardSection(
             "household.social", "households/_dashboard_officer.html", dashboard.officer_section

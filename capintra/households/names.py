@@ -5,14 +5,12 @@ from __future__ import annotations
 from flask import url_for
 from sqlalchemy import select
 
-from capintra.extensions import db
+from capintra.features import RecordNamer
 from capintra.households.models import Household
 
-
-def household_names(ids: set[int]) -> dict[int, tuple[str, str | None]]:
-    rows = db.session.execute(
-        select(Household.id, Household.reference).where(Household.id.in_(ids))
-    )
-    return {
-        row.id: (row.reference, url_for("households.detail", household_id=row.id)) for row in rows
-    }
+HOUSEHOLD_NAMER = RecordNamer(
+    lambda ids: select(Household.id, Household.id, Household.reference).where(
+        Household.id.in_(ids)
+    ),
+    lambda row: (row.a, url_for("households.detail", household_id=row.link)),
+)

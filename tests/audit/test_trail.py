@@ -185,6 +185,65 @@ def test_records_are_named_by_their_reference_with_a_link(client, make):
         assert code not in events.replace("/households/", ""), code
 
 
+def test_every_kind_of_record_is_named_in_one_statement(client, make):
+    """A page of events about every kind of record a feature names is named by one query
+    (the namers' queries in one UNION ALL): as many statements as a page about one kind."""
+    from capintra.auth.models import User
+    from capintra.orders.models import OrderLine
+    from tests.buildings import make as bmake
+
+    manager = login(client, make.user("manager"))
+
+    def cost() -> int:
+        manager.get("/audit/")
+        with count_statements() as statements:
+            page = manager.get("/audit/")
+        assert page.status_code == 200
+        return len(statements)
+
+    household = make.household()
+    record_event("update", household, changes={"deleted_at": [None, None]})
+    db.session.commit()
+    one_kind = cost()
+
+    building = bmake.building(address="12 rue Marengo", commune="Saint-Étienne")
+    unit = bmake.unit(building, lot_number="B7")
+    on_unit = bmake.arrete(unit_id=unit.id)
+    on_building = bmake.arrete(building_id=building.id)
+    incident = bmake.incident(building_id=building.id)
+    period = bmake.period(unit, household)
+    draft = example_order()
+    line = db.session.scalars(db.select(OrderLine).where(OrderLine.order_id == draft.id)).one()
+    contract = example_contract()
+    account = db.session.get(User, make.user("assistant").id)
+    db.session.commit()
+    records = (building, unit, on_unit, on_building, incident, period, draft, line, contract,
+               account)  # fmt: skip
+    for entity in records:
+        record_event("update", entity, changes={"deleted_at": [None, None]})
+    db.session.commit()
+    assert cost() == one_kind
+
+    page = manager.get("/audit/").get_data(as_text=True)
+    place = "12 rue Marengo, Saint-Étienne"
+    unit_link = f'<a href="/units/{unit.id}">Lot B7, {place}</a>'
+    arretes = f'<a href="/buildings/{building.id}/arretes">'
+    order = f'<a href="/orders/{draft.id}">bon n° provisoire {draft.id}</a>'
+    for named in (
+        f'Immeuble · <a href="/buildings/{building.id}">{place}</a>',
+        f"Logement · {unit_link}",
+        f"Occupation · {unit_link}",
+        f"Arrêté · {arretes}Lot B7, {place}</a>",
+        f"Arrêté · {arretes}{place}</a>",
+        f'Événement sur l’immeuble · <a href="/buildings/{building.id}/incidents">{place}</a>',
+        f"Bon de commande · {order}",
+        f"Ligne de bon de commande · {order}",
+        f'Accord-cadre · <a href="/contracts/{contract.id}">{contract.reference}</a>',
+        f"Compte · {account.username}<",
+    ):
+        assert named in page, named
+
+
 def test_a_failed_login_is_an_attempt_for_an_identifier(client, make):
     victim = make.user("officer", full_name="Claire Martin")
     for username in (victim.username, "personne-inconnue"):

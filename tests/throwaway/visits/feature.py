@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import gettext as _
+from sqlalchemy import select
 
 from capintra.confidentiality import Confidential
 from capintra.extensions import db
-from capintra.features import HIDDEN, ORD, SEN, Audited, DashboardSection, Feature
+from capintra.features import HIDDEN, ORD, SEN, Audited, DashboardSection, Feature, RecordNamer
 from capintra.text import lazy_gettext as _l
 from capintra.web.pages import Tab
 from tests.throwaway.visits.models import Visit
@@ -24,9 +25,11 @@ def example_visit(values) -> int:
     return visit.id
 
 
-def visit_names(ids: set[int]) -> dict[int, tuple[str, str | None]]:
-    """How the audit trail names a visit (never by its summary: it may be confidential)."""
-    return {visit_id: (_("visite n° %(id)s", id=visit_id), None) for visit_id in ids}
+#: How the audit trail names a visit (never by its summary: it may be confidential).
+VISIT_NAMER = RecordNamer(
+    lambda ids: select(Visit.id, Visit.id).where(Visit.id.in_(ids)),
+    lambda row: (_("visite n° %(id)s", id=row.id), None),
+)
 
 
 FEATURE = Feature(
@@ -73,5 +76,5 @@ FEATURE = Feature(
         ),
     ),
     route_params={"visit_id": example_visit},
-    record_names={"throwaway_visit": visit_names},
+    record_names={"throwaway_visit": VISIT_NAMER},
 )
