@@ -133,7 +133,11 @@ def _init_extensions(app: Flask) -> None:
         pgettext=lambda c, s: text.request_translations().upgettext(c, s),
         npgettext=lambda c, s, p, n: text.request_translations().unpgettext(c, s, p, n),
     )
-    app.jinja_env.globals.update(_=text.template_gettext, gettext=text.template_gettext)
+    app.jinja_env.globals.update(
+        _=text.template_gettext,
+        gettext=text.template_gettext,
+        text_around=text.template_text_around,
+    )
 
     register_error_handlers(app)
     register_headers(app)

@@ -98,6 +98,20 @@ def template_gettext(context, string: str, **variables) -> str:
     return text
 
 
+@pass_context
+def template_text_around(context, string: str, name: str) -> tuple[str, str]:
+    """The translation of `string` cut around its placeholder `%(name)s`: (before,
+    after), escaped where the template escapes. For a label that every row of a list
+    repeats with the row's value (« Décision du comité pour %(ref)s »): translated once
+    per page, the value put between the two parts by the row (a translation with
+    variables on each of 50 rows cost half a millisecond). The translator still reads
+    the whole sentence, its placeholder where the language wants it."""
+    marker = "\x00"
+    text = template_gettext(context, string, **{name: marker})
+    before, _, after = text.partition(marker)
+    return before, after
+
+
 def _formatted(translations, string: str, autoescape: bool, variables: dict) -> str:
     text = translations.ugettext(string)
     if autoescape:

@@ -43,7 +43,7 @@ bp = Blueprint("buildings", __name__)
 def index():
     on = pages.day_asked()
     filters = queries.BuildingFilters.from_args(request.args)
-    rows, next_after = queries.building_list(on, filters, current_app.config["PAGE_SIZE"])
+    rows, next_after, count = queries.building_list(on, filters, current_app.config["PAGE_SIZE"])
     groups: dict[int, tuple] = {}
     for row in rows:
         groups.setdefault(row.building.operation_id, (row.building.operation, []))[1].append(row)
@@ -51,7 +51,7 @@ def index():
         "buildings/index.html",
         partial="building-results",
         groups=list(groups.values()),
-        count=queries.building_count(on, filters),
+        count=count,
         next_after=next_after,
         on=on,
         filters=filters,

@@ -123,6 +123,7 @@ def test_the_pages_follow_one_another_without_gaps_or_repeats(make, login_as):
     while url:
         html = browser.get(url).get_data(as_text=True)
         seen += [int(i) for i in re.findall(r'<tr id="building-(\d+)">', html)]
+        assert "47 immeubles ·" in html  # every page counts them all
         found = re.search(r'href="(/buildings/\?after=[^"]+)"', html)
         url = found.group(1).replace("&amp;", "&") if found else None
     assert len(seen) == len(set(seen)) == 47
@@ -134,6 +135,12 @@ def test_the_pages_follow_one_another_without_gaps_or_repeats(make, login_as):
     html = browser.get(link).get_data(as_text=True)
     assert html.count('<tr id="building-') == 4 and "rue Gambetta" not in html
     assert "Immeubles suivants" not in html and "Première page" in html
+    assert "24 immeubles ·" in html
+    # after the last one: an empty page, still counting what the filters find
+    html = browser.get(f"/buildings/?operation={other.id}&after={seen[-1]}").get_data(as_text=True)
+    assert '<tr id="building-' not in html and "24 immeubles ·" in html
+    html = browser.get("/buildings/?q=gambetta").get_data(as_text=True)
+    assert "23 immeubles ·" in html
     # a cursor that is not a building, or not a number, starts from the beginning
     for bad in ("999999", "abc", "-1"):
         assert browser.get(f"/buildings/?after={bad}").status_code == 200
@@ -150,8 +157,8 @@ def test_the_past_target_filter(make, login_as):
 def test_building_list_counts_in_one_statement(make):
     building, _household, _home = _busy_building(make)
     with count_statements() as statements:
-        rows, next_after = queries.building_list(date(2026, 1, 1))
-    assert len(statements) == 1 and next_after is None
+        rows, next_after, count = queries.building_list(date(2026, 1, 1))
+    assert len(statements) == 1 and next_after is None and count == len(rows)
     row = next(r for r in rows if r.building.id == building.id)
     assert (row.units, row.occupied, row.vacant, row.walled_up, row.to_rehouse) == (5, 2, 3, 1, 1)
 
