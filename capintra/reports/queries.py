@@ -339,17 +339,18 @@ def profile_counts(filters: Filters, on: date) -> list[ProfileCount]:
     the number of files (the bands are computed in SQL: reading 50,000 profiles to band
     them in Python took most of the report's time). The members are counted per file in
     one pass; the head is the first present member recorded as such."""
+    present = [Member.deleted_at.is_(None), Member.left_at.is_(None)]
+    if filters.operation_id is not None:
+        # one operation's members only; of all of them, the join below leaves out those
+        # of deleted files (narrowing to the live files first cost a join of them all)
+        present.append(Member.household_id.in_(select(Household.id).where(*_households(filters))))
     members = (
         select(
             Member.household_id.label("household_id"),
             func.count(Member.id).label("persons"),
             func.min(case((Member.relation == Relation.CHEF, Member.id))).label("head_id"),
         )
-        .where(
-            Member.deleted_at.is_(None),
-            Member.left_at.is_(None),
-            Member.household_id.in_(select(Household.id).where(*_households(filters))),
-        )
+        .where(*present)
         .group_by(Member.household_id)
         .subquery()
     )
