@@ -67,7 +67,7 @@ from flask_migrate import upgrade
 from sqlalchemy import event, func, select
 
 from capintra import ROOT, create_app
-from capintra.admin.demo import seed_operations
+from capintra.admin.demo import example_operation, seed_operations
 from capintra.admin.models import Operation
 from capintra.auth.demo import DEMO_USERS, seed_accounts
 from capintra.buildings import demo as buildings_demo
@@ -749,6 +749,9 @@ def run(args: argparse.Namespace, workdir: Path) -> int:
         rare, _ = rare_name()
         file_id = busiest_file()
         building_anchor, building_id, building_page = buildings_to_measure(page_size)
+        # an operation just created, without files yet: its list must not walk all files
+        new_operation = example_operation().id
+        db.session.commit()
         db.session.remove()
 
     common_note = f"q={common} ({common_count:,} files)"
@@ -762,6 +765,12 @@ def run(args: argparse.Namespace, workdir: Path) -> int:
         ),
         "rare": Scenario(
             "rare", "search, rare name", f"/households/?q={rare}", f"q={rare} (1 file)"
+        ),
+        "new_operation": Scenario(
+            "new_operation",
+            "list, a new operation",
+            f"/households/?operation={new_operation}",
+            "no file yet",
         ),
         "detail": Scenario("detail", "household file", f"/households/{file_id}", f"id {file_id}"),
         "buildings": Scenario("buildings", "buildings, first page", "/buildings/", "counts"),

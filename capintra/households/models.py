@@ -138,6 +138,16 @@ class Household(VersionedMixin, SoftDeleteMixin, db.Model):
     __table_args__ = (
         UniqueConstraint("ref_year", "ref_number"),
         Index("ix_household_sort_name_id", "sort_name", "id"),
+        # One operation's files in the list's order: SQLite otherwise walked the whole
+        # name order for an operation with few files (a new one: 80 ms at 50,000 files).
+        Index(
+            "ix_household_operation_sort",
+            "operation_id",
+            "sort_name",
+            "id",
+            sqlite_where=text("deleted_at IS NULL"),
+            postgresql_where=text("deleted_at IS NULL"),
+        ),
         Index("ix_household_reference_id", "reference", "id"),
         Index("ix_household_updated_at_id", "updated_at", "id"),
         # The dashboards' counts per operation and phase read this index alone, never
