@@ -3,12 +3,25 @@ for 10 rows or 50,000."""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
 from flask import abort
-from sqlalchemy import Select, String, and_, case, cast, func, join, literal, select
+from sqlalchemy import (
+    Integer,
+    Select,
+    String,
+    and_,
+    bindparam,
+    case,
+    cast,
+    func,
+    join,
+    literal,
+    select,
+)
 from sqlalchemy.orm import joinedload, load_only
 
 from capintra.admin.models import Operation
@@ -117,17 +130,8 @@ def _filtered(filters: HouseholdFilters, query: Select | None = None) -> Select:
 
 
 def _with_filters(query: Select, filters: HouseholdFilters) -> Select:
-    if filters.operation:
-        query = query.where(Household.operation_id == filters.operation)
-    if filters.phase:
-        query = query.where(Household.phase == filters.phase)
-    if filters.unassigned:
-        query = query.where(Household.officer_id.is_(None))
-    elif filters.officer:
-        query = query.where(Household.officer_id == filters.officer)
-    if filters.committee:
-        query = query.where(Household.committee_flag.is_(True))
-    return query
+    """The filters' conditions (`_bound_filters`) with their values."""
+    return _bound_filters(query, _shape_of(filters)).params(_filter_values(filters))
 
 
 def household_page(filters: HouseholdFilters, size: int) -> tuple[list[Household], int | None]:
@@ -265,30 +269,116 @@ class HouseholdRow:
     alerts = Household.alerts  # the same rule: chosen instructions, then the free text
 
 
-def _listed_rows(query: Select) -> list[tuple[HouseholdRow, int]]:
-    """The page's rows as HouseholdRow, each with the count column `query` ends with."""
-    query = query.with_only_columns(
-        *LIST_COLUMNS[:-2],
-        Operation.name,
-        User.full_name,
-        User.username,
-        *query.selected_columns[-1:],
-    ).outerjoin(Operation, Operation.id == Household.operation_id)
-    query = query.outerjoin(User, User.id == Household.officer_id)
+def _row_objects(result) -> list[tuple[HouseholdRow, int]]:
     rows = []
-    for *values, operation, full_name, username, counted in db.session.execute(query):
+    for *values, operation, full_name, username, counted in result:
         officer = ListedOfficer(full_name or username) if username is not None else None
         rows.append((HouseholdRow(*values, ListedOperation(operation), officer), counted))
     return rows
 
 
+@dataclass(frozen=True)
+class _Shape:
+    """Which filters a list statement (no search) has; their values bound at execution."""
+
+    sort: str
+    operation: bool
+    phase: bool
+    officer: bool
+    unassigned: bool
+    committee: bool
+    after: bool
+
+
+def _shape_of(filters: HouseholdFilters, after: bool = False) -> _Shape:
+    return _Shape(
+        sort=filters.sort,
+        operation=bool(filters.operation),
+        phase=bool(filters.phase),
+        officer=bool(filters.officer),
+        unassigned=filters.unassigned,
+        committee=filters.committee,
+        after=after,
+    )
+
+
+def _filter_values(filters: HouseholdFilters) -> dict:
+    return {"operation": filters.operation, "phase": filters.phase, "officer": filters.officer}
+
+
+def _bound_filters(query: Select, shape: _Shape) -> Select:
+    """The filters' conditions, their values bound parameters (`operation`, `phase`,
+    `officer`): the one rule of the list's filters, for a statement built once or with
+    the values at once (`_with_filters`)."""
+    if shape.operation:
+        query = query.where(Household.operation_id == bindparam("operation", type_=Integer))
+    if shape.phase:
+        query = query.where(Household.phase == bindparam("phase", type_=Household.phase.type))
+    if shape.unassigned:
+        query = query.where(Household.officer_id.is_(None))
+    elif shape.officer:
+        query = query.where(Household.officer_id == bindparam("officer", type_=Integer))
+    if shape.committee:
+        query = query.where(Household.committee_flag.is_(True))
+    return query
+
+
+@functools.lru_cache(maxsize=256)
+def _list_statement(shape: _Shape) -> Select:
+    """The list's page (no search) with its capped count, for a shape of filters: built
+    once per process, its values bound (the filters, the cursor `after_0`…, `size`,
+    `cap`). Building it and walking its cache key on every request took ten times as
+    long as running it (1.4 ms of a 5 ms page)."""
+    keyset = LIST_ORDERS[shape.sort]
+    live = Household.deleted_at.is_(None)
+    counted = _bound_filters(select(literal(1)).select_from(Household).where(live), shape)
+    count = select(func.count()).select_from(
+        counted.limit(bindparam("cap", type_=Integer)).subquery()
+    )
+    query = _bound_filters(
+        select(*LIST_COLUMNS[:-2], Operation.name, User.full_name, User.username,
+               count.scalar_subquery()).where(live),
+        shape,
+    )  # fmt: skip
+    query = query.outerjoin(Operation, Operation.id == Household.operation_id).outerjoin(
+        User, User.id == Household.officer_id
+    )
+    if shape.after:
+        cursor = tuple(
+            bindparam(f"after_{i}", type_=column.type) for i, column in enumerate(keyset.columns)
+        )
+        query = query.where(keyset.beyond(cursor))
+    return query.order_by(*keyset.order_by()).limit(bindparam("size", type_=Integer))
+
+
+def _listed_page(filters: HouseholdFilters, size: int) -> list[tuple[HouseholdRow, int]]:
+    """A page of the list without search as HouseholdRow, each with the capped count."""
+    keyset = LIST_ORDERS[filters.sort]
+    values = {**_filter_values(filters), "cap": COUNT_CAP + 1, "size": size + 1}
+    anchor = None
+    if filters.after:
+        anchor = db.session.execute(
+            select(*keyset.columns).where(Household.id == filters.after)
+        ).first()
+        if anchor is not None:
+            values.update({f"after_{i}": value for i, value in enumerate(anchor)})
+    shape = _shape_of(filters, after=anchor is not None)
+    return _row_objects(db.session.execute(_list_statement(shape), values))
+
+
 def _keyset_page(
     filters: HouseholdFilters, words: list[str], size: int, whole: bool
 ) -> tuple[list[Household], int | None, int | None]:
+    if not words and not whole:
+        result = _listed_page(filters, size)
+        rows = [household for household, _count in result]
+        count = result[0][1] if result else None
+        next_after = rows[size - 1].id if len(rows) > size else None
+        return rows[:size], next_after, count
+    # whole objects (household_page), or a search's rows with their members
     keyset = LIST_ORDERS[filters.sort]
     query = _filtered(filters).add_columns(_capped_count(filters).scalar_subquery())
-    if whole or words:  # whole objects; a search's rows with their members
-        query = query.options(*_page_options(words, whole))
+    query = query.options(*_page_options(words, whole))
     if filters.after:
         anchor = db.session.execute(
             select(*keyset.columns).where(Household.id == filters.after)
@@ -296,7 +386,7 @@ def _keyset_page(
         if anchor is not None:
             query = query.where(keyset.beyond(tuple(anchor)))
     query = query.order_by(*keyset.order_by()).limit(size + 1)
-    result = db.session.execute(query).unique().all() if whole or words else _listed_rows(query)
+    result = db.session.execute(query).unique().all()
     rows = [household for household, _count in result]
     count = result[0][1] if result else None
     next_after = rows[size - 1].id if len(rows) > size else None
