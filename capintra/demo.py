@@ -68,7 +68,17 @@ def seed_demo(features: Iterable[Feature], context: DemoContext) -> DemoContext:
             feature.demo(context)
     db.session.commit()
     context.finish()
+    refresh_statistics()
     return context
+
+
+def refresh_statistics() -> None:
+    """ANALYZE after a bulk load: the planner then knows the tables' sizes and how their
+    indexes spread. SQLite keeps none until asked (without them it scanned every
+    flagged file to sort the committee's list: 2.7 ms where 0.2 suffice);
+    PostgreSQL's autovacuum would get there, later than the first visitors."""
+    db.session.execute(text("ANALYZE"))
+    db.session.commit()
 
 
 # --- helpers for the loaders ----------------------------------------------------------------

@@ -72,7 +72,7 @@ from capintra.admin.models import Operation
 from capintra.auth.demo import DEMO_USERS, seed_accounts
 from capintra.buildings import demo as buildings_demo
 from capintra.buildings.models import Building, Unit
-from capintra.demo import DemoContext
+from capintra.demo import DemoContext, refresh_statistics
 from capintra.extensions import db
 from capintra.households.demo import RARE_SURNAMES, seed_households
 from capintra.households.models import Household, Member, Note, Relation
@@ -740,6 +740,7 @@ def run(args: argparse.Namespace, workdir: Path) -> int:
             DemoContext(households=args.households, echo=lambda m: say(f"      {m.strip()}"))
         )
         db.session.commit()
+        refresh_statistics()  # as seed-demo does after its bulk load
         seed_seconds = time.perf_counter() - started
 
         say("[3/5] Choix des requêtes…")

@@ -32,7 +32,14 @@ from capintra import clock
 from capintra.admin.models import Operation
 from capintra.auth.demo import DEMO_USERS
 from capintra.auth.models import User
-from capintra.demo import DemoContext, bulk_insert, next_ids, reset_sequences, seed_demo
+from capintra.demo import (
+    DemoContext,
+    bulk_insert,
+    next_ids,
+    refresh_statistics,
+    reset_sequences,
+    seed_demo,
+)
 from capintra.extensions import db
 from capintra.features import features
 from capintra.households.models import Household
@@ -103,6 +110,7 @@ def seed_scale(households: int, orders: int, echo: Callable[[str], None] = print
     orders_started = time.perf_counter()
     big = seed_orders(orders, echo=echo) if orders else None
     db.session.commit()
+    refresh_statistics()  # the orders too, as seed-demo does after its bulk load
     echo(f"  {orders:,} bons de commande : {time.perf_counter() - orders_started:.1f} s")
     seeded = Seeded(households, orders, time.perf_counter() - started, passwords)
     seeded.big_order_id = big

@@ -138,6 +138,14 @@ class Household(VersionedMixin, SoftDeleteMixin, db.Model):
     __table_args__ = (
         UniqueConstraint("ref_year", "ref_number"),
         Index("ix_household_sort_name_id", "sort_name", "id"),
+        # The files split from one (a few among thousands): an index of those only, so
+        # that the planner's statistics (ANALYZE) do not see it as one key of them all.
+        Index(
+            "ix_household_split_from_id",
+            "split_from_id",
+            sqlite_where=text("split_from_id IS NOT NULL"),
+            postgresql_where=text("split_from_id IS NOT NULL"),
+        ),
         # One operation's files in the list's order: SQLite otherwise walked the whole
         # name order for an operation with few files (a new one: 80 ms at 50,000 files).
         Index(
@@ -193,7 +201,7 @@ class Household(VersionedMixin, SoftDeleteMixin, db.Model):
     ref_number: Mapped[int] = mapped_column(Integer)
     operation_id: Mapped[int] = mapped_column(ForeignKey("operation.id"), index=True)
     officer_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
-    split_from_id: Mapped[int | None] = mapped_column(ForeignKey("household.id"), index=True)
+    split_from_id: Mapped[int | None] = mapped_column(ForeignKey("household.id"))
 
     # Who and where
     name: Mapped[str] = mapped_column(String(200))
