@@ -232,10 +232,15 @@ class _Shape:
     ordered: bool = True
 
 
+#: The list counts its buildings up to this many ("plus de 1 000" beyond).
+COUNT_CAP = 1000
+
+
 def _values(on: date, filters: BuildingFilters) -> tuple[_Shape, dict]:
     key = normalise(filters.q)
     shape = _Shape(filters.operation_id is not None, filters.past_target, bool(key))
-    return shape, {"on": on, "operation_id": filters.operation_id, "q": _like_pattern(key)}
+    values = {"on": on, "operation_id": filters.operation_id, "q": _like_pattern(key)}
+    return shape, {**values, "cap": COUNT_CAP + 1}
 
 
 def _filtered_buildings(shape: _Shape) -> Select:
@@ -262,8 +267,10 @@ def _statement(shape: _Shape) -> Select:
     `after_0`…) or all of them."""
     buildings = _filtered_buildings(shape)
     if not shape.ordered:
-        # flat, not over a subquery: SQLite counted the subquery's rows half as slowly
-        return buildings.with_only_columns(func.count(), maintain_column_froms=True)
+        # counted up to COUNT_CAP + 1 (« plus de 1 000 »), as the households' list: as
+        # fast for 6,000 buildings as for 60 (all of them counted: 0.5 ms, and growing)
+        capped = buildings.limit(bindparam("cap", type_=Integer)).subquery()
+        return select(func.count()).select_from(capped)
     if shape.after:
         cursor = tuple(
             bindparam(f"after_{i}", type_=column.type)
@@ -282,7 +289,7 @@ def _statement(shape: _Shape) -> Select:
 
 
 def building_count(on: date, filters: BuildingFilters) -> int:
-    """How many buildings the filters find (all pages)."""
+    """How many buildings the filters find (all pages), up to COUNT_CAP + 1."""
     shape, values = _values(on, filters)
     return db.session.scalar(_statement(replace(shape, ordered=False)), values)
 
@@ -299,9 +306,9 @@ def building_list(
     its units, and how many are occupied, vacant, walled up and households still to
     rehouse (open principal periods of a household) on `on`; the id to start the next
     page after (None on the last page); how many buildings the filters find on all
-    pages. One SQL statement for the page and the count, whatever the number of
-    buildings (the counts are computed for the page's buildings only), plus one to find
-    where the page starts, and one to count when the page is empty."""
+    pages (up to COUNT_CAP + 1). One SQL statement for the page and the count, whatever
+    the number of buildings (the counts are computed for the page's buildings only),
+    plus one to find where the page starts, and one to count when the page is empty."""
     filters = filters or BuildingFilters()
     shape, values = _values(on, filters)
     shape, values["size"] = replace(shape, paged=True), size + 1

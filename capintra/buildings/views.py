@@ -52,6 +52,7 @@ def index():
         partial="building-results",
         groups=list(groups.values()),
         count=count,
+        count_cap=queries.COUNT_CAP,
         next_after=next_after,
         on=on,
         filters=filters,

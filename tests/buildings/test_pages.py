@@ -111,6 +111,21 @@ def test_the_list_costs_the_same_statements_for_5_or_500_buildings(make, login_a
     assert len(later) == len(few) + 1
 
 
+def test_the_count_stops_past_its_cap(make, login_as, monkeypatch):
+    """Counted up to COUNT_CAP + 1, as the households' list: « plus de 1 000 » beyond,
+    so that counting costs the same for 6,000 buildings as for 60."""
+    _buildings(make, 5)
+    browser = login_as("manager")
+    monkeypatch.setattr(queries, "COUNT_CAP", 5)
+    assert "5 immeubles ·" in browser.get("/buildings/").get_data(as_text=True)
+    monkeypatch.setattr(queries, "COUNT_CAP", 4)
+    html = browser.get("/buildings/").get_data(as_text=True)
+    assert "plus de 4 immeubles ·" in html and html.count('<tr id="building-') == 5
+    # the statement stops counting there
+    monkeypatch.setattr(queries, "COUNT_CAP", 2)
+    assert queries.building_count(clock.today(), queries.BuildingFilters()) == 3
+
+
 def test_the_pages_follow_one_another_without_gaps_or_repeats(make, login_as):
     operation = make.operation(name="Îlot Gambetta")
     other = make.operation(name="Centre-ville Firminy")
