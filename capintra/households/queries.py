@@ -351,42 +351,46 @@ def _list_statement(shape: _Shape) -> Select:
     return query.order_by(*keyset.order_by()).limit(bindparam("size", type_=Integer))
 
 
+def _anchor(filters: HouseholdFilters) -> tuple | None:
+    """The values of the list's order of the row `after` (None: first page, or gone)."""
+    if not filters.after:
+        return None
+    keyset = LIST_ORDERS[filters.sort]
+    found = db.session.execute(select(*keyset.columns).where(Household.id == filters.after))
+    row = found.first()
+    return tuple(row) if row is not None else None
+
+
 def _listed_page(filters: HouseholdFilters, size: int) -> list[tuple[HouseholdRow, int]]:
     """A page of the list without search as HouseholdRow, each with the capped count."""
-    keyset = LIST_ORDERS[filters.sort]
     values = {**_filter_values(filters), "cap": COUNT_CAP + 1, "size": size + 1}
-    anchor = None
-    if filters.after:
-        anchor = db.session.execute(
-            select(*keyset.columns).where(Household.id == filters.after)
-        ).first()
-        if anchor is not None:
-            values.update({f"after_{i}": value for i, value in enumerate(anchor)})
+    anchor = _anchor(filters)
+    if anchor is not None:
+        values.update({f"after_{i}": value for i, value in enumerate(anchor)})
     shape = _shape_of(filters, after=anchor is not None)
     return _row_objects(db.session.execute(_list_statement(shape), values))
+
+
+def _objects_page(filters: HouseholdFilters, words: list[str], size: int, whole: bool) -> list:
+    """A page as whole objects (household_page), or a search's rows with their members,
+    each with the capped count."""
+    keyset = LIST_ORDERS[filters.sort]
+    query = _filtered(filters).add_columns(_capped_count(filters).scalar_subquery())
+    query = query.options(*_page_options(words, whole))
+    anchor = _anchor(filters)
+    if anchor is not None:
+        query = query.where(keyset.beyond(anchor))
+    query = query.order_by(*keyset.order_by()).limit(size + 1)
+    return db.session.execute(query).unique().all()
 
 
 def _keyset_page(
     filters: HouseholdFilters, words: list[str], size: int, whole: bool
 ) -> tuple[list[Household], int | None, int | None]:
-    if not words and not whole:
+    if words or whole:
+        result = _objects_page(filters, words, size, whole)
+    else:
         result = _listed_page(filters, size)
-        rows = [household for household, _count in result]
-        count = result[0][1] if result else None
-        next_after = rows[size - 1].id if len(rows) > size else None
-        return rows[:size], next_after, count
-    # whole objects (household_page), or a search's rows with their members
-    keyset = LIST_ORDERS[filters.sort]
-    query = _filtered(filters).add_columns(_capped_count(filters).scalar_subquery())
-    query = query.options(*_page_options(words, whole))
-    if filters.after:
-        anchor = db.session.execute(
-            select(*keyset.columns).where(Household.id == filters.after)
-        ).first()
-        if anchor is not None:
-            query = query.where(keyset.beyond(tuple(anchor)))
-    query = query.order_by(*keyset.order_by()).limit(size + 1)
-    result = db.session.execute(query).unique().all()
     rows = [household for household, _count in result]
     count = result[0][1] if result else None
     next_after = rows[size - 1].id if len(rows) > size else None

@@ -272,6 +272,9 @@ def test_keyset_pages_have_no_duplicates_nor_gaps(make, login_as, sort):
     next_url = html.unescape(NEXT.search(text_of(browser.get(url))).group(1))
     assert f"operation={operation.id}" in next_url and "after=" in next_url
     assert sort == "nom" or f"sort={sort}" in next_url
+    # a search, in each order (by name: the search-term index; else: the files' own)
+    searched = walk(browser, f"{url}&q=legrand")
+    assert len(searched) == len(set(searched)) == 45
 
 
 def test_reference_order_is_numeric_past_9999(make, login_as):
