@@ -15,6 +15,7 @@ database (seconds at 50,000 households) are computed again only after a change.
 
 from __future__ import annotations
 
+import functools
 import threading
 import time
 from collections import OrderedDict
@@ -23,7 +24,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from flask import current_app, g, has_app_context
-from sqlalchemy import event, func, select, union_all
+from sqlalchemy import Select, event, func, select, union_all
 from sqlalchemy.orm import Session
 
 from capintra.audit.models import AuditEvent
@@ -52,15 +53,22 @@ _REQUEST_STAMP = "capintra_last_change"
 T = TypeVar("T")
 
 
-def last_change() -> int:
-    """The id of the newest change event (0 before any)."""
+@functools.cache
+def _last_change_statement() -> Select:
+    """Built once per process: building it (seven selects in a union) took a hundred
+    times longer than running it."""
     newest = union_all(
         *(
             select(func.max(AuditEvent.id).label("id")).where(AuditEvent.action == action)
             for action in CHANGE_ACTIONS
         )
     ).subquery()
-    return db.session.scalar(select(func.max(newest.c.id))) or 0
+    return select(func.max(newest.c.id))
+
+
+def last_change() -> int:
+    """The id of the newest change event (0 before any)."""
+    return db.session.scalar(_last_change_statement()) or 0
 
 
 @dataclass
