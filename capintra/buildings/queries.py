@@ -150,7 +150,7 @@ class ListedBuilding:
         return self.operation.id
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class BuildingRow:
     """A line of the buildings' list: the building (its operation's name with it) and its
     counts on the day asked for."""
@@ -321,7 +321,7 @@ def building_list(
         if cursor is not None:
             shape = replace(shape, after=True)
             values.update({f"after_{i}": value for i, value in enumerate(cursor)})
-    result = db.session.execute(_statement(shape), values).all()
+    result = _columns(_statement(shape), values).all()
     rows = _rows(on, (row[:-1] for row in result))
     count = result[0][-1] if result else building_count(on, filters)
     next_after = rows[size - 1].building.id if len(rows) > size else None
@@ -333,7 +333,13 @@ def all_building_rows(on: date, filters: BuildingFilters | None = None) -> list[
     counts as the list's on `on`, in the list's order: one SQL statement (the occupancy
     report, buildings/report.py)."""
     shape, values = _values(on, filters or BuildingFilters())
-    return _rows(on, db.session.execute(_statement(shape), values))
+    return _rows(on, _columns(_statement(shape), values))
+
+
+def _columns(statement: Select, values: dict):
+    """A statement of columns read through the session's connection: the ORM's handling
+    of a statement (it builds no record here) was a tenth of the list's time."""
+    return db.session.connection().execute(statement, values)
 
 
 def _counted(on, page, order) -> Select:
