@@ -129,6 +129,11 @@ def _relocations(filters: Filters):
     )
 
 
+def _formal_count():
+    """How many of the offers counted are formal."""
+    return func.sum(case((Offer.formal.is_(True), 1), else_=0))
+
+
 def _offers():
     """Per household: an accepted offer or not, the last offer's date, formal offers."""
     return (
@@ -136,7 +141,7 @@ def _offers():
             Offer.household_id.label("household_id"),
             func.max(case((Offer.answer == Answer.ACCEPTEE, 1), else_=0)).label("accepted"),
             func.max(Offer.sent_on).label("last_sent"),
-            func.sum(case((Offer.formal.is_(True), 1), else_=0)).label("formal"),
+            _formal_count().label("formal"),
         )
         .where(Offer.deleted_at.is_(None))
         .group_by(Offer.household_id)
@@ -144,22 +149,12 @@ def _offers():
     )
 
 
-def _first_meeting():
-    """Per household: when its file first left « à rencontrer » (the first meeting)."""
-    return (
-        select(PhaseChange.household_id.label("household_id"), func.min(PhaseChange.at).label("at"))
-        .where(PhaseChange.from_phase == Phase.A_RENCONTRER)
-        .group_by(PhaseChange.household_id)
-        .subquery()
-    )
-
-
 def _formal_offers_of(household_id):
     """A correlated subquery: the formal offers made to the household `household_id`
-    (NULL when none) — looked up by index for each row, where `_offers` groups every
-    household's offers first."""
+    (NULL when none) — looked up by index for each final relocation, where `_offers`
+    groups every household's offers first."""
     return (
-        select(func.sum(case((Offer.formal.is_(True), 1), else_=0)))
+        select(_formal_count())
         .where(Offer.household_id == household_id, Offer.deleted_at.is_(None))
         .scalar_subquery()
     )
@@ -167,7 +162,8 @@ def _formal_offers_of(household_id):
 
 def _first_meeting_of(household_id):
     """A correlated subquery: when the file `household_id` first left « à rencontrer »
-    (NULL when never), looked up by index (`_first_meeting` groups every file's)."""
+    (its first meeting; NULL when never), looked up by index for each final relocation
+    (grouping every file's phase changes first cost more)."""
     return (
         select(func.min(PhaseChange.at))
         .where(
@@ -506,7 +502,7 @@ def relocated_figures(filters: Filters) -> list[RelocatedFigures]:
 
 def relocated(filters: Filters) -> list[RelocatedRow]:
     """The final relocations dated in the period, oldest first (one statement)."""
-    home, rel, offers, met = _home(), _relocations(filters), _offers(), _first_meeting()
+    home, rel = _home(), _relocations(filters)
     landlord = aliased(Organisation)
     rows = db.session.execute(
         select(
@@ -517,14 +513,12 @@ def relocated(filters: Filters) -> list[RelocatedRow]:
             rel.c.temp_any,
             Relocation,
             landlord.name,
-            offers.c.formal,
-            met.c.at,
+            _formal_offers_of(Household.id),
+            _first_meeting_of(Household.id),
         )
         .join(Household, Household.id == Relocation.household_id)
         .outerjoin(home, home.c.household_id == Household.id)
         .outerjoin(rel, rel.c.household_id == Household.id)
-        .outerjoin(offers, offers.c.household_id == Household.id)
-        .outerjoin(met, met.c.household_id == Household.id)
         .outerjoin(landlord, landlord.id == Relocation.landlord_id)
         .where(*_final_in_period(filters))
         .order_by(*_OLDEST_FIRST)
