@@ -39,6 +39,12 @@ log = logging.getLogger(__name__)
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 #: Milliseconds a transaction waits for SQLite's write lock before giving up.
 BUSY_TIMEOUT_MS = 10_000
+#: SQLite's page cache of a connection, in KiB (negative: a size, not a page count).
+#: SQLite's default, 2 MiB, holds one list's pages: the household list's pages pushed
+#: the buildings list's out and the other way round, each page then read again from the
+#: system (the buildings list's statement 1.1 ms alone, 1.9 ms after the household
+#: list). Allocated as pages are read, up to this size per connection.
+CACHE_KIB = 32_000
 _WRITE_VERBS = ("INSERT", "UPDATE", "DELETE", "REPLACE")
 
 
@@ -84,7 +90,8 @@ def declare_write_intent() -> None:
 
 @event.listens_for(Engine, "connect")
 def _on_connect(dbapi_connection, connection_record):
-    """SQLite: foreign keys, WAL, a busy timeout, and transactions SQLAlchemy controls.
+    """SQLite: foreign keys, WAL, a busy timeout, a bigger page cache (CACHE_KIB), and
+    transactions SQLAlchemy controls.
 
     pysqlite's own transaction handling breaks SAVEPOINT and never says IMMEDIATE; with
     isolation_level None and an explicit BEGIN (below), both work.
@@ -108,6 +115,7 @@ def _on_connect(dbapi_connection, connection_record):
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
     cursor.close()
 
 

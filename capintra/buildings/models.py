@@ -190,7 +190,9 @@ class Unit(VersionedMixin, SoftDeleteMixin, db.Model):
 
     __tablename__ = "unit"
     __table_args__ = (
-        Index("ix_unit_building_lot", "building_id", "lot_number"),
+        # A building's units by lot; with the columns the buildings list counts by
+        # (queries._unit_counts), read from the index alone.
+        Index("ix_unit_building_lot", "building_id", "lot_number", "deleted_at", "condition"),
         # A lot number names one live unit of its building (services.save_unit says why).
         Index(
             "uq_unit_building_lot_live",
@@ -283,7 +285,17 @@ class Occupancy(VersionedMixin, SoftDeleteMixin, db.Model):
     __table_args__ = (
         CheckConstraint("end_date IS NULL OR end_date > start_date", name="ends_after_start"),
         CheckConstraint("household_id IS NOT NULL OR occupant_label <> ''", name="has_occupant"),
-        Index("ix_occupancy_unit_start", "unit_id", "start_date"),
+        # A unit's periods; with what the counts of a day read of them (queries.covering,
+        # _unit_counts), the periods covering a day found in the index alone.
+        Index(
+            "ix_occupancy_unit_start",
+            "unit_id",
+            "start_date",
+            "end_date",
+            "deleted_at",
+            "kind",
+            "household_id",
+        ),
         # A household's periods (its occupancy tab).
         Index("ix_occupancy_household_start", "household_id", "start_date"),
         # A household has at most one open period (soft-deleted mistakes aside).

@@ -18,3 +18,5 @@ def test_each_connection_has_its_settings(app, database_url):
             else:
                 assert conn.scalar(text("PRAGMA foreign_keys")) == 1
                 assert conn.scalar(text("PRAGMA busy_timeout")) > 0
+                # pages of one list not pushed out by the next one's (32 MiB, not 2)
+                assert conn.scalar(text("PRAGMA cache_size")) == -32_000
