@@ -77,7 +77,7 @@ def occupancy_report(on: date, operation_id: int | None = None) -> OccupancyRepo
     blocks: dict[int, OperationBlock] = {}
     totals = Totals()
     for row in rows:
-        block = blocks.setdefault(row.building.operation_id, OperationBlock(row.building.operation))
+        block = blocks.setdefault(row.operation.id, OperationBlock(row.operation))
         block.rows.append(row)
         block.buildings += 1
         block.totals.add(row)
@@ -142,8 +142,7 @@ def csv_rows(report: OccupancyReport):
 
     for block in report.operations:
         for row in block.rows:
-            b = row.building
-            yield [block.operation.name, b.address, b.commune, *counts(row),
-                   date_fr(b.target_vacancy_date)]  # fmt: skip
+            yield [block.operation.name, row.address, row.commune, *counts(row),
+                   date_fr(row.target_vacancy_date)]  # fmt: skip
         yield [block.operation.name, _("Total de l’opération"), "", *counts(block.totals), ""]
     yield [_("Toutes opérations"), _("Total général"), "", *counts(report.totals), ""]

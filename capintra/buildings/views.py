@@ -46,7 +46,7 @@ def index():
     rows, next_after, count = queries.building_list(on, filters, current_app.config["PAGE_SIZE"])
     groups: dict[int, tuple] = {}
     for row in rows:
-        groups.setdefault(row.building.operation_id, (row.building.operation, []))[1].append(row)
+        groups.setdefault(row.operation.id, (row.operation, []))[1].append(row)
     return render(
         "buildings/index.html",
         partial="building-results",

@@ -71,7 +71,7 @@ def test_counts_per_building_operation_and_in_total(app_ctx, fixture):
     blocks = {block.operation.name: block for block in report.operations}
     assert set(blocks) == {"Îlot Gambetta", "ORI Rive-de-Gier"}
     gambetta, ori = blocks["Îlot Gambetta"], blocks["ORI Rive-de-Gier"]
-    by_building = {row.building.id: _counts(row) for row in gambetta.rows}
+    by_building = {row.id: _counts(row) for row in gambetta.rows}
     assert by_building == {fixture["b1"].id: (4, 2, 2, 1, 1), fixture["b2"].id: (1, 0, 1, 0, 0)}
     assert _counts(gambetta.totals) == (5, 2, 3, 1, 1)
     assert [_counts(row) for row in ori.rows] == [(1, 1, 0, 0, 1)]

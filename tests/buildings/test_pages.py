@@ -174,7 +174,7 @@ def test_building_list_counts_in_one_statement(make):
     with count_statements() as statements:
         rows, next_after, count = queries.building_list(date(2026, 1, 1))
     assert len(statements) == 1 and next_after is None and count == len(rows)
-    row = next(r for r in rows if r.building.id == building.id)
+    row = next(r for r in rows if r.id == building.id)
     assert (row.units, row.occupied, row.vacant, row.walled_up, row.to_rehouse) == (5, 2, 3, 1, 1)
 
 
