@@ -164,15 +164,14 @@ def _lines_changed(order_id: int, change, form: LineForm | None = None):
     """Run a change of the lines; the totals are recomputed on the server. htmx: the
     lines block again; plain: 303 to the order. Refused: the reason (409). The order is
     locked first: colleagues adding lines at once take turns, none is lost."""
-    order = queries.get_order_or_404(order_id)
-    form = form or line_form(order)
     try:
         change(lifecycle.lock_order(order_id))
     except DomainError as error:
         db.session.rollback()
-        order = queries.get_order_or_404(order_id)
+        order = queries.get_order_or_404(order_id)  # (no such order: 404)
         if order.status != S.DRAFT:  # no line form on the page: the reason goes above
             return _order_page(order, error.status, message=error.message)
+        form = form or line_form(order)
         form.form_errors.append(error.message)
         return _order_page(order, error.status, line_form=form)
     db.session.commit()

@@ -58,8 +58,11 @@ TRANSITION_CAPABILITIES = {
 }
 
 
-def line_form(order: Order, formdata=None) -> LineForm:
-    items = queries.price_items_of_lot(order.lot_id, clock.today())
+def line_form(order: Order, formdata=None, items=None) -> LineForm:
+    """The form of a new line: the lot's price items that have a price today (`items`:
+    the lot's items with today's price, when the caller has read them already)."""
+    if items is None:
+        items = queries.price_items_of_lot(order.lot_id, clock.today())
     return LineForm(
         formdata=formdata,
         items=[(item.id, f"{item.code} — {item.label}") for item, version in items if version],
@@ -87,10 +90,10 @@ def order_context(order: Order, state: TabState) -> dict:
     forms = state.extra
     today = clock.today()
     lines = queries.lines_of(order)
-    prices_today = {}
+    items = []
     if order.status in (S.DRAFT, S.SUBMITTED):
-        prices_today = {item.id: version for item, version in
-                        queries.price_items_of_lot(order.lot_id, today)}  # fmt: skip
+        items = queries.price_items_of_lot(order.lot_id, today)
+    prices_today = {item.id: version for item, version in items}
     attested = queries.attested_quantities(order)
     context = {
         "order": order,
@@ -110,7 +113,9 @@ def order_context(order: Order, state: TabState) -> dict:
     }
     if order.status == S.DRAFT and can("order.draft"):
         context["line_form"] = (
-            forms.get("line_form") if forms.get("line_form") is not None else line_form(order)
+            forms.get("line_form")
+            if forms.get("line_form") is not None
+            else line_form(order, items=items)
         )
     if order.status == S.APPROVED and can("order.record"):
         context["notify_form"] = _given(

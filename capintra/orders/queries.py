@@ -206,19 +206,21 @@ def issuer() -> OrderIssuer | None:
 
 
 def get_order_or_404(order_id: int) -> Order:
-    """An order with its lot, contract, operation and drafter loaded (orders are never
-    hidden: every role that sees orders sees them all)."""
+    """An order with its lot, contract, provider, operation and the people of its
+    lifecycle loaded (orders are never hidden: every role that sees orders sees them
+    all). One statement: each of them is one row, joined (a SELECT … IN per relation
+    was eight statements, 3.6 ms, read again by a post of a line)."""
     order = db.session.scalars(
         select(Order)
         .where(Order.id == order_id)
         .options(
-            selectinload(Order.lot).selectinload(Lot.contract),
-            selectinload(Order.lot).selectinload(Lot.provider),
-            selectinload(Order.operation),
-            selectinload(Order.drafted_by),
-            selectinload(Order.submitted_by),
-            selectinload(Order.decided_by),
-            selectinload(Order.on_behalf_of),
+            joinedload(Order.lot).joinedload(Lot.contract),
+            joinedload(Order.lot).joinedload(Lot.provider),
+            joinedload(Order.operation),
+            joinedload(Order.drafted_by),
+            joinedload(Order.submitted_by),
+            joinedload(Order.decided_by),
+            joinedload(Order.on_behalf_of),
         )
     ).first()
     if order is None:
