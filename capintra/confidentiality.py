@@ -98,8 +98,19 @@ def confidential_by_default(author: Any, model: type, shared: bool | None) -> bo
 
 def visible(model: type) -> ColumnElement[bool]:
     """SQL filter: the rows of `model` the current user may see."""
+    return visible_when(model, sees_confidential(model))
+
+
+def sees_confidential(model: type) -> bool:
+    """Whether the current user sees `model`'s confidential rows (True when it has none)."""
+    return user_may_see_confidential(current_user, model)
+
+
+def visible_when(model: type, sees_confidential: bool) -> ColumnElement[bool]:
+    """SQL filter: the rows of `model` someone may see who sees its confidential rows or
+    not (`user_may_see_confidential`): for a statement built once per answer of it."""
     rule = rule_for(model)
-    if rule is None or user_can(current_user, rule.capability):
+    if rule is None or sees_confidential:
         return true()
     return ~rule.hidden()
 

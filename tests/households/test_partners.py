@@ -4,10 +4,11 @@ search — while assistants and officers read and edit them (DESIGN §1)."""
 
 from __future__ import annotations
 
+from flask_login import login_user
 from sqlalchemy import select
 
 from capintra.extensions import db
-from capintra.households import services
+from capintra.households import queries, services
 from capintra.households.models import Household, HouseholdPartner
 from tests.households.helpers import form_errors, text_of
 from tests.households.test_finances import every_page
@@ -152,3 +153,15 @@ def test_managers_never_see_the_partners_assistants_and_officers_do(make, browse
 
     # The admin's full trail (confidential content included) keeps the event.
     assert "Intervenant" in text_of(browser_for("admin").get("/audit/"))
+
+
+def test_the_file_s_glance_reads_the_partners_only_for_those_who_see_them(make, app_ctx):
+    """Its statement is built once per answer of « sees them? » (queries._glance_statement):
+    the filter is in the SQL, not left to the page."""
+    household = make.household()
+    orgs.partner(household, orgs.organisation(name=SECRET))
+    for role, shown in (("manager", ()), ("assistant", (SECRET,)), ("manager", ())):
+        user = make.user(role)
+        with app_ctx.test_request_context():
+            login_user(user)
+            assert queries.glance(household).partners == shown, role
