@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import enum
 import importlib
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -101,13 +101,15 @@ class Audited:
 class RecordNamer:
     """How the audit trail names the rows of one table (capintra.audit.naming).
 
-    `query(ids)` selects, for the rows of `ids`, their id, the id the link goes to (the
-    row's own, its building's, its order's) and up to three texts (strings, or NULL);
+    `query(ids)` selects, for the rows of `ids` (an expanding bound parameter: `… .in_
+    (ids)`; the trail builds the statement once and binds the ids at each page), their
+    id, the id the link goes to (the row's own, its building's, its order's) and up to
+    three texts (strings, or NULL);
     `name(row)` turns one such row (`NamedRow`) into (French name, URL or None). The
     trail puts every table's query of a page into one statement (UNION ALL): a page of
     events is named in one query, whatever its length and its kinds of record."""
 
-    query: Callable[[Collection[int]], Any]
+    query: Callable[[Any], Any]
     name: Callable[[NamedRow], tuple[str, str | None]]
 
 

@@ -11,12 +11,13 @@ own (a note, a letter, a member) is named by its file's reference.
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from sqlalchemy import String, cast, null, union_all
+from sqlalchemy import String, bindparam, cast, null, union_all
 
 from capintra.audit.labels import entity_labels
 from capintra.audit.models import AuditEvent
@@ -46,9 +47,10 @@ def namers() -> dict[str, RecordNamer]:
     return {table: f for feature in features() for table, f in feature.record_names.items()}
 
 
-def _shaped(table: str, namer: RecordNamer, ids: set[int]):
-    """The namer's query of `ids` in the common shape: table, id, link, TEXTS texts."""
-    query = namer.query(sorted(ids))
+def _shaped(table: str, namer: RecordNamer, ids):
+    """The namer's query of `ids` (a bound parameter) in the common shape: table, id,
+    link, TEXTS texts."""
+    query = namer.query(ids)
     ident, link, *texts = query.selected_columns
     texts = [cast(text, String) for text in texts]
     texts += [null().cast(String)] * (TEXTS - len(texts))
@@ -57,14 +59,28 @@ def _shaped(table: str, namer: RecordNamer, ids: set[int]):
     )
 
 
+@functools.lru_cache(maxsize=256)
+def _statement(tables: tuple[tuple[str, RecordNamer], ...]):
+    """The statement naming the rows of these tables, their ids bound at execution
+    (`ids_0`, `ids_1`… in this order): built once per process and combination of
+    tables, as building the namers' queries took longer than running them (1.1 ms of a
+    page of the trail)."""
+    parts = [
+        _shaped(table, namer, bindparam(f"ids_{n}", expanding=True))
+        for n, (table, namer) in enumerate(tables)
+    ]
+    return parts[0] if len(parts) == 1 else union_all(*parts)
+
+
 def _names(found: dict[str, RecordNamer], wanted: dict[str, set[int]]) -> dict[str, dict]:
     """table → {id: (name, url)} for the ids wanted: one statement for every table."""
-    parts = [_shaped(table, found[table], ids) for table, ids in wanted.items() if ids]
+    tables = sorted(table for table, ids in wanted.items() if ids)
     names: dict[str, dict] = defaultdict(dict)
-    if not parts:
+    if not tables:
         return names
-    statement = parts[0] if len(parts) == 1 else union_all(*parts)
-    for table, *values in db.session.execute(statement):
+    statement = _statement(tuple((table, found[table]) for table in tables))
+    ids = {f"ids_{n}": sorted(wanted[table]) for n, table in enumerate(tables)}
+    for table, *values in db.session.execute(statement, ids):
         row = NamedRow(*values)
         names[table][row.id] = found[table].name(row)
     return names
