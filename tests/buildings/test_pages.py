@@ -178,6 +178,22 @@ def test_building_list_counts_in_one_statement(make):
     assert (row.units, row.occupied, row.vacant, row.walled_up, row.to_rehouse) == (5, 2, 3, 1, 1)
 
 
+def test_a_deleted_file_is_not_a_household_to_rehouse(make):
+    """Still in its unit (an open period), a deleted file is counted occupied, not to
+    rehouse — by the list and the occupancy report alike."""
+    building, _household, _home = _busy_building(make)
+    gone = make.household()
+    services.add_period(bmake.unit(building, lot_number="D1", floor=1), household=gone,
+                        status=LOC, start=date(2020, 1, 1))  # fmt: skip
+    gone.deleted_at = utcnow()
+    db.session.commit()
+    on = date(2026, 1, 1)
+    listed = next(r for r in queries.building_list(on)[0] if r.id == building.id)
+    reported = next(r for r in queries.all_building_rows(on) if r.id == building.id)
+    for row in (listed, reported):
+        assert (row.units, row.occupied, row.vacant, row.to_rehouse) == (6, 3, 3, 1)
+
+
 # --- the building's page -----------------------------------------------------------------
 
 
