@@ -106,11 +106,11 @@ def sees_confidential(model: type) -> bool:
     return user_may_see_confidential(current_user, model)
 
 
-def visible_when(model: type, sees_confidential: bool) -> ColumnElement[bool]:
-    """SQL filter: the rows of `model` someone may see who sees its confidential rows or
-    not (`user_may_see_confidential`): for a statement built once per answer of it."""
+def visible_when(model: type, sees_all: bool) -> ColumnElement[bool]:
+    """SQL filter: the rows of `model` someone may see who sees its confidential rows
+    (`sees_all`) or not: for a statement built once per answer of `sees_confidential`."""
     rule = rule_for(model)
-    if rule is None or sees_confidential:
+    if rule is None or sees_all:
         return true()
     return ~rule.hidden()
 
