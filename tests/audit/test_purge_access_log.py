@@ -126,7 +126,9 @@ def test_a_second_run_deletes_nothing_more(app_ctx, trail):
     assert run(app_ctx).exit_code == 0
     result = run(app_ctx)
     assert "0 événement d’accès antérieur au 15/03/2026 supprimé." in result.output
-    runs = db.session.scalars(select(AuditEvent).where(AuditEvent.action == ACTION)).all()
+    runs = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == ACTION).order_by(AuditEvent.id)
+    ).all()  # in the order they ran (without ORDER BY, PostgreSQL may answer either way)
     assert [e.changes["Événements supprimés"][1] for e in runs] == [6, 0]
 
 
