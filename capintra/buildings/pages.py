@@ -11,7 +11,7 @@ from sqlalchemy import or_, select
 from capintra import clock
 from capintra.audit.labels import history_context
 from capintra.audit.queries import about, record_history
-from capintra.buildings import queries
+from capintra.buildings import queries, rules
 from capintra.buildings.forms import ConditionForm, OpenPeriodForm
 from capintra.buildings.items import item_form
 from capintra.buildings.models import (
@@ -73,7 +73,7 @@ class GridCounts:
 
     @property
     def late(self) -> bool:
-        return self.days_left is not None and self.days_left < 0 and self.to_rehouse > 0
+        return rules.late(self.days_left, self.to_rehouse)
 
 
 def grid_counts(building: Building, floors, on) -> GridCounts:
@@ -93,7 +93,7 @@ def grid_counts(building: Building, floors, on) -> GridCounts:
             for p in i.periods
             if p.household_id and p.kind is OccupancyKind.PRINCIPAL
         ),
-        days_left=None if target is None else (target - on).days,
+        days_left=rules.days_left(target, on),
     )
 
 

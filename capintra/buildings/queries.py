@@ -29,6 +29,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import contains_eager, joinedload
 
 from capintra.admin.models import Operation
+from capintra.buildings import rules
 from capintra.buildings.models import (
     Arrete,
     Building,
@@ -366,11 +367,10 @@ def _rows(on: date, result) -> list[BuildingRow]:
             op_id, ListedOperation(op_id, op_name)
         )
         units, occupied, vacant, walled_up, to_rehouse = map(int, numbers)
-        days_left = None if target is None else (target - on).days
-        late = days_left is not None and days_left < 0 and to_rehouse > 0
+        days = rules.days_left(target, on)
         rows.append(
-            BuildingRow(bid, address, commune, target, operation,
-                        units, occupied, vacant, walled_up, to_rehouse, days_left, late)
+            BuildingRow(bid, address, commune, target, operation, units, occupied, vacant,
+                        walled_up, to_rehouse, days, rules.late(days, to_rehouse))
         )  # fmt: skip
     return rows
 

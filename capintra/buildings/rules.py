@@ -87,3 +87,15 @@ def no_host_message(start: date) -> str:
         "du même logement : aucun occupant principal n’y est le %(day)s.",
         day=day(start),
     )
+
+
+def days_left(target: date | None, on: date) -> int | None:
+    """Days from `on` to a building's target vacancy date (None: no target; negative:
+    the date has passed)."""
+    return None if target is None else (target - on).days
+
+
+def late(days: int | None, to_rehouse: int) -> bool:
+    """A building is late when its target date has passed and households are still to
+    rehouse (the list, the building's page)."""
+    return days is not None and days < 0 and to_rehouse > 0
